@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { type Kysely, sql } from 'kysely';
+import { CHINOOK_ROW_COUNTS, CHINOOK_TABLE_SCHEMAS, type ChinookTable, parseChinookInserts } from './parse-chinook.js';
+
+/** What {@link importChinook} did. */
+export type ChinookImportResult =
+  | { status: 'imported'; rows: Record<ChinookTable, number>; durationMs: number }
+  | { status: 'skipped'; reason: 'not-empty' };
+
+/** Thrown when the rows after import are not Chinook's; the transaction is rolled back. */
+export class ChinookCountMismatchError extends Error {
+  override name = 'ChinookCountMismatchError';
+}
+
+/** Any value, so that concurrent importers in other processes wait for each other. */
+const IMPORT_LOCK_KEY = 7_340_215;
+
+/**
+ * Imports Chinook into the migrated, empty tables, in one transaction. Idempotent: when any
+ * Chinook table already has rows, it changes nothing (an existing database is never mixed with
+ * a second copy). Concurrent callers serialise on an advisory lock.
+ *
+ * @param db a database migrated with `migrateToLatest`.
+ * @param scriptPath the Chinook Postgres script (see `locateChinookSql`).
+ * @throws ChinookCountMismatchError when the imported row counts differ from Chinook 1.4.5's.
+ */
+export async function importChinook(db: Kysely<any>, scriptPath: string): Promise<ChinookImportResult> {
+  const started = performance.now();
+  const script = await readFile(scriptPath, 'utf8');
+  const inserts = parseChinookInserts(script);
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`.execute(trx);
+    const before = await countRows(trx);
+    if (Object.values(before).some((n) => n > 0)) return { status: 'skipped', reason: 'not-empty' } as const;
+    for (const insert of inserts) await sql.raw(insert.sql).execute(trx);
+    const rows = await countRows(trx);
+    const wrong = (Object.keys(CHINOOK_ROW_COUNTS) as ChinookTable[]).filter((t) => rows[t] !== CHINOOK_ROW_COUNTS[t]);
+    if (wrong.length > 0) {
+      throw new ChinookCountMismatchError(
+        `Chinook import gave unexpected row counts: ${wrong.map((t) => `${t} ${rows[t]} (expected ${CHINOOK_ROW_COUNTS[t]})`).join(', ')}`,
+      );
+    }
+    return { status: 'imported', rows, durationMs: performance.now() - started } as const;
+  });
+}
+
+/** Row count of every Chinook table, in one statement. */
+export async function countRows(db: Kysely<any>): Promise<Record<ChinookTable, number>> {
+  const tables = Object.keys(CHINOOK_TABLE_SCHEMAS) as ChinookTable[];
+  const selects = tables.map((t) => `(SELECT count(*)::int FROM ${CHINOOK_TABLE_SCHEMAS[t]}.${t}) AS ${t}`).join(', ');
+  const { rows } = await sql.raw<Record<ChinookTable, number>>(`SELECT ${selects}`).execute(db);
+  return rows[0]!;
+}

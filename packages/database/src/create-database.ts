@@ -1,0 +1,75 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Registry } from 'prom-client';
+import type { DatabaseConfig } from './config.js';
+import { acquireEmbeddedDatabase } from './embedded/embedded-database.js';
+import { SharedPGliteDialect } from './embedded/pglite-dialect.js';
+import { type SqlLogger, type SqlStats, createSqlInstrumentation } from './sql-metrics.js';
+import type { Database } from './tables.js';
+import { TYPE_PARSERS } from './type-parsers.js';
+
+/** Options of {@link createDatabase}. */
+export interface CreateDatabaseOptions {
+  config: DatabaseConfig;
+  /** Who uses this handle (a subgraph's name): the `subgraph` label of its SQL metrics. */
+  name: string;
+  /** Where SQL metrics are registered. Absent: counted in `stats` only. */
+  registry?: Registry;
+  /** Receives the slow-statement log. Absent: nothing is logged. */
+  logger?: SqlLogger;
+}
+
+/** A Kysely instance with its SQL statistics and the means to close it. */
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  /** `postgres`: a `pg` pool on `DATABASE_URL`; `embedded`: the process's shared PGlite database. */
+  kind: 'postgres' | 'embedded';
+  stats: SqlStats;
+  /** Closes the pool, or leaves the embedded database (closed when its last user leaves). */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Opens a database handle: a `pg` pool when `config.url` is set, else the embedded PGlite
+ * database shared by every handle of this process. Each handle counts its own statements.
+ *
+ * @example
+ * const { db, stats } = await createDatabase({ config: readDatabaseConfig(), name: 'catalog' });
+ * await db.selectFrom('catalog.track').select('name').where('track_id', '=', 1).execute();
+ * // SELECT "name" FROM "catalog"."track" WHERE "track_id" = $1      stats.statements === 1
+ */
+export async function createDatabase(options: CreateDatabaseOptions): Promise<DatabaseHandle> {
+  const { config, name, registry, logger } = options;
+  const { stats, log } = createSqlInstrumentation({ subgraph: name, slowStatementMs: config.slowStatementMs, registry, logger });
+  if (config.url) {
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      statement_timeout: config.statementTimeoutMs,
+      application_name: `tributary-${name}`,
+      types: { getTypeParser: pgTypeParser },
+    });
+    // An idle client's error (server restart) must not crash the process; the pool drops it.
+    pool.on('error', (error) => logger?.warn({ subgraph: name, err: error.message }, 'idle Postgres connection failed'));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+    return { db, kind: 'postgres', stats, destroy: () => db.destroy() };
+  }
+  const { pglite, release } = await acquireEmbeddedDatabase(config.embeddedDataDir);
+  const db = new Kysely<Database>({ dialect: new SharedPGliteDialect(pglite), log });
+  return {
+    db,
+    kind: 'embedded',
+    stats,
+    destroy: async () => {
+      await db.destroy();
+      await release();
+    },
+  };
+}
+
+const pgTypeParser = ((oid: number, format?: string) => {
+  const custom = TYPE_PARSERS[oid];
+  if (custom && format !== 'binary') return custom;
+  return (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
+}) as typeof pg.types.getTypeParser;

@@ -1,0 +1,23 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import * as chinookTables from './migrations/001-chinook-tables.js';
+import * as crossBoundaryViews from './migrations/002-cross-boundary-views.js';
+
+/** Every migration, by name; Kysely runs them in name order. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '001-chinook-tables': chinookTables,
+  '002-cross-boundary-views': crossBoundaryViews,
+};
+
+/**
+ * Brings the database to the latest migration with Kysely's `Migrator` (which takes a lock, so
+ * concurrent starts are safe). Its bookkeeping tables live in `public`.
+ *
+ * @returns the names of the migrations that ran now (empty when already up to date).
+ * @throws the first migration's error, after Kysely rolled it back.
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

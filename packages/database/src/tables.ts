@@ -1,0 +1,111 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Table types of the Chinook data as Tributary stores it: one Postgres schema per subgraph,
+ * Chinook's own table and column names. Kysely refers to them as `'catalog.track'` etc.
+ *
+ * Money columns (`NUMERIC(10,2)`) are read as strings ("0.99") and never as floats.
+ * Timestamps (`TIMESTAMP` without time zone, UTC by convention) are read as ISO strings.
+ */
+type Money = ColumnType<string, string | number, string | number>;
+type Timestamp = ColumnType<string, string | Date, string | Date>;
+
+export interface ArtistTable { artist_id: Generated<number>; name: string | null }
+export interface AlbumTable { album_id: Generated<number>; title: string; artist_id: number }
+export interface GenreTable { genre_id: Generated<number>; name: string | null }
+export interface MediaTypeTable { media_type_id: Generated<number>; name: string | null }
+export interface TrackTable {
+  track_id: Generated<number>;
+  name: string;
+  album_id: number | null;
+  media_type_id: number;
+  genre_id: number | null;
+  composer: string | null;
+  milliseconds: number;
+  bytes: number | null;
+  unit_price: Money;
+}
+export interface EmployeeTable {
+  employee_id: Generated<number>;
+  last_name: string;
+  first_name: string;
+  title: string | null;
+  reports_to: number | null;
+  birth_date: Timestamp | null;
+  hire_date: Timestamp | null;
+  address: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  postal_code: string | null;
+  phone: string | null;
+  fax: string | null;
+  email: string | null;
+}
+export interface CustomerTable {
+  customer_id: Generated<number>;
+  first_name: string;
+  last_name: string;
+  company: string | null;
+  address: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  postal_code: string | null;
+  phone: string | null;
+  fax: string | null;
+  email: string;
+  support_rep_id: number | null;
+}
+export interface InvoiceTable {
+  invoice_id: Generated<number>;
+  customer_id: number;
+  invoice_date: Timestamp;
+  billing_address: string | null;
+  billing_city: string | null;
+  billing_state: string | null;
+  billing_country: string | null;
+  billing_postal_code: string | null;
+  total: Money;
+}
+export interface InvoiceLineTable {
+  invoice_line_id: Generated<number>;
+  invoice_id: number;
+  track_id: number;
+  unit_price: Money;
+  quantity: number;
+}
+export interface PlaylistTable { playlist_id: Generated<number>; name: string | null }
+export interface PlaylistTrackTable { playlist_id: number; track_id: number }
+
+/** Read-only view `sales.track_price`: what `purchase` and `topTracks(genreId)` read of the catalog. */
+export interface SalesTrackPriceView { track_id: number; unit_price: string; genre_id: number | null }
+/** Read-only view `sales.customer_billing`: the billing address `purchase` copies. */
+export interface SalesCustomerBillingView {
+  customer_id: number;
+  address: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  postal_code: string | null;
+}
+/** Read-only view `playlists.track_ref`: which track ids exist, for `addTrackToPlaylist`. */
+export interface PlaylistsTrackRefView { track_id: number }
+
+/** The whole database as Kysely sees it. */
+export interface Database {
+  'catalog.artist': ArtistTable;
+  'catalog.album': AlbumTable;
+  'catalog.genre': GenreTable;
+  'catalog.media_type': MediaTypeTable;
+  'catalog.track': TrackTable;
+  'customers.employee': EmployeeTable;
+  'customers.customer': CustomerTable;
+  'sales.invoice': InvoiceTable;
+  'sales.invoice_line': InvoiceLineTable;
+  'sales.track_price': SalesTrackPriceView;
+  'sales.customer_billing': SalesCustomerBillingView;
+  'playlists.playlist': PlaylistTable;
+  'playlists.playlist_track': PlaylistTrackTable;
+  'playlists.track_ref': PlaylistsTrackRefView;
+}
