@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { REPO_ROOT } from '@tributary/database';
+import { DEFAULT_GATEWAY_PORT, InvalidConfigurationError, SUBGRAPHS, readPort } from '@tributary/subgraph-runtime';
+
+/** The gateway's configuration; every field has a default. */
+export interface GatewayConfig {
+  /** `GATEWAY_PORT`, default 4000. */
+  port: number;
+  /** `SUPERGRAPH_PATH`, default `schema/supergraph.graphql` in the repository. Reloaded on change. */
+  supergraphPath: string;
+  /** `NODE_ENV=production`: no GraphiQL, masked error details. */
+  production: boolean;
+  /**
+   * Subgraph URLs over the supergraph's (`CATALOG_URL`, `CUSTOMERS_URL`, `SALES_URL`,
+   * `PLAYLISTS_URL`); default: the supergraph's own URL, with its port taken from
+   * `CATALOG_PORT`, ... when those are set.
+   */
+  subgraphUrls: Record<string, string>;
+  /** `GATEWAY_SUBGRAPH_TIMEOUT_MS`: a subgraph fetch slower than this fails, in ms. Default 10,000. */
+  subgraphTimeoutMs: number;
+}
+
+/** Default of {@link GatewayConfig.subgraphTimeoutMs}, in ms. */
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
+
+/**
+ * Reads {@link GatewayConfig} from the environment.
+ *
+ * @throws InvalidConfigurationError with one line naming the variable.
+ */
+export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const subgraphUrls: Record<string, string> = {};
+  for (const s of SUBGRAPHS) {
+    const urlVariable = `${s.name.toUpperCase()}_URL`;
+    const url = env[urlVariable]?.trim();
+    if (url) {
+      if (!/^https?:\/\/\S+$/.test(url)) throw new InvalidConfigurationError(`Invalid configuration: ${urlVariable}: must be an http(s) URL, got ${JSON.stringify(url)}`);
+      subgraphUrls[s.name] = url;
+    } else if (env[s.portEnv]?.trim()) {
+      subgraphUrls[s.name] = `http://localhost:${readPort(env, s.portEnv, s.defaultPort)}/graphql`;
+    }
+  }
+  const timeout = env.GATEWAY_SUBGRAPH_TIMEOUT_MS?.trim();
+  if (timeout && !/^[1-9]\d*$/.test(timeout)) {
+    throw new InvalidConfigurationError(`Invalid configuration: GATEWAY_SUBGRAPH_TIMEOUT_MS: must be a positive whole number of ms, got ${JSON.stringify(timeout)}`);
+  }
+  return {
+    port: readPort(env, 'GATEWAY_PORT', DEFAULT_GATEWAY_PORT),
+    supergraphPath: path.resolve(REPO_ROOT, env.SUPERGRAPH_PATH?.trim() || 'schema/supergraph.graphql'),
+    production: env.NODE_ENV === 'production',
+    subgraphUrls,
+    subgraphTimeoutMs: timeout ? Number(timeout) : DEFAULT_SUBGRAPH_TIMEOUT_MS,
+  };
+}

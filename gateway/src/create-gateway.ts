@@ -1,0 +1,121 @@
+import { createServer, type Server } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { useApolloFederation } from '@envelop/apollo-federation';
+import { closeGracefully, createRegistry, listen, useMetricsEndpoint } from '@tributary/subgraph-runtime';
+import { type Plugin, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { GatewayConfig } from './config.js';
+import { maskGatewayError } from './mask-error.js';
+import { createGatewayMetrics } from './metrics.js';
+import { useReadiness } from './plugins/use-readiness.js';
+import { useRequestMetrics } from './plugins/use-request-metrics.js';
+import { createSubgraphDataSource } from './subgraph-data-source.js';
+import { FileSupergraphManager } from './supergraph/file-supergraph-manager.js';
+
+/** Options of {@link createGateway}. */
+export interface GatewayOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  /** Registry behind `/metrics`. Default: a new one with process metrics. */
+  registry?: Registry;
+  /**
+   * More Yoga/envelop plugins, after the built-in ones (federation, readiness, metrics).
+   * The response cache and the front door plug in here.
+   */
+  plugins?: Plugin[];
+}
+
+/** Where the gateway is in its life. */
+export type GatewayPhase = { phase: 'loaded' } | { phase: 'serving'; port: number } | { phase: 'draining' } | { phase: 'stopped' };
+
+/** A running gateway: Yoga over `@apollo/gateway`, and (after `listen`) its HTTP server. */
+export interface TributaryGateway {
+  yoga: YogaServerInstance<object, object>;
+  gateway: ApolloGateway;
+  supergraph: FileSupergraphManager;
+  registry: Registry;
+  readonly status: GatewayPhase;
+  /** Starts serving HTTP; resolves with the bound port (port 0 picks a free one). */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Graceful stop: refuses new connections, lets requests in flight finish, then unloads. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the federation gateway: loads the supergraph from `config.supergraphPath` (and
+ * reloads it on change), plans and executes with `@apollo/gateway`, serves with GraphQL Yoga:
+ * `/graphql` (POST, GET; GraphiQL outside production), `/healthz`, `/readyz`, `/metrics`.
+ *
+ * @throws when the supergraph file is missing or not a valid supergraph.
+ */
+export async function createGateway(options: GatewayOptions): Promise<TributaryGateway> {
+  const { config, logger } = options;
+  const registry = options.registry ?? createRegistry('gateway');
+  const metrics = createGatewayMetrics(registry);
+  const supergraph = new FileSupergraphManager(config.supergraphPath, logger);
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph,
+    buildService: ({ name, url }) =>
+      createSubgraphDataSource({ name, url: config.subgraphUrls[name] ?? url!, metrics, timeoutMs: config.subgraphTimeoutMs }),
+    logger: {
+      debug: (message) => logger.debug(String(message)),
+      info: (message) => logger.info(String(message)),
+      warn: (message) => logger.warn(String(message)),
+      error: (message) => logger.error(String(message)),
+    },
+  });
+  await gateway.load();
+
+  const yoga = createYoga<object, object>({
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/healthz',
+    landingPage: false,
+    graphiql: config.production ? false : { title: 'Tributary' },
+    maskedErrors: { isDev: !config.production, maskError: maskGatewayError },
+    batching: false,
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    plugins: [
+      useApolloFederation({ gateway, logger }),
+      useReadiness({
+        check: async () => {
+          if (supergraph.status.phase !== 'watching') throw new Error(`supergraph ${supergraph.status.phase}`);
+          await gateway.serviceHealthCheck();
+        },
+      }),
+      useMetricsEndpoint(registry),
+      useRequestMetrics(metrics),
+      ...(options.plugins ?? []),
+    ],
+  });
+
+  let phase: GatewayPhase = { phase: 'loaded' };
+  let server: Server | undefined;
+  return {
+    yoga,
+    gateway,
+    supergraph,
+    registry,
+    get status() {
+      return phase;
+    },
+    async listen(port = config.port, host) {
+      server = createServer(yoga);
+      const bound = await listen(server, port, host);
+      phase = { phase: 'serving', port: bound };
+      return bound;
+    },
+    async stop() {
+      if (phase.phase === 'stopped' || phase.phase === 'draining') return;
+      phase = { phase: 'draining' };
+      if (server) await closeGracefully(server);
+      await gateway.stop();
+      phase = { phase: 'stopped' };
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * `pnpm start:gateway`: the federation gateway alone, over subgraphs that run elsewhere
+ * (`pnpm start:subgraphs`). Several instances can serve one set of subgraphs.
+ */
+import { createLogger } from './logger.js';
+import { readGatewayConfig } from './config.js';
+import { createGateway } from './create-gateway.js';
+
+const logger = createLogger('gateway');
+try {
+  const config = readGatewayConfig();
+  const gateway = await createGateway({ config, logger });
+  const port = await gateway.listen(config.port);
+  logger.info({ port }, `gateway ready: http://localhost:${port}/graphql`);
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'gateway draining');
+    await gateway.stop();
+    logger.info('gateway stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+} catch (error) {
+  logger.fatal((error as Error).message);
+  process.exit(1);
+}

@@ -1,0 +1,23 @@
+import { GraphQLError } from 'graphql';
+import { maskError as yogaMaskError } from 'graphql-yoga';
+
+/**
+ * The gateway's one place for masking errors (Yoga's `maskedErrors.maskError`).
+ *
+ * Errors that a subgraph raised on purpose reach the gateway as GraphQL errors with an
+ * `extensions.code` (`BAD_USER_INPUT`, later `FORBIDDEN`); clients must see those as they are,
+ * at their path. They are rebuilt from message, path and `code` only (plus `argumentName`), so
+ * that nothing else of the subgraph's response (stack, `originalError`) reaches the client.
+ * Everything else goes through Yoga's masking: "Unexpected error." in production.
+ */
+export function maskGatewayError(error: unknown, message: string, isDev?: boolean): Error {
+  const graphqlError = error instanceof GraphQLError ? error : undefined;
+  const code = graphqlError?.extensions?.code;
+  if (graphqlError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+    const extensions: Record<string, unknown> = { code };
+    if (typeof graphqlError.extensions.argumentName === 'string') extensions.argumentName = graphqlError.extensions.argumentName;
+    if (graphqlError.extensions.http) extensions.http = graphqlError.extensions.http;
+    return new GraphQLError(graphqlError.message, { nodes: graphqlError.nodes, path: graphqlError.path, extensions });
+  }
+  return yogaMaskError(error, message, isDev);
+}

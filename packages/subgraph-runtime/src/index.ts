@@ -1,0 +1,12 @@
+export { type SubgraphManifestEntry, SUBGRAPHS, DEFAULT_GATEWAY_PORT } from './subgraph-manifest.js';
+export { badUserInput } from './errors.js';
+export { toChinookKey, parseIdArgument, loadByRepresentation } from './ids.js';
+export { countRows } from './count-rows.js';
+export { DecimalScalar, DateTimeScalar, formatDecimal, parseDecimalArgument } from './scalars.js';
+export { type Connection, type PageRequest, MAX_PAGE_SIZE, parsePageRequest, encodeCursor, toConnection } from './connection.js';
+export { MAX_KEYS_PER_STATEMENT, createRowLoader, createGroupLoader, createValueLoader, loaderPerArguments } from './batch-loaders.js';
+export { DEFAULT_DRAIN_TIMEOUT_MS, listen, closeGracefully } from './http-lifecycle.js';
+export { useMetricsEndpoint } from './use-metrics-endpoint.js';
+export { type SubgraphDefinition, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
+export { loadSchemaFile } from './load-schema-file.js';
+export { InvalidConfigurationError, readPort } from './read-port.js';

@@ -1,0 +1,80 @@
+import { catalogSubgraph } from '@tributary/catalog';
+import { customersSubgraph } from '@tributary/customers';
+import { type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
+import { playlistsSubgraph } from '@tributary/playlists';
+import { salesSubgraph } from '@tributary/sales';
+import { type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createRegistry, readPort, startSubgraph } from '@tributary/subgraph-runtime';
+import type { Logger } from 'pino';
+
+/** Every subgraph definition by name. */
+export const SUBGRAPH_DEFINITIONS: Record<(typeof SUBGRAPHS)[number]['name'], SubgraphDefinition<any>> = {
+  catalog: catalogSubgraph,
+  customers: customersSubgraph,
+  sales: salesSubgraph,
+  playlists: playlistsSubgraph,
+};
+
+/** Options of {@link runSubgraphs}. */
+export interface RunSubgraphsOptions {
+  /** Environment to read (`DATABASE_URL`, ports, `CHINOOK_SQL`). Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Ports by subgraph name, over the environment's; 0 picks a free port. */
+  ports?: Partial<Record<string, number>>;
+  host?: string;
+  logger: Logger;
+  /** Migrate and import Chinook into an empty database before serving. Default true. */
+  prepare?: boolean;
+}
+
+/** The four subgraphs of one process, with their database handles. */
+export interface RunningSubgraphs {
+  subgraphs: RunningSubgraph[];
+  /** One handle per subgraph (own pool and SQL counters), by name. */
+  databases: Record<string, DatabaseHandle>;
+  prepared?: PrepareResult;
+  /** Subgraph URLs by name, for the gateway's overrides. */
+  urls: Record<string, string>;
+  /** Graceful close of every server, then of every database handle. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the four subgraphs in this process, each on its own port with its own database handle
+ * (a `pg` pool each, or the one shared embedded database).
+ *
+ * @throws InvalidConfigurationError / ConfigError for a bad port or database variable;
+ * ChinookNotFoundError when the database is empty and Chinook cannot be found.
+ */
+export async function runSubgraphs(options: RunSubgraphsOptions): Promise<RunningSubgraphs> {
+  const env = options.env ?? process.env;
+  const config = readDatabaseConfig(env);
+  const ports = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, options.ports?.[s.name] ?? readPort(env, s.portEnv, s.defaultPort)]));
+  const databases: Record<string, DatabaseHandle> = {};
+  const subgraphs: RunningSubgraph[] = [];
+  const close = async () => {
+    await Promise.all(subgraphs.map((s) => s.close()));
+    await Promise.all(Object.values(databases).map((db) => db.destroy()));
+  };
+  try {
+    const registries = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, createRegistry(s.name)]));
+    for (const s of SUBGRAPHS) {
+      databases[s.name] = await createDatabase({ config, name: s.name, registry: registries[s.name], logger: options.logger });
+    }
+    const prepared = options.prepare === false ? undefined : await prepareDatabase(databases[SUBGRAPHS[0]!.name]!.db, env);
+    for (const s of SUBGRAPHS) {
+      subgraphs.push(
+        await startSubgraph(SUBGRAPH_DEFINITIONS[s.name], {
+          database: databases[s.name]!,
+          port: ports[s.name]!,
+          host: options.host,
+          registry: registries[s.name],
+          logger: options.logger,
+        }),
+      );
+    }
+    return { subgraphs, databases, prepared, urls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

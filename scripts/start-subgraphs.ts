@@ -1,0 +1,27 @@
+/**
+ * `pnpm start:subgraphs`: the four subgraphs in this process, each on its own port. On an empty
+ * database it migrates and imports Chinook first.
+ */
+import { createLogger } from '@tributary/gateway';
+import { runSubgraphs } from './lib/run-subgraphs.js';
+
+const logger = createLogger('subgraphs');
+try {
+  const started = performance.now();
+  const running = await runSubgraphs({ logger });
+  const { prepared } = running;
+  if (prepared?.migrations.length) logger.info({ migrations: prepared.migrations }, 'migrated');
+  if (prepared?.chinook.status === 'imported') logger.info({ durationMs: Math.round(prepared.chinook.durationMs) }, 'Chinook imported');
+  const kind = Object.values(running.databases)[0]?.kind;
+  logger.info({ database: kind, urls: running.urls, startMs: Math.round(performance.now() - started) }, 'subgraphs ready');
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'subgraphs draining');
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+} catch (error) {
+  logger.fatal((error as Error).message);
+  process.exit(1);
+}

@@ -1,0 +1,68 @@
+/**
+ * `pnpm start`: the four subgraphs and the gateway, as two processes (subgraphs first: they
+ * migrate and import an empty database). Prints the GraphiQL URL once `/readyz` answers 200 and
+ * forwards SIGINT/SIGTERM to both, so that they drain gracefully.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from '@tributary/database';
+import { DEFAULT_GATEWAY_PORT, readPort } from '@tributary/subgraph-runtime';
+
+/** How long to wait for `/readyz`, in ms (an embedded import takes several seconds). */
+const READY_TIMEOUT_MS = 120_000;
+const READY_POLL_MS = 250;
+
+let gatewayPort: number;
+try {
+  gatewayPort = readPort(process.env, 'GATEWAY_PORT', DEFAULT_GATEWAY_PORT);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+const started = performance.now();
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function run(script: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script)], { stdio: 'inherit', env: process.env });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`${script} exited (${signal ?? code}); stopping`);
+    stop(code ?? 1);
+  });
+  children.push(child);
+  return child;
+}
+
+function stop(code: number): void {
+  stopping = true;
+  const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  if (alive.length === 0) process.exit(code);
+  let left = alive.length;
+  for (const child of alive) {
+    child.once('exit', () => --left === 0 && process.exit(code));
+    child.kill('SIGTERM');
+  }
+}
+
+process.once('SIGINT', () => stop(0));
+process.once('SIGTERM', () => stop(0));
+
+run('scripts/start-subgraphs.ts');
+run('gateway/src/main.ts');
+
+const readyz = `http://127.0.0.1:${gatewayPort}/readyz`;
+while (!stopping) {
+  const ok = await fetch(readyz).then((r) => r.ok, () => false);
+  if (ok) {
+    console.log(`\nTributary is ready in ${((performance.now() - started) / 1000).toFixed(1)} s: GraphiQL at http://localhost:${gatewayPort}/graphql\n`);
+    break;
+  }
+  if (performance.now() - started > READY_TIMEOUT_MS) {
+    console.error(`Not ready after ${READY_TIMEOUT_MS / 1000} s (${readyz}); stopping`);
+    stop(1);
+    break;
+  }
+  await new Promise((r) => setTimeout(r, READY_POLL_MS));
+}

@@ -1,0 +1,84 @@
+import {
+  DecimalScalar,
+  parseIdArgument,
+  parsePageRequest,
+  countRows,
+  loadByRepresentation,
+  toConnection,
+} from '@tributary/subgraph-runtime';
+import type { Resolvers } from './generated/resolvers-types.js';
+import { updateTrack } from './update-track.js';
+
+/** Escapes `%`, `_` and `\` so that user text matches literally inside `ILIKE`. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The catalog subgraph's resolvers: every entity and one-to-many field goes through a loader. */
+export const resolvers: Resolvers = {
+  Decimal: DecimalScalar,
+  Query: {
+    artist: (_, { id }, { loaders }) => loaders.artist.load(parseIdArgument(id, 'id')),
+    album: (_, { id }, { loaders }) => loaders.album.load(parseIdArgument(id, 'id')),
+    track: (_, { id }, { loaders }) => loaders.track.load(parseIdArgument(id, 'id')),
+    genre: (_, { id }, { loaders }) => loaders.genre.load(parseIdArgument(id, 'id')),
+    genres: (_, __, { db }) => db.selectFrom('catalog.genre').selectAll().orderBy('genre_id').execute(),
+    artists: async (_, args, { db }) => {
+      const page = parsePageRequest(args);
+      let filtered = db.selectFrom('catalog.artist');
+      if (args.nameContains) filtered = filtered.where('name', 'ilike', likePattern(args.nameContains));
+      const rows = await filtered.selectAll().where('artist_id', '>', page.afterKey).orderBy('artist_id').limit(page.first + 1).execute();
+      return toConnection(rows, page, (r) => r.artist_id, () => countRows(filtered));
+    },
+    albums: async (_, args, { db }) => {
+      const page = parsePageRequest(args);
+      const all = db.selectFrom('catalog.album');
+      const rows = await all.selectAll().where('album_id', '>', page.afterKey).orderBy('album_id').limit(page.first + 1).execute();
+      return toConnection(rows, page, (r) => r.album_id, () => countRows(all));
+    },
+    tracks: async (_, args, { db }) => {
+      const page = parsePageRequest(args);
+      let filtered = db.selectFrom('catalog.track');
+      if (args.genreId !== null && args.genreId !== undefined) filtered = filtered.where('genre_id', '=', parseIdArgument(args.genreId, 'genreId'));
+      const rows = await filtered.selectAll().where('track_id', '>', page.afterKey).orderBy('track_id').limit(page.first + 1).execute();
+      return toConnection(rows, page, (r) => r.track_id, () => countRows(filtered));
+    },
+  },
+  Mutation: {
+    updateTrack: (_, { id, input }, { db }) => updateTrack(db, parseIdArgument(id, 'id'), input),
+  },
+  Artist: {
+    __resolveReference: (ref, { loaders }) => loadByRepresentation(ref.id, loaders.artist),
+    id: (row) => String(row.artist_id),
+    albums: (row, _, { loaders }) => loaders.albumsByArtist.load(row.artist_id),
+  },
+  Album: {
+    __resolveReference: (ref, { loaders }) => loadByRepresentation(ref.id, loaders.album),
+    id: (row) => String(row.album_id),
+    artist: async (row, _, { loaders }) => {
+      const artist = await loaders.artist.load(row.artist_id);
+      if (!artist) throw new Error(`album ${row.album_id} refers to missing artist ${row.artist_id}`);
+      return artist;
+    },
+    tracks: (row, _, { loaders }) => loaders.tracksByAlbum.load(row.album_id),
+  },
+  Track: {
+    __resolveReference: (ref, { loaders }) => loadByRepresentation(ref.id, loaders.track),
+    id: (row) => String(row.track_id),
+    album: (row, _, { loaders }) => (row.album_id === null ? null : loaders.album.load(row.album_id)),
+    genre: (row, _, { loaders }) => (row.genre_id === null ? null : loaders.genre.load(row.genre_id)),
+    mediaType: async (row, _, { loaders }) => {
+      const mediaType = await loaders.mediaType.load(row.media_type_id);
+      if (!mediaType) throw new Error(`track ${row.track_id} refers to missing media type ${row.media_type_id}`);
+      return mediaType;
+    },
+    unitPrice: (row) => row.unit_price,
+  },
+  Genre: {
+    __resolveReference: (ref, { loaders }) => loadByRepresentation(ref.id, loaders.genre),
+    id: (row) => String(row.genre_id),
+  },
+  MediaType: {
+    id: (row) => String(row.media_type_id),
+  },
+};

@@ -1,0 +1,13 @@
+import type { Database } from '@tributary/database';
+import type { Kysely } from 'kysely';
+import { type PlaylistsLoaders, createPlaylistsLoaders } from './loaders.js';
+
+/** The playlists subgraph's per-request context. */
+export interface Context {
+  db: Kysely<Database>;
+  loaders: PlaylistsLoaders;
+}
+
+export function createContext(db: Kysely<Database>): Context {
+  return { db, loaders: createPlaylistsLoaders(db) };
+}

@@ -1,0 +1,49 @@
+import {
+  countRows,
+  loadByRepresentation,
+  parseIdArgument,
+  parsePageRequest,
+  toChinookKey,
+  toConnection,
+} from '@tributary/subgraph-runtime';
+import type { Resolvers } from './generated/resolvers-types.js';
+import { addTrackToPlaylist, createPlaylist, removeTrackFromPlaylist, renamePlaylist } from './playlist-mutations.js';
+
+/** The playlists subgraph's resolvers. */
+export const resolvers: Resolvers = {
+  Query: {
+    playlist: (_, { id }, { loaders }) => loaders.playlist.load(parseIdArgument(id, 'id')),
+    playlists: async (_, args, { db }) => {
+      const page = parsePageRequest(args);
+      const all = db.selectFrom('playlists.playlist');
+      const rows = await all.selectAll().where('playlist_id', '>', page.afterKey).orderBy('playlist_id').limit(page.first + 1).execute();
+      return toConnection(rows, page, (r) => r.playlist_id, () => countRows(all));
+    },
+  },
+  Mutation: {
+    createPlaylist: (_, { name }, { db }) => createPlaylist(db, name),
+    renamePlaylist: (_, { id, name }, { db }) => renamePlaylist(db, parseIdArgument(id, 'id'), name),
+    addTrackToPlaylist: (_, { playlistId, trackId }, { db }) =>
+      addTrackToPlaylist(db, parseIdArgument(playlistId, 'playlistId'), parseIdArgument(trackId, 'trackId')),
+    removeTrackFromPlaylist: (_, { playlistId, trackId }, { db }) =>
+      removeTrackFromPlaylist(db, parseIdArgument(playlistId, 'playlistId'), parseIdArgument(trackId, 'trackId')),
+  },
+  Playlist: {
+    __resolveReference: (ref, { loaders }) => loadByRepresentation(ref.id, loaders.playlist),
+    id: (row) => String(row.playlist_id),
+    trackCount: (row, _, { loaders }) => loaders.trackCount.load(row.playlist_id),
+    tracks: async (row, args, { loaders }) => {
+      const page = parsePageRequest(args);
+      const rows = await loaders.tracksPageByPlaylist(page).load(row.playlist_id);
+      return toConnection(rows, page, (r) => r.track_id, () => loaders.trackCount.load(row.playlist_id));
+    },
+  },
+  Track: {
+    __resolveReference: (ref) => {
+      const key = toChinookKey(ref.id);
+      return key === null ? null : { track_id: key };
+    },
+    id: (ref) => String(ref.track_id),
+    playlists: (ref, _, { loaders }) => loaders.playlistsByTrack.load(ref.track_id),
+  },
+};

@@ -1,0 +1,81 @@
+import type { Database } from '@tributary/database';
+import {
+  type PageRequest,
+  createGroupLoader,
+  createRowLoader,
+  createValueLoader,
+  loaderPerArguments,
+} from '@tributary/subgraph-runtime';
+import { type Kysely, sql } from 'kysely';
+
+/** The sales subgraph's DataLoaders, made per request; one `= any($1)` statement per batch. */
+export function createSalesLoaders(db: Kysely<Database>) {
+  return {
+    invoice: createRowLoader(
+      (ids) => db.selectFrom('sales.invoice').selectAll().where('invoice_id', '=', sql<number>`any(${ids})`).execute(),
+      (row) => row.invoice_id,
+    ),
+    linesByInvoice: createGroupLoader(
+      (ids) => db.selectFrom('sales.invoice_line').selectAll().where('invoice_id', '=', sql<number>`any(${ids})`).orderBy('invoice_line_id').execute(),
+      (row) => row.invoice_id,
+    ),
+    /**
+     * One page of each customer's invoices for the same `(first, after)`, in one statement:
+     * `row_number() over (partition by customer_id order by invoice_id) <= first + 1`.
+     */
+    invoicesPageByCustomer: loaderPerArguments(
+      (page: PageRequest) =>
+        createGroupLoader(
+          (ids) =>
+            db
+              .selectFrom((eb) =>
+                eb
+                  .selectFrom('sales.invoice')
+                  .selectAll()
+                  .select(sql<number>`row_number() over (partition by customer_id order by invoice_id)`.as('position'))
+                  .where('customer_id', '=', sql<number>`any(${ids})`)
+                  .where('invoice_id', '>', page.afterKey)
+                  .as('page'),
+              )
+              .selectAll()
+              .where('position', '<=', page.first + 1)
+              .orderBy('invoice_id')
+              .execute(),
+          (row) => row.customer_id,
+        ),
+      (page) => `${page.first}:${page.afterKey}`,
+    ),
+    invoiceCountByCustomer: createValueLoader(
+      (ids) =>
+        db
+          .selectFrom('sales.invoice')
+          .select(['customer_id as key', sql<number>`count(*)::int`.as('value')])
+          .where('customer_id', '=', sql<number>`any(${ids})`)
+          .groupBy('customer_id')
+          .execute(),
+      0,
+    ),
+    totalSpentByCustomer: createValueLoader(
+      (ids) =>
+        db
+          .selectFrom('sales.invoice')
+          .select(['customer_id as key', sql<string>`sum(total)`.as('value')])
+          .where('customer_id', '=', sql<number>`any(${ids})`)
+          .groupBy('customer_id')
+          .execute(),
+      '0.00',
+    ),
+    purchaseCountByTrack: createValueLoader(
+      (ids) =>
+        db
+          .selectFrom('sales.invoice_line')
+          .select(['track_id as key', sql<number>`sum(quantity)::int`.as('value')])
+          .where('track_id', '=', sql<number>`any(${ids})`)
+          .groupBy('track_id')
+          .execute(),
+      0,
+    ),
+  };
+}
+
+export type SalesLoaders = ReturnType<typeof createSalesLoaders>;
