@@ -3,7 +3,7 @@ import { customersSubgraph } from '@tributary/customers';
 import { type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
-import { type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createRegistry, readPort, startSubgraph } from '@tributary/subgraph-runtime';
+import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createRegistry, readPort, startSubgraph } from '@tributary/subgraph-runtime';
 import type { Logger } from 'pino';
 
 /** Every subgraph definition by name. */
@@ -22,6 +22,8 @@ export interface RunSubgraphsOptions {
   ports?: Partial<Record<string, number>>;
   host?: string;
   logger: Logger;
+  /** How loaders fetch; `{ batch: false }` is the row-by-row baseline. Default: batched. */
+  loaders?: LoaderOptions;
   /** Migrate and import Chinook into an empty database before serving. Default true. */
   prepare?: boolean;
 }
@@ -69,6 +71,7 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
           host: options.host,
           registry: registries[s.name],
           logger: options.logger,
+          loaders: options.loaders,
         }),
       );
     }

@@ -27,23 +27,23 @@ export const DATABASE_DEFAULTS = {
   slowStatementMs: 200,
 } as const satisfies Omit<DatabaseConfig, 'url' | 'embeddedDataDir'>;
 
-const positiveInt = (name: string) =>
+const positiveInt = () =>
   z
     .string()
-    .regex(/^\d+$/, `${name} must be a whole number`)
+    .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
-    .refine((n) => n > 0, `${name} must be greater than 0`);
+    .refine((n) => n > 0, 'must be greater than 0');
 
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
-    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'DATABASE_URL must start with postgres:// or postgresql://')
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://')
     .optional(),
   PGLITE_DATA_DIR: z.string().min(1).optional(),
-  DATABASE_POOL_SIZE: positiveInt('DATABASE_POOL_SIZE').optional(),
-  DATABASE_CONNECT_TIMEOUT_MS: positiveInt('DATABASE_CONNECT_TIMEOUT_MS').optional(),
-  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt('DATABASE_STATEMENT_TIMEOUT_MS').optional(),
-  DATABASE_SLOW_STATEMENT_MS: positiveInt('DATABASE_SLOW_STATEMENT_MS').optional(),
+  DATABASE_POOL_SIZE: positiveInt().optional(),
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt().optional(),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt().optional(),
+  DATABASE_SLOW_STATEMENT_MS: positiveInt().optional(),
 });
 
 /** Thrown for invalid configuration; its message is one line naming the variable. */

@@ -7,6 +7,19 @@ import DataLoader from 'dataloader';
  */
 export const MAX_KEYS_PER_STATEMENT = 10_000;
 
+/** How a subgraph's loaders fetch. */
+export interface LoaderOptions {
+  /**
+   * `true` (the product): one statement per batch of keys. `false`: one statement per key, the
+   * row-by-row "N+1" behaviour that benchmarks and tests compare against. Default `true`.
+   */
+  batch?: boolean;
+}
+
+function dataLoaderOptions(options: LoaderOptions | undefined) {
+  return options?.batch === false ? { batch: false } : { maxBatchSize: MAX_KEYS_PER_STATEMENT };
+}
+
 /**
  * A loader of one row per key. `fetch` issues one statement for the whole batch
  * (`WHERE key = any($1)`), rows in any order; the loader returns them in key order, `null`
@@ -20,7 +33,7 @@ export const MAX_KEYS_PER_STATEMENT = 10_000;
  * // one statement: select * from "catalog"."artist" where "artist_id" = any($1)  [[3, 1, 99999]]
  * // → [row 3, row 1, null]
  */
-export function createRowLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>, keyOf: (row: Row) => number): DataLoader<number, Row | null> {
+export function createRowLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>, keyOf: (row: Row) => number, options?: LoaderOptions): DataLoader<number, Row | null> {
   return new DataLoader<number, Row | null>(
     async (keys) => {
       const rows = await fetch([...keys]);
@@ -28,7 +41,7 @@ export function createRowLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>, 
       for (const row of rows) byKey.set(keyOf(row), row);
       return keys.map((key) => byKey.get(key) ?? null);
     },
-    { maxBatchSize: MAX_KEYS_PER_STATEMENT },
+    dataLoaderOptions(options),
   );
 }
 
@@ -41,7 +54,7 @@ export function createRowLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>, 
  *   (ids) => db.selectFrom('catalog.track').selectAll().where('album_id', '=', sql`any(${ids})`).orderBy('track_id').execute(),
  *   (row) => row.album_id);
  */
-export function createGroupLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>, groupOf: (row: Row) => number | null): DataLoader<number, Row[]> {
+export function createGroupLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>, groupOf: (row: Row) => number | null, options?: LoaderOptions): DataLoader<number, Row[]> {
   return new DataLoader<number, Row[]>(
     async (keys) => {
       const rows = await fetch([...keys]);
@@ -55,7 +68,7 @@ export function createGroupLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>
       }
       return keys.map((key) => groups.get(key) ?? []);
     },
-    { maxBatchSize: MAX_KEYS_PER_STATEMENT },
+    dataLoaderOptions(options),
   );
 }
 
@@ -63,14 +76,14 @@ export function createGroupLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>
  * A loader of one computed value per key (`count`, `sum`), `fallback` for keys with no row.
  * `fetch` returns `{ key, value }` rows from one `GROUP BY` statement.
  */
-export function createValueLoader<V>(fetch: (keys: number[]) => Promise<Array<{ key: number; value: V }>>, fallback: V): DataLoader<number, V> {
+export function createValueLoader<V>(fetch: (keys: number[]) => Promise<Array<{ key: number; value: V }>>, fallback: V, options?: LoaderOptions): DataLoader<number, V> {
   return new DataLoader<number, V>(
     async (keys) => {
       const rows = await fetch([...keys]);
       const byKey = new Map(rows.map((r) => [r.key, r.value] as const));
       return keys.map((key) => (byKey.has(key) ? byKey.get(key)! : fallback));
     },
-    { maxBatchSize: MAX_KEYS_PER_STATEMENT },
+    dataLoaderOptions(options),
   );
 }
 

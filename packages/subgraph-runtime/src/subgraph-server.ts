@@ -7,6 +7,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { LoaderOptions } from './batch-loaders.js';
 import { closeGracefully, listen } from './http-lifecycle.js';
 import { useMetricsEndpoint } from './use-metrics-endpoint.js';
 
@@ -22,7 +23,7 @@ export interface SubgraphDefinition<Context extends object> {
   /** Resolvers, typed by graphql-codegen in each subgraph. */
   resolvers: unknown;
   /** Makes the context of one request; its DataLoaders die with the request. */
-  createContext(db: Kysely<Database>): Context;
+  createContext(db: Kysely<Database>, options: LoaderOptions): Context;
 }
 
 /** Options of {@link startSubgraph}. */
@@ -35,6 +36,8 @@ export interface SubgraphServerOptions {
   /** Registry behind `/metrics`. Default: a new one with process metrics. */
   registry?: Registry;
   logger: Logger;
+  /** How loaders fetch; `{ batch: false }` is the row-by-row baseline. Default: batched. */
+  loaders?: LoaderOptions;
   /** Production hides error details (Yoga's masked errors). Default: `NODE_ENV === 'production'`. */
   production?: boolean;
 }
@@ -56,10 +59,11 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
   const registry = options.registry ?? createRegistry();
   const schema = buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
   const db = options.database.db;
+  const loaderOptions = options.loaders ?? {};
   const log = options.logger.child({ subgraph: definition.name });
   const yoga = createYoga<object, object>({
     schema,
-    context: () => definition.createContext(db),
+    context: () => definition.createContext(db, loaderOptions),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,

@@ -1,4 +1,5 @@
 import type { Database } from '@tributary/database';
+import type { LoaderOptions } from '@tributary/subgraph-runtime';
 import type { Kysely } from 'kysely';
 import { type PlaylistsLoaders, createPlaylistsLoaders } from './loaders.js';
 
@@ -8,6 +9,6 @@ export interface Context {
   loaders: PlaylistsLoaders;
 }
 
-export function createContext(db: Kysely<Database>): Context {
-  return { db, loaders: createPlaylistsLoaders(db) };
+export function createContext(db: Kysely<Database>, options: LoaderOptions): Context {
+  return { db, loaders: createPlaylistsLoaders(db, options) };
 }

@@ -1,5 +1,6 @@
 import type { Database } from '@tributary/database';
 import {
+  type LoaderOptions,
   type PageRequest,
   createGroupLoader,
   createRowLoader,
@@ -9,11 +10,12 @@ import {
 import { type Kysely, sql } from 'kysely';
 
 /** The playlists subgraph's DataLoaders, made per request; one `= any($1)` statement per batch. */
-export function createPlaylistsLoaders(db: Kysely<Database>) {
+export function createPlaylistsLoaders(db: Kysely<Database>, options: LoaderOptions = {}) {
   return {
     playlist: createRowLoader(
       (ids) => db.selectFrom('playlists.playlist').selectAll().where('playlist_id', '=', sql<number>`any(${ids})`).execute(),
       (row) => row.playlist_id,
+      options,
     ),
     trackCount: createValueLoader(
       (ids) =>
@@ -24,6 +26,7 @@ export function createPlaylistsLoaders(db: Kysely<Database>) {
           .groupBy('playlist_id')
           .execute(),
       0,
+      options,
     ),
     /** One page of each playlist's tracks for the same `(first, after)`, in one statement. */
     tracksPageByPlaylist: loaderPerArguments(
@@ -45,6 +48,7 @@ export function createPlaylistsLoaders(db: Kysely<Database>) {
               .orderBy('track_id')
               .execute(),
           (row) => row.playlist_id,
+          options,
         ),
       (page) => `${page.first}:${page.afterKey}`,
     ),
@@ -58,6 +62,7 @@ export function createPlaylistsLoaders(db: Kysely<Database>) {
           .orderBy('playlist.playlist_id')
           .execute(),
       (row) => row.track_id,
+      options,
     ),
   };
 }

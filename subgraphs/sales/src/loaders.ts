@@ -1,5 +1,6 @@
 import type { Database } from '@tributary/database';
 import {
+  type LoaderOptions,
   type PageRequest,
   createGroupLoader,
   createRowLoader,
@@ -9,15 +10,17 @@ import {
 import { type Kysely, sql } from 'kysely';
 
 /** The sales subgraph's DataLoaders, made per request; one `= any($1)` statement per batch. */
-export function createSalesLoaders(db: Kysely<Database>) {
+export function createSalesLoaders(db: Kysely<Database>, options: LoaderOptions = {}) {
   return {
     invoice: createRowLoader(
       (ids) => db.selectFrom('sales.invoice').selectAll().where('invoice_id', '=', sql<number>`any(${ids})`).execute(),
       (row) => row.invoice_id,
+      options,
     ),
     linesByInvoice: createGroupLoader(
       (ids) => db.selectFrom('sales.invoice_line').selectAll().where('invoice_id', '=', sql<number>`any(${ids})`).orderBy('invoice_line_id').execute(),
       (row) => row.invoice_id,
+      options,
     ),
     /**
      * One page of each customer's invoices for the same `(first, after)`, in one statement:
@@ -42,6 +45,7 @@ export function createSalesLoaders(db: Kysely<Database>) {
               .orderBy('invoice_id')
               .execute(),
           (row) => row.customer_id,
+          options,
         ),
       (page) => `${page.first}:${page.afterKey}`,
     ),
@@ -54,6 +58,7 @@ export function createSalesLoaders(db: Kysely<Database>) {
           .groupBy('customer_id')
           .execute(),
       0,
+      options,
     ),
     totalSpentByCustomer: createValueLoader(
       (ids) =>
@@ -64,6 +69,7 @@ export function createSalesLoaders(db: Kysely<Database>) {
           .groupBy('customer_id')
           .execute(),
       '0.00',
+      options,
     ),
     purchaseCountByTrack: createValueLoader(
       (ids) =>
@@ -74,6 +80,7 @@ export function createSalesLoaders(db: Kysely<Database>) {
           .groupBy('track_id')
           .execute(),
       0,
+      options,
     ),
   };
 }

@@ -1,0 +1,43 @@
+import { DATABASE_DEFAULTS, readDatabaseConfig } from '@tributary/database';
+import { describe, expect, it } from 'vitest';
+
+describe('readDatabaseConfig', () => {
+  it('defaults to the embedded database with the documented pool settings', () => {
+    expect(readDatabaseConfig({})).toEqual({
+      url: undefined,
+      embeddedDataDir: undefined,
+      poolSize: 10,
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 10_000,
+      slowStatementMs: 200,
+    });
+    expect(DATABASE_DEFAULTS).toEqual({ poolSize: 10, connectTimeoutMs: 5_000, statementTimeoutMs: 10_000, slowStatementMs: 200 });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      readDatabaseConfig({
+        DATABASE_URL: 'postgres://u@db:5432/chinook',
+        PGLITE_DATA_DIR: '/tmp/x',
+        DATABASE_POOL_SIZE: '4',
+        DATABASE_CONNECT_TIMEOUT_MS: '100',
+        DATABASE_STATEMENT_TIMEOUT_MS: '200',
+        DATABASE_SLOW_STATEMENT_MS: '5',
+      }),
+    ).toEqual({ url: 'postgres://u@db:5432/chinook', embeddedDataDir: '/tmp/x', poolSize: 4, connectTimeoutMs: 100, statementTimeoutMs: 200, slowStatementMs: 5 });
+  });
+
+  it('treats an empty variable as absent', () => {
+    expect(readDatabaseConfig({ DATABASE_URL: '', DATABASE_POOL_SIZE: '' }).url).toBeUndefined();
+  });
+});
+
+describe('readDatabaseConfig misuse', () => {
+  it.each([
+    [{ DATABASE_URL: 'mysql://x' }, 'Invalid configuration: DATABASE_URL: must start with postgres:// or postgresql://'],
+    [{ DATABASE_POOL_SIZE: 'ten' }, 'Invalid configuration: DATABASE_POOL_SIZE: must be a whole number'],
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, 'Invalid configuration: DATABASE_STATEMENT_TIMEOUT_MS: must be greater than 0'],
+  ])('fails with one line naming the variable for %o', (env, message) => {
+    expect(() => readDatabaseConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,87 @@
+import { type TributaryGateway, createGateway, readGatewayConfig } from '@tributary/gateway';
+import type { LoaderOptions } from '@tributary/subgraph-runtime';
+import { pino } from 'pino';
+import { type RunningSubgraphs, runSubgraphs } from '../../scripts/lib/run-subgraphs.js';
+
+/** A GraphQL response as the test sees it. */
+export interface GraphQLResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: { data?: T; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> };
+}
+
+/** The four subgraphs and the gateway on free loopback ports, in this process. */
+export interface Stack {
+  /** `http://127.0.0.1:<port>/graphql` */
+  gatewayUrl: string;
+  gateway: TributaryGateway;
+  subgraphs: RunningSubgraphs;
+  /** POSTs a GraphQL request to the gateway. */
+  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** SQL statements that all subgraphs sent so far (counted by each database handle). */
+  statements(): number;
+  /** Runs `work` and returns how many SQL statements it cost, in total and per subgraph. */
+  countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number; bySubgraph: Record<string, number> }>;
+  close(): Promise<void>;
+}
+
+export const silentLogger = pino({ level: 'silent' });
+
+/** Options of {@link startStack}. */
+export interface StackOptions {
+  /** A Postgres database URL; absent: the embedded PGlite database (imported on start). */
+  databaseUrl?: string;
+  loaders?: LoaderOptions;
+  /** The supergraph file the gateway watches. Default: the committed one. */
+  supergraphPath?: string;
+}
+
+/** Starts subgraphs (port 0) and a gateway (port 0) pointed at them. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const env: NodeJS.ProcessEnv = { CHINOOK_SQL: process.env.CHINOOK_SQL };
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  const subgraphs = await runSubgraphs({
+    env,
+    ports: { catalog: 0, customers: 0, sales: 0, playlists: 0 },
+    host: '127.0.0.1',
+    logger: silentLogger,
+    loaders: options.loaders,
+  });
+  let gateway: TributaryGateway;
+  try {
+    const config = readGatewayConfig(options.supergraphPath ? { SUPERGRAPH_PATH: options.supergraphPath } : {});
+    gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs.urls }, logger: silentLogger });
+  } catch (error) {
+    await subgraphs.close();
+    throw error;
+  }
+  const port = await gateway.listen(0, '127.0.0.1');
+  const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
+  const statementsBySubgraph = () => Object.fromEntries(Object.entries(subgraphs.databases).map(([name, db]) => [name, db.stats.statements]));
+  const statements = () => Object.values(statementsBySubgraph()).reduce((a, b) => a + b, 0);
+  return {
+    gatewayUrl,
+    gateway,
+    subgraphs,
+    async query(query, variables) {
+      const response = await fetch(gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: await response.json() };
+    },
+    statements,
+    async countStatements(work) {
+      const before = statementsBySubgraph();
+      const result = await work();
+      const after = statementsBySubgraph();
+      const bySubgraph = Object.fromEntries(Object.keys(after).map((name) => [name, after[name]! - before[name]!]));
+      return { result, statements: Object.values(bySubgraph).reduce((a, b) => a + b, 0), bySubgraph };
+    },
+    async close() {
+      await gateway.stop();
+      await subgraphs.close();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One vitest run for the whole workspace. The global setup checks Postgres and Redis, and builds
+ * a migrated, imported template database that each test file clones (so files run in parallel
+ * without seeing each other's writes); teardown drops what the run made.
+ */
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'gateway/test/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default', './test/support/summary-reporter.ts'],
+  },
+});
