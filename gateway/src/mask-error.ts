@@ -11,7 +11,9 @@ import { maskError as yogaMaskError } from 'graphql-yoga';
  * Everything else goes through Yoga's masking: "Unexpected error." in production.
  */
 export function maskGatewayError(error: unknown, message: string, isDev?: boolean): Error {
-  const graphqlError = error instanceof GraphQLError ? error : undefined;
+  // Duck-typed: `@apollo/gateway` (CommonJS) and this module (ESM) may hold two copies of
+  // graphql-js, so `instanceof GraphQLError` is not reliable across them.
+  const graphqlError = isGraphQLError(error) ? error : undefined;
   const code = graphqlError?.extensions?.code;
   if (graphqlError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
     const extensions: Record<string, unknown> = { code };
@@ -20,4 +22,8 @@ export function maskGatewayError(error: unknown, message: string, isDev?: boolea
     return new GraphQLError(graphqlError.message, { nodes: graphqlError.nodes, path: graphqlError.path, extensions });
   }
   return yogaMaskError(error, message, isDev);
+}
+
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError' && typeof (error as GraphQLError).extensions === 'object';
 }

@@ -1,0 +1,57 @@
+import { encodeCursor, parseIdArgument, parsePageRequest, toChinookKey, toConnection, formatDecimal, parseDecimalArgument } from '@tributary/subgraph-runtime';
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+
+describe('connections', () => {
+  it('defaults first to 20 and starts after key 0', () => {
+    expect(parsePageRequest({})).toEqual({ first: 20, afterKey: 0 });
+    expect(parsePageRequest({ first: 100, after: encodeCursor(42) })).toEqual({ first: 100, afterKey: 42 });
+  });
+
+  it('builds edges, nodes and pageInfo from first + 1 rows', async () => {
+    const page = { first: 2, afterKey: 0 };
+    const connection = toConnection([{ id: 1 }, { id: 2 }, { id: 3 }], page, (r) => r.id, () => 3);
+    expect(connection.nodes).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(connection.edges).toEqual([
+      { cursor: encodeCursor(1), node: { id: 1 } },
+      { cursor: encodeCursor(2), node: { id: 2 } },
+    ]);
+    expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor(2) });
+    expect(await connection.totalCount()).toBe(3);
+    expect(toConnection([], page, () => 0, () => 0).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+  });
+});
+
+describe('connection and id misuse', () => {
+  const codeAndMessage = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(GraphQLError);
+      return [(error as GraphQLError).extensions.code, (error as GraphQLError).extensions.argumentName, (error as GraphQLError).message];
+    }
+    throw new Error('expected an error');
+  };
+
+  it('refuses first over 100 or negative, naming first', () => {
+    expect(codeAndMessage(() => parsePageRequest({ first: 101 }))).toEqual(['BAD_USER_INPUT', 'first', 'Invalid argument "first": must be between 0 and 100, got 101']);
+    expect(codeAndMessage(() => parsePageRequest({ first: -1 }))[1]).toBe('first');
+  });
+
+  it('refuses a cursor it did not make, naming after', () => {
+    expect(codeAndMessage(() => parsePageRequest({ after: 'bm9wZQ' }))).toEqual(['BAD_USER_INPUT', 'after', 'Invalid argument "after": not a cursor of this connection: "bm9wZQ"']);
+  });
+
+  it('accepts only positive integer ids that fit INT', () => {
+    expect(['1', '3503', '2147483647'].map(toChinookKey)).toEqual([1, 3503, 2147483647]);
+    expect(['0', '-1', '01', '1.5', 'abc', '', ' 1', '2147483648'].map(toChinookKey)).toEqual(Array(8).fill(null));
+    expect(codeAndMessage(() => parseIdArgument('abc', 'trackId'))).toEqual(['BAD_USER_INPUT', 'trackId', 'Invalid argument "trackId": expected a positive integer id, got "abc"']);
+  });
+
+  it('formats and checks money with two decimals', () => {
+    expect(['0.99', '1.5', '2', 3.1].map(formatDecimal)).toEqual(['0.99', '1.50', '2.00', '3.10']);
+    expect(parseDecimalArgument('1.5', 'input.unitPrice')).toBe('1.50');
+    expect(codeAndMessage(() => parseDecimalArgument('1.999', 'input.unitPrice')).slice(0, 2)).toEqual(['BAD_USER_INPUT', 'input.unitPrice']);
+    expect(codeAndMessage(() => parseDecimalArgument('-1', 'input.unitPrice')).slice(0, 2)).toEqual(['BAD_USER_INPUT', 'input.unitPrice']);
+  });
+});
