@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './support/stack.js';
+import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
+
+/** The deep album page: albums with their artist, tracks, genres, media types, playlists and purchase counts. */
+const DEEP_ALBUMS = `query DeepAlbums($first: Int!) {
+  albums(first: $first) {
+    nodes {
+      id title
+      artist { name }
+      tracks { id name genre { name } mediaType { name } purchaseCount playlists { name } }
+    }
+  }
+}`;
+
+/**
+ * The fewest statements this query plan allows: the plan has three fetches (catalog, then sales
+ * and playlists with the tracks' representations); each fetch needs one statement per root field
+ * and per level of related rows it resolves.
+ * - catalog: albums page, artists, tracks of the albums, genres, media types = 5
+ * - sales: purchase counts of the tracks = 1
+ * - playlists: playlists of the tracks = 1
+ */
+const MINIMUM = { catalog: 5, customers: 0, sales: 1, playlists: 1 };
+
+describe('SQL statements per request (real Postgres)', () => {
+  let database: TestDatabase;
+  let batched: Stack;
+  let perItem: Stack;
+  beforeAll(async () => {
+    database = await cloneTemplateDatabase();
+    batched = await startStack({ databaseUrl: database.url });
+    perItem = await startStack({ databaseUrl: database.url, loaders: { batch: false } });
+  });
+  afterAll(async () => {
+    await batched?.close();
+    await perItem?.close();
+    await database?.drop();
+  });
+
+  const run = async (stack: Stack, first: number) => {
+    const { result, statements, bySubgraph } = await stack.countStatements(() => stack.query(DEEP_ALBUMS, { first }));
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data.albums.nodes).toHaveLength(first);
+    return { statements, bySubgraph, tracks: result.body.data.albums.nodes.flatMap((a: any) => a.tracks) };
+  };
+
+  it('costs the same statements for 5 and for 100 albums, the minimum for the plan', async () => {
+    const five = await run(batched, 5);
+    const hundred = await run(batched, 100);
+    expect(five.tracks).toHaveLength(37);
+    expect(hundred.tracks).toHaveLength(1276);
+    expect(five.bySubgraph).toEqual(MINIMUM);
+    expect(hundred.bySubgraph).toEqual(MINIMUM);
+    expect(hundred.statements).toBe(7);
+  });
+
+  it('would fail with per-item resolvers: row-by-row loading grows with the number of items', async () => {
+    const five = await run(perItem, 5);
+    const hundred = await run(perItem, 100);
+    // The same data either way …
+    expect(hundred.tracks).toEqual((await run(batched, 100)).tracks);
+    // … but one statement per album, track, genre, media type, purchase count and playlist list.
+    expect(five.statements).toBeGreaterThan(MINIMUM.catalog + 2);
+    expect(hundred.statements).toBeGreaterThan(five.statements * 10);
+    expect(hundred.bySubgraph.sales).toBe(1276);
+    expect(hundred.bySubgraph.playlists).toBe(1276);
+  });
+
+  it('batches entity representations from the gateway into one statement per subgraph', async () => {
+    const { statements, bySubgraph, result } = await batched.countStatements(() =>
+      batched.query(`{ customer(id: "5") { invoices(first: 100) { nodes { lines { track { name album { title } } } } } } }`),
+    );
+    expect(result.body.data.customer.invoices.nodes).toHaveLength(7);
+    // customers: customer; sales: invoices page, lines; catalog: tracks, albums
+    expect(bySubgraph).toEqual({ catalog: 2, customers: 1, sales: 2, playlists: 0 });
+    expect(statements).toBe(5);
+  });
+});
