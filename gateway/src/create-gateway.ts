@@ -10,6 +10,7 @@ import { maskGatewayError } from './mask-error.js';
 import { createGatewayMetrics } from './metrics.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestMetrics } from './plugins/use-request-metrics.js';
+import { probeSubgraphs } from './probe-subgraphs.js';
 import { createSubgraphDataSource } from './subgraph-data-source.js';
 import { FileSupergraphManager } from './supergraph/file-supergraph-manager.js';
 
@@ -54,10 +55,16 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const registry = options.registry ?? createRegistry('gateway');
   const metrics = createGatewayMetrics(registry);
   const supergraph = new FileSupergraphManager(config.supergraphPath, logger);
+  disableApolloTelemetry();
+  /** The URL of each subgraph of the current supergraph, for `/readyz`. */
+  const subgraphUrls = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
-    buildService: ({ name, url }) =>
-      createSubgraphDataSource({ name, url: config.subgraphUrls[name] ?? url!, metrics, timeoutMs: config.subgraphTimeoutMs }),
+    buildService: ({ name, url }) => {
+      const target = config.subgraphUrls[name] ?? url!;
+      subgraphUrls.set(name, target);
+      return createSubgraphDataSource({ name, url: target, metrics, timeoutMs: config.subgraphTimeoutMs });
+    },
     logger: {
       debug: (message) => logger.debug(String(message)),
       info: (message) => logger.info(String(message)),
@@ -85,7 +92,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       useReadiness({
         check: async () => {
           if (supergraph.status.phase !== 'watching') throw new Error(`supergraph ${supergraph.status.phase}`);
-          await gateway.serviceHealthCheck();
+          await probeSubgraphs(subgraphUrls);
         },
       }),
       useMetricsEndpoint(registry),
@@ -118,4 +125,13 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       phase = { phase: 'stopped' };
     },
   };
+}
+
+/**
+ * `@apollo/gateway` 2.14 reports usage to Apollo and probes cloud metadata addresses
+ * (169.254.169.254) at construction unless `APOLLO_TELEMETRY_DISABLED` is set. Tributary never
+ * phones home: off unless the operator sets the variable explicitly.
+ */
+function disableApolloTelemetry(): void {
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
 }

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
+import { Kind, parse } from 'graphql';
 import type { GatewayMetrics } from './metrics.js';
 
 /** Options of {@link createSubgraphDataSource}. */
@@ -15,7 +15,8 @@ export interface SubgraphDataSourceOptions {
  * The gateway's connection to one subgraph: Apollo's `RemoteGraphQLDataSource` over Node's
  * built-in fetch (undici), which keeps connections alive between requests, with each fetch
  * timed into `tributary_gateway_subgraph_fetch_duration_seconds{subgraph}` and bounded by
- * `timeoutMs`. Mutations are never retried: a fetch is made once.
+ * `timeoutMs`. A subgraph that cannot be reached yields `SUBGRAPH_UNAVAILABLE` errors at the
+ * paths of the fields it should have served. Mutations are never retried: a fetch is made once.
  */
 export function createSubgraphDataSource(options: SubgraphDataSourceOptions): RemoteGraphQLDataSource {
   const { name, url, metrics, timeoutMs } = options;
@@ -27,7 +28,7 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Re
       outcome = response.ok ? 'success' : 'http_error';
       return response;
     } catch (error) {
-      throw subgraphUnavailable(name, error, timeoutMs);
+      return unavailableResponse(name, describeFailure(error, timeoutMs), init?.body);
     } finally {
       metrics.subgraphFetchDuration.observe({ subgraph: name, outcome }, (performance.now() - started) / 1000);
     }
@@ -35,13 +36,38 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Re
   return new RemoteGraphQLDataSource({ url, fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'] });
 }
 
+/** Why a fetch failed, without the subgraph's address. */
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if ((error as Error).name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const code = (error as { cause?: { code?: string } }).cause?.code;
+  return code === 'ECONNREFUSED' ? 'connection refused' : code ?? 'request failed';
+}
+
 /**
- * The error a client sees for the fields a subgraph could not serve: `SUBGRAPH_UNAVAILABLE`,
- * naming the subgraph and the kind of failure but not its address.
+ * What the gateway gets when a subgraph cannot be reached: a GraphQL response with one
+ * `SUBGRAPH_UNAVAILABLE` error per field that the fetch asked for (each root field, or each
+ * `_entities` representation), so that the gateway places every error at its field's path in
+ * the client's response and the rest of the response stays intact. A thrown error would reach
+ * the client without a path.
  */
-function subgraphUnavailable(name: string, error: unknown, timeoutMs: number): GraphQLError {
-  const cause = (error as { cause?: { code?: string } }).cause?.code;
-  const reason =
-    (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause === 'ECONNREFUSED' ? 'connection refused' : cause ?? (error as Error).message;
-  return new GraphQLError(`Subgraph "${name}" is unavailable: ${reason}`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+function unavailableResponse(name: string, reason: string, body: unknown): Response {
+  const message = `Subgraph "${name}" is unavailable: ${reason}`;
+  const extensions = { code: 'SUBGRAPH_UNAVAILABLE' };
+  const paths = requestedPaths(body);
+  const errors = paths.length > 0 ? paths.map((path) => ({ message, path, extensions })) : [{ message, extensions }];
+  return Response.json({ data: null, errors });
+}
+
+/** `[["playlist"], ["album"]]` for a root fetch, `[["_entities", 0], …]` for an entity fetch. */
+function requestedPaths(body: unknown): Array<Array<string | number>> {
+  try {
+    const { query, variables } = JSON.parse(String(body)) as { query: string; variables?: { representations?: unknown[] } };
+    const operation = parse(query).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
+    const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [(s.alias ?? s.name).value] : []));
+    if (fields.length === 1 && fields[0] === '_entities') return (variables?.representations ?? []).map((_, i) => ['_entities', i]);
+    return fields.map((field) => [field]);
+  } catch {
+    return [];
+  }
 }

@@ -1,3 +1,4 @@
+import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../metrics.js';
 
@@ -23,6 +24,13 @@ export function useRequestMetrics(metrics: GatewayMetrics, graphqlPath = '/graph
     onParams({ request, params }) {
       const record = records.get(request);
       if (record && params.operationName) record.operation = GRAPHQL_NAME.test(params.operationName) ? params.operationName : 'invalid';
+    },
+    onExecute({ args }) {
+      // The name written in the document, when the client did not send `operationName`.
+      const record = records.get((args.contextValue as { request?: Request }).request!);
+      if (record?.operation !== 'anonymous') return;
+      const name = getOperationAST(args.document, args.operationName)?.name?.value;
+      if (name) record.operation = name;
     },
     onResultProcess({ request, result }) {
       const record = records.get(request);
