@@ -1,27 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEEP_ALBUMS, DEEP_ALBUMS_MINIMUM as MINIMUM } from './support/queries.js';
 import { type Stack, startStack } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
-
-/** The deep album page: albums with their artist, tracks, genres, media types, playlists and purchase counts. */
-const DEEP_ALBUMS = `query DeepAlbums($first: Int!) {
-  albums(first: $first) {
-    nodes {
-      id title
-      artist { name }
-      tracks { id name genre { name } mediaType { name } purchaseCount playlists { name } }
-    }
-  }
-}`;
-
-/**
- * The fewest statements this query plan allows: the plan has three fetches (catalog, then sales
- * and playlists with the tracks' representations); each fetch needs one statement per root field
- * and per level of related rows it resolves.
- * - catalog: albums page, artists, tracks of the albums, genres, media types = 5
- * - sales: purchase counts of the tracks = 1
- * - playlists: playlists of the tracks = 1
- */
-const MINIMUM = { catalog: 5, customers: 0, sales: 1, playlists: 1 };
 
 describe('SQL statements per request (real Postgres)', () => {
   let database: TestDatabase;
