@@ -1,16 +1,9 @@
 import { createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import type {} from './provided-context.js';
 import { POSTGRES_ADMIN_URL, REDIS_URL, databaseUrl, reachable } from './services.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Name of the migrated, imported template database that test files clone. */
-    templateDatabase: string;
-    /** Prefix for every Redis key this run writes. */
-    redisPrefix: string;
-  }
-}
 
 /**
  * Checks that Postgres and Redis answer (with `CI=true` a missing service fails the run; it is

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import type {} from './provided-context.js';
 import { POSTGRES_ADMIN_URL, databaseUrl } from './services.js';
 
 /** A database of this test file's own: a copy of the run's template (migrated, Chinook imported). */
