@@ -28,10 +28,10 @@ describe('embedded database (no DATABASE_URL)', () => {
 
   it('keeps concurrent writes from different subgraphs apart (one session, serialised transactions)', async () => {
     const results = await Promise.all([
-      stack.query(`mutation { purchase(customerId: "3", trackIds: ["5", "6"]) { total } }`),
-      stack.query(`mutation { createPlaylist(name: "Concurrent") { id } }`),
-      stack.query(`mutation { updateTrack(id: "5", input: { unitPrice: "2.00" }) { unitPrice } }`),
-      stack.query(`mutation { addTrackToPlaylist(playlistId: "18", trackId: "99999") { id } }`),
+      stack.query(`mutation { purchase(customerId: "3", trackIds: ["5", "6"]) { total } }`, undefined, { as: 'customer:3' }),
+      stack.query(`mutation { createPlaylist(name: "Concurrent") { id } }`, undefined, { as: 'customer:3' }),
+      stack.query(`mutation { updateTrack(id: "5", input: { unitPrice: "2.00" }) { unitPrice } }`, undefined, { as: 'employee:3' }),
+      stack.query(`mutation { addTrackToPlaylist(playlistId: "18", trackId: "99999") { id } }`, undefined, { as: 'customer:3' }),
       stack.query(`{ albums(first: 100) { nodes { tracks { purchaseCount } } } }`),
     ]);
     expect(results[0]!.body.errors).toBeUndefined();
@@ -40,7 +40,7 @@ describe('embedded database (no DATABASE_URL)', () => {
     expect(results[2]!.body.data.updateTrack).toEqual({ unitPrice: '2.00' });
     expect(results[3]!.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(results[4]!.body.errors).toBeUndefined();
-    const after = await stack.query(`{ playlist(id: "18") { trackCount } playlists { totalCount } customer(id: "3") { invoices { totalCount } } }`);
+    const after = await stack.query(`{ playlist(id: "18") { trackCount } playlists { totalCount } customer(id: "3") { invoices { totalCount } } }`, undefined, { as: 'customer:3' });
     expect(after.body.data).toEqual({ playlist: { trackCount: 1 }, playlists: { totalCount: 19 }, customer: { invoices: { totalCount: 8 } } });
   });
 });

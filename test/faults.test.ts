@@ -53,9 +53,9 @@ describe('transport errors', () => {
   });
 
   it('serves queries over GET and refuses a mutation over GET with 405', async () => {
-    const get = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('{ genre(id: "2") { name } }')}`, { headers: { accept: 'application/json' } });
+    const get = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('{ genre(id: "2") { name } }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
     expect(await get.json()).toEqual({ data: { genre: { name: 'Jazz' } } });
-    const mutation = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('mutation { createPlaylist(name: "x") { id } }')}`, { headers: { accept: 'application/json' } });
+    const mutation = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('mutation { createPlaylist(name: "x") { id } }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
     expect(mutation.status).toBe(405);
   });
 

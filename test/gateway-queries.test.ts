@@ -33,7 +33,7 @@ describe('cross-subgraph queries through the gateway', () => {
           nodes { id invoiceDate total billingCity customer { firstName } lines { unitPrice quantity track { id name album { title } } } }
         }
       }
-    }`);
+    }`, undefined, { as: 'customer:5' });
     expect(body.errors).toBeUndefined();
     expect(body.data.customer).toEqual({
       id: '5',
@@ -69,11 +69,11 @@ describe('cross-subgraph queries through the gateway', () => {
   });
 
   it('pages a customer\'s invoices with the cursor of the previous page', async () => {
-    const first = await stack.query(`{ customer(id: "5") { invoices(first: 3) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`);
+    const first = await stack.query(`{ customer(id: "5") { invoices(first: 3) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`, undefined, { as: 'customer:5' });
     const page1 = first.body.data.customer.invoices;
     expect(page1.edges.map((e: any) => e.node.id)).toEqual(['77', '100', '122']);
     expect(page1.pageInfo.endCursor).toBe(page1.edges[2].cursor);
-    const next = await stack.query(`query($after: String) { customer(id: "5") { invoices(first: 10, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`, { after: page1.pageInfo.endCursor });
+    const next = await stack.query(`query($after: String) { customer(id: "5") { invoices(first: 10, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`, { after: page1.pageInfo.endCursor }, { as: 'customer:5' });
     expect(next.body.data.customer.invoices).toEqual({ nodes: [{ id: '174' }, { id: '295' }, { id: '306' }, { id: '361' }], pageInfo: { hasNextPage: false, endCursor: expect.any(String) } });
   });
 
@@ -86,7 +86,7 @@ describe('cross-subgraph queries through the gateway', () => {
       playlists(first: 3) { totalCount nodes { name trackCount } }
       genres { id }
       employees { firstName reports { firstName } customers { id } }
-    }`);
+    }`, undefined, { as: 'employee:1' });
     expect(body.errors).toBeUndefined();
     expect(body.data.artists).toEqual({ totalCount: 22, nodes: [{ id: '1', name: 'AC/DC' }, { id: '2', name: 'Accept' }], pageInfo: { hasNextPage: true, endCursor: expect.any(String) } });
     const after = await stack.query(`query($a: String) { artists(first: 2, nameContains: "ac", after: $a) { nodes { id name } } }`, { a: body.data.artists.pageInfo.endCursor });

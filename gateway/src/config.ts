@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
-import { DEFAULT_GATEWAY_PORT, InvalidConfigurationError, SUBGRAPHS, readPort } from '@tributary/subgraph-runtime';
+import { DEFAULT_GATEWAY_PORT, InvalidConfigurationError, SUBGRAPHS, readInternalSecret, readPort } from '@tributary/subgraph-runtime';
+import { type FrontDoorConfig, readFrontDoorConfig } from './front-door-config.js';
+import { type JwtConfig, readJwtConfig } from './identity/jwt-config.js';
 
 /** The gateway's configuration; every field has a default. */
 export interface GatewayConfig {
@@ -18,6 +20,12 @@ export interface GatewayConfig {
   subgraphUrls: Record<string, string>;
   /** `GATEWAY_SUBGRAPH_TIMEOUT_MS`: a subgraph fetch slower than this fails, in ms. Default 10,000. */
   subgraphTimeoutMs: number;
+  /** How client tokens are verified (`GATEWAY_JWT_*`). */
+  jwt: JwtConfig;
+  /** `INTERNAL_JWT_SECRET`: signs the principal for the subgraphs (development secret outside production). */
+  internalSecret: Uint8Array;
+  /** Persisted operations, trusted documents and request limits. */
+  frontDoor: FrontDoorConfig;
 }
 
 /** Default of {@link GatewayConfig.subgraphTimeoutMs}, in ms. */
@@ -50,5 +58,16 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     production: env.NODE_ENV === 'production',
     subgraphUrls,
     subgraphTimeoutMs: timeout ? Number(timeout) : DEFAULT_SUBGRAPH_TIMEOUT_MS,
+    jwt: readJwtConfig(env),
+    internalSecret: readInternalSecretOrFail(env),
+    frontDoor: readFrontDoorConfig(env),
   };
+}
+
+function readInternalSecretOrFail(env: NodeJS.ProcessEnv): Uint8Array {
+  try {
+    return readInternalSecret(env);
+  } catch (error) {
+    throw new InvalidConfigurationError((error as Error).message);
+  }
 }

@@ -1,12 +1,25 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { useApolloFederation } from '@envelop/apollo-federation';
-import { closeGracefully, createRegistry, listen, useMetricsEndpoint } from '@tributary/subgraph-runtime';
+import { REPO_ROOT } from '@tributary/database';
+import { ANONYMOUS, IDENTITY_HEADER, closeGracefully, createIdentitySigner, createRegistry, listen, useMetricsEndpoint } from '@tributary/subgraph-runtime';
 import { type Plugin, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { GatewayConfig } from './config.js';
+import { DEFAULT_MANIFEST } from './front-door-config.js';
+import { createTokenVerifier } from './identity/token-verifier.js';
+import { useIdentity } from './identity/use-identity.js';
+import { useBatchLimit } from './limits/use-batch-limit.js';
+import { useCsrfGuard } from './limits/use-csrf-guard.js';
+import { useDocumentLimits } from './limits/use-document-limits.js';
 import { maskGatewayError } from './mask-error.js';
+import { createPersistedQueryStore } from './persisted/create-persisted-query-store.js';
+import { loadManifests } from './persisted/manifest.js';
+import { usePersistedOperations } from './persisted/use-persisted-operations.js';
+import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
 import { createGatewayMetrics } from './metrics.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestMetrics } from './plugins/use-request-metrics.js';
@@ -26,6 +39,9 @@ export interface GatewayOptions {
    */
   plugins?: Plugin[];
 }
+
+/** The default manifest is optional (it exists once `pnpm codegen` ran); others must exist. */
+const DEFAULT_MANIFEST_PATH = path.resolve(REPO_ROOT, DEFAULT_MANIFEST);
 
 /** Where the gateway is in its life. */
 export type GatewayPhase = { phase: 'loaded' } | { phase: 'serving'; port: number } | { phase: 'draining' } | { phase: 'stopped' };
@@ -56,6 +72,10 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const metrics = createGatewayMetrics(registry);
   const supergraph = new FileSupergraphManager(config.supergraphPath, logger);
   disableApolloTelemetry();
+  const signIdentity = createIdentitySigner(config.internalSecret);
+  const trusted = loadManifests(config.frontDoor.manifestPaths.filter((file) => file !== DEFAULT_MANIFEST_PATH || existsSync(file)));
+  const apq = createPersistedQueryStore(config.frontDoor, logger);
+  const { limits } = config.frontDoor;
   /** The URL of each subgraph of the current supergraph, for `/readyz`. */
   const subgraphUrls = new Map<string, string>();
   const gateway = new ApolloGateway({
@@ -63,7 +83,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
-      return createSubgraphDataSource({ name, url: target, metrics, timeoutMs: config.subgraphTimeoutMs });
+      return createSubgraphDataSource({ name, url: target, metrics, timeoutMs: config.subgraphTimeoutMs, signIdentity });
     },
     logger: {
       debug: (message) => logger.debug(String(message)),
@@ -80,7 +100,9 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     landingPage: false,
     graphiql: config.production ? false : { title: 'Tributary' },
     maskedErrors: { isDev: !config.production, maskError: maskGatewayError },
-    batching: false,
+    batching: { limit: limits.maxBatch },
+    maxRequestBodySize: limits.maxBodyBytes,
+    extraParamNames: ['documentId'],
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
@@ -92,11 +114,17 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       useReadiness({
         check: async () => {
           if (supergraph.status.phase !== 'watching') throw new Error(`supergraph ${supergraph.status.phase}`);
-          await probeSubgraphs(subgraphUrls);
+          await probeSubgraphs(subgraphUrls, { [IDENTITY_HEADER]: await signIdentity(ANONYMOUS) });
         },
       }),
       useMetricsEndpoint(registry),
       useRequestMetrics(metrics),
+      useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }) }),
+      useCsrfGuard(),
+      useBatchLimit(limits.maxBatch),
+      usePersistedOperations({ mode: config.frontDoor.persistedOperations, trusted, store: apq.store }),
+      useDocumentLimits({ limits, introspection: config.frontDoor.introspection, fieldSuggestions: config.frontDoor.fieldSuggestions }),
+      useRefusalMetrics(metrics),
       ...(options.plugins ?? []),
     ],
   });
@@ -122,6 +150,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       phase = { phase: 'draining' };
       if (server) await closeGracefully(server);
       await gateway.stop();
+      await apq.close();
       phase = { phase: 'stopped' };
     },
   };

@@ -3,3 +3,15 @@ export { type GatewayOptions, type GatewayPhase, type TributaryGateway, createGa
 export { type GatewayMetrics, createGatewayMetrics } from './metrics.js';
 export { type FileSupergraphPhase, FileSupergraphManager, RELOAD_DEBOUNCE_MS } from './supergraph/file-supergraph-manager.js';
 export { createLogger } from './logger.js';
+export { type JwtConfig, DEVELOPMENT_JWT_SECRET, DEFAULT_CLOCK_TOLERANCE_S, readJwtConfig } from './identity/jwt-config.js';
+export { DEFAULT_TOKEN_TTL_S, signClientToken } from './identity/sign-client-token.js';
+export { UnauthenticatedError, createTokenVerifier } from './identity/token-verifier.js';
+export { type FrontDoorConfig, type PersistedOperationsMode, type RequestLimits, DEFAULT_LIMITS, readFrontDoorConfig } from './front-door-config.js';
+export { sha256Hex } from './persisted/sha256.js';
+export { ManifestError, loadManifests } from './persisted/manifest.js';
+export {
+  type PersistedQueryStore,
+  createLruPersistedQueryStore,
+  createRedisPersistedQueryStore,
+  createTieredPersistedQueryStore,
+} from './persisted/persisted-query-store.js';

@@ -11,6 +11,8 @@ export interface GatewayMetrics {
   requestDuration: Histogram<'operation' | 'outcome'>;
   /** `tributary_gateway_subgraph_fetch_duration_seconds{subgraph, outcome}` */
   subgraphFetchDuration: Histogram<'subgraph' | 'outcome'>;
+  /** `tributary_gateway_refusals_total{code}`: requests the front door turned away, by error code. */
+  refusals: Counter<'code'>;
 }
 
 /**
@@ -34,5 +36,6 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       buckets: LATENCY_BUCKETS_S,
       registers: [registry],
     }),
+    refusals: new Counter({ name: 'tributary_gateway_refusals_total', help: 'Requests refused by the front door, by error code', labelNames: ['code'], registers: [registry] }),
   };
 }

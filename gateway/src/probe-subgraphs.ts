@@ -5,15 +5,16 @@ export const READINESS_TIMEOUT_MS = 2_000;
  * Asks every subgraph `{ __typename }` in parallel.
  *
  * @param urls subgraph name → GraphQL endpoint.
+ * @param headers sent with each probe (the gateway's identity header).
  * @throws Error naming every subgraph that did not answer 200 without errors within `timeoutMs`.
  */
-export async function probeSubgraphs(urls: ReadonlyMap<string, string>, timeoutMs = READINESS_TIMEOUT_MS): Promise<void> {
+export async function probeSubgraphs(urls: ReadonlyMap<string, string>, headers: Record<string, string> = {}, timeoutMs = READINESS_TIMEOUT_MS): Promise<void> {
   const failures = await Promise.all(
     [...urls].map(async ([name, url]) => {
       try {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { ...headers, 'content-type': 'application/json' },
           body: '{"query":"{ __typename }"}',
           signal: AbortSignal.timeout(timeoutMs),
         });

@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ANONYMOUS, IDENTITY_HEADER, type Principal } from '@tributary/subgraph-runtime';
 import { Kind, parse } from 'graphql';
 import type { GatewayMetrics } from './metrics.js';
 
@@ -9,6 +10,8 @@ export interface SubgraphDataSourceOptions {
   metrics: GatewayMetrics;
   /** A fetch slower than this is aborted, in ms. */
   timeoutMs: number;
+  /** Signs the request's principal into the internal identity header. */
+  signIdentity: (principal: Principal) => Promise<string>;
 }
 
 /**
@@ -33,7 +36,15 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Re
       metrics.subgraphFetchDuration.observe({ subgraph: name, outcome }, (performance.now() - started) / 1000);
     }
   };
-  return new RemoteGraphQLDataSource({ url, fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'] });
+  return new RemoteGraphQLDataSource<{ principal?: Principal }>({
+    url,
+    fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'],
+    // Only what the gateway itself sets reaches a subgraph: client headers are never forwarded,
+    // so a client's own identity header is dropped here.
+    async willSendRequest({ request, context }) {
+      request.http!.headers.set(IDENTITY_HEADER, await options.signIdentity(context.principal ?? ANONYMOUS));
+    },
+  });
 }
 
 /** Why a fetch failed, without the subgraph's address. */

@@ -3,7 +3,7 @@ import { customersSubgraph } from '@tributary/customers';
 import { type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
-import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createRegistry, readPort, startSubgraph } from '@tributary/subgraph-runtime';
+import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createRegistry, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
 import type { Logger } from 'pino';
 
 /** Every subgraph definition by name. */
@@ -50,6 +50,7 @@ export interface RunningSubgraphs {
 export async function runSubgraphs(options: RunSubgraphsOptions): Promise<RunningSubgraphs> {
   const env = options.env ?? process.env;
   const config = readDatabaseConfig(env);
+  const identity = readSubgraphIdentity(env);
   const ports = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, options.ports?.[s.name] ?? readPort(env, s.portEnv, s.defaultPort)]));
   const databases: Record<string, DatabaseHandle> = {};
   const subgraphs: RunningSubgraph[] = [];
@@ -72,6 +73,7 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
           registry: registries[s.name],
           logger: options.logger,
           loaders: options.loaders,
+          identity,
         }),
       );
     }

@@ -1,4 +1,5 @@
-import { type TributaryGateway, createGateway, readGatewayConfig } from '@tributary/gateway';
+import { type TributaryGateway, createGateway, readGatewayConfig, readJwtConfig, signClientToken } from '@tributary/gateway';
+import { parseSubject } from '@tributary/subgraph-runtime';
 import type { LoaderOptions } from '@tributary/subgraph-runtime';
 import { pino } from 'pino';
 import { type RunningSubgraphs, runSubgraphs } from '../../scripts/lib/run-subgraphs.js';
@@ -16,8 +17,8 @@ export interface Stack {
   gatewayUrl: string;
   gateway: TributaryGateway;
   subgraphs: RunningSubgraphs;
-  /** POSTs a GraphQL request to the gateway. */
-  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** POSTs a GraphQL request to the gateway, as `as` (`customer:5`, `employee:2`) or anonymous. */
+  query<T = any>(query: string, variables?: Record<string, unknown>, options?: { as?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
   /** SQL statements that all subgraphs sent so far (counted by each database handle). */
   statements(): number;
   /** Runs `work` and returns how many SQL statements it cost, in total and per subgraph. */
@@ -26,6 +27,13 @@ export interface Stack {
 }
 
 export const silentLogger = pino({ level: 'silent' });
+
+/** A token the test gateway accepts for `subject` (`customer:5`), signed with the development secret. */
+export async function tokenFor(subject: string, ttlS?: number): Promise<string> {
+  const principal = parseSubject(subject);
+  if (!principal || principal.kind === 'anonymous') throw new Error(`not a subject: ${subject}`);
+  return signClientToken(principal, readJwtConfig({}), ttlS);
+}
 
 /** Options of {@link startStack}. */
 export interface StackOptions {
@@ -63,10 +71,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gatewayUrl,
     gateway,
     subgraphs,
-    async query(query, variables) {
+    async query(query, variables, options) {
+      const authorization: Record<string, string> = options?.as ? { authorization: `Bearer ${await tokenFor(options.as)}` } : {};
       const response = await fetch(gatewayUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authorization, ...options?.headers },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, headers: response.headers, body: await response.json() };

@@ -89,6 +89,10 @@ export interface SalesCustomerBillingView {
   country: string | null;
   postal_code: string | null;
 }
+/** Read-only view `sales.customer_access`: each customer's support rep, to authorise invoice reads. */
+export interface SalesCustomerAccessView { customer_id: number; support_rep_id: number | null }
+/** Read-only view `sales.employee_role`: employees' titles (managers read every customer's invoices). */
+export interface SalesEmployeeRoleView { employee_id: number; title: string | null }
 /** Read-only view `playlists.track_ref`: which track ids exist, for `addTrackToPlaylist`. */
 export interface PlaylistsTrackRefView { track_id: number }
 
@@ -105,6 +109,8 @@ export interface Database {
   'sales.invoice_line': InvoiceLineTable;
   'sales.track_price': SalesTrackPriceView;
   'sales.customer_billing': SalesCustomerBillingView;
+  'sales.customer_access': SalesCustomerAccessView;
+  'sales.employee_role': SalesEmployeeRoleView;
   'playlists.playlist': PlaylistTable;
   'playlists.playlist_track': PlaylistTrackTable;
   'playlists.track_ref': PlaylistsTrackRefView;

@@ -7,6 +7,18 @@ export { type Connection, type PageRequest, MAX_PAGE_SIZE, parsePageRequest, enc
 export { type LoaderOptions, MAX_KEYS_PER_STATEMENT, createRowLoader, createGroupLoader, createValueLoader, loaderPerArguments } from './batch-loaders.js';
 export { DEFAULT_DRAIN_TIMEOUT_MS, listen, closeGracefully } from './http-lifecycle.js';
 export { useMetricsEndpoint } from './use-metrics-endpoint.js';
-export { type SubgraphDefinition, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
+export { type SubgraphDefinition, type SubgraphRequestContext, type SubgraphIdentityOptions, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
 export { loadSchemaFile } from './load-schema-file.js';
 export { InvalidConfigurationError, readPort } from './read-port.js';
+export { type Principal, ANONYMOUS, parseSubject, principalSubject } from './principal.js';
+export {
+  IDENTITY_HEADER,
+  INTERNAL_TOKEN_TTL_S,
+  DEVELOPMENT_INTERNAL_SECRET,
+  InvalidIdentityError,
+  readInternalSecret,
+  readSubgraphIdentity,
+  createIdentitySigner,
+  createIdentityVerifier,
+} from './internal-identity.js';
+export { type EmployeeTitleLookup, forbidden, isManagerTitle, canReadCustomer, isManager } from './authorization.js';

@@ -2,13 +2,15 @@ import { createServer, type Server } from 'node:http';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { Database, DatabaseHandle } from '@tributary/database';
-import type { DocumentNode } from 'graphql';
+import { type DocumentNode, GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { LoaderOptions } from './batch-loaders.js';
 import { closeGracefully, listen } from './http-lifecycle.js';
+import { IDENTITY_HEADER, createIdentityVerifier, readInternalSecret } from './internal-identity.js';
+import { ANONYMOUS, type Principal } from './principal.js';
 import { useMetricsEndpoint } from './use-metrics-endpoint.js';
 
 /**
@@ -22,8 +24,27 @@ export interface SubgraphDefinition<Context extends object> {
   typeDefs: DocumentNode;
   /** Resolvers, typed by graphql-codegen in each subgraph. */
   resolvers: unknown;
-  /** Makes the context of one request; its DataLoaders die with the request. */
-  createContext(db: Kysely<Database>, options: LoaderOptions): Context;
+  /** Makes the context of one request; its DataLoaders and principal die with the request. */
+  createContext(request: SubgraphRequestContext): Context;
+}
+
+/** What a subgraph's `createContext` gets for each request. */
+export interface SubgraphRequestContext {
+  db: Kysely<Database>;
+  loaderOptions: LoaderOptions;
+  /** The caller, verified from the gateway's identity header; `ANONYMOUS` without one. */
+  principal: Principal;
+}
+
+/** How a subgraph learns who is calling. */
+export interface SubgraphIdentityOptions {
+  /** Verifies the gateway's identity header (see `createIdentityVerifier`). */
+  verify: (header: string | null) => Promise<Principal | null>;
+  /**
+   * Refuse requests without the gateway's identity header (HTTP 401), so that only the gateway
+   * can call the subgraph. `SUBGRAPH_REQUIRE_GATEWAY_TOKEN`; default: on in production.
+   */
+  requireGatewayToken: boolean;
 }
 
 /** Options of {@link startSubgraph}. */
@@ -36,6 +57,8 @@ export interface SubgraphServerOptions {
   /** Registry behind `/metrics`. Default: a new one with process metrics. */
   registry?: Registry;
   logger: Logger;
+  /** Identity of callers. Default: the development internal secret, header optional. */
+  identity?: SubgraphIdentityOptions;
   /** How loaders fetch; `{ batch: false }` is the row-by-row baseline. Default: batched. */
   loaders?: LoaderOptions;
   /** Production hides error details (Yoga's masked errors). Default: `NODE_ENV === 'production'`. */
@@ -60,10 +83,12 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
   const schema = buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
   const db = options.database.db;
   const loaderOptions = options.loaders ?? {};
+  const identity = options.identity ?? { verify: createIdentityVerifier(readInternalSecret({})), requireGatewayToken: false };
   const log = options.logger.child({ subgraph: definition.name });
   const yoga = createYoga<object, object>({
     schema,
-    context: () => definition.createContext(db, loaderOptions),
+    context: async ({ request }: { request: Request }) =>
+      definition.createContext({ db, loaderOptions, principal: await principalOf(request, identity) }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
@@ -88,6 +113,27 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
     yoga,
     close: () => closeGracefully(server),
   };
+}
+
+/**
+ * The verified principal of a request.
+ *
+ * @throws GraphQLError `UNAUTHENTICATED` (HTTP 401) when the identity header is invalid, or
+ * absent while the subgraph requires it; nothing is executed.
+ */
+async function principalOf(request: Request, identity: SubgraphIdentityOptions): Promise<Principal> {
+  try {
+    const principal = await identity.verify(request.headers.get(IDENTITY_HEADER));
+    if (principal) return principal;
+  } catch (error) {
+    throw unauthenticated((error as Error).message);
+  }
+  if (identity.requireGatewayToken) throw unauthenticated('this subgraph only answers the gateway');
+  return ANONYMOUS;
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
 /** A registry with Node's process metrics, labelled with the service name. */

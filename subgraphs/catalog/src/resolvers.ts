@@ -3,6 +3,7 @@ import {
   parseIdArgument,
   parsePageRequest,
   countRows,
+  forbidden,
   loadByRepresentation,
   toConnection,
 } from '@tributary/subgraph-runtime';
@@ -45,7 +46,10 @@ export const resolvers: Resolvers = {
     },
   },
   Mutation: {
-    updateTrack: (_, { id, input }, { db }) => updateTrack(db, parseIdArgument(id, 'id'), input),
+    updateTrack: (_, { id, input }, { db, principal }) => {
+      if (principal.kind !== 'employee') throw forbidden('updateTrack is for employees');
+      return updateTrack(db, parseIdArgument(id, 'id'), input);
+    },
   },
   Artist: {
     __resolveReference: (ref, { loaders }) => loadByRepresentation(ref.id, loaders.artist),

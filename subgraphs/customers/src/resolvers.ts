@@ -1,14 +1,44 @@
-import { countRows, loadByRepresentation, parseIdArgument, parsePageRequest, toConnection } from '@tributary/subgraph-runtime';
+import {
+  canReadCustomer,
+  countRows,
+  forbidden,
+  isManager,
+  loadByRepresentation,
+  parseIdArgument,
+  parsePageRequest,
+  toConnection,
+} from '@tributary/subgraph-runtime';
+import type { Context } from './context.js';
 import type { Resolvers } from './generated/resolvers-types.js';
+import type { CustomerRow } from './rows.js';
 import { updateCustomer } from './update-customer.js';
 
-/** The customers subgraph's resolvers. Until identity lands, every field is readable by anyone. */
+/** An employee's title through the request's loader (for the manager rule). */
+const titleOf = (ctx: Context) => async (employeeId: number) => (await ctx.loaders.employee.load(employeeId))?.title ?? null;
+
+/**
+ * A private customer field: its value for the customer themself, their support rep and
+ * managers; `FORBIDDEN` (so `null` at its path) for anyone else.
+ */
+function privateField<T>(read: (row: CustomerRow) => T) {
+  return async (row: CustomerRow, _args: unknown, ctx: Context): Promise<T> => {
+    const allowed = await canReadCustomer(ctx.principal, { customerId: row.customer_id, supportRepId: row.support_rep_id }, titleOf(ctx));
+    if (!allowed) throw forbidden(`private fields of customer ${row.customer_id}`);
+    return read(row);
+  };
+}
+
+/**
+ * The customers subgraph's resolvers. `Customer.id`, `firstName` and `country` are public;
+ * the other customer fields are private (see `privateField`); employees are public.
+ */
 export const resolvers: Resolvers = {
   Query: {
     customer: (_, { id }, { loaders }) => loaders.customer.load(parseIdArgument(id, 'id')),
     employee: (_, { id }, { loaders }) => loaders.employee.load(parseIdArgument(id, 'id')),
     employees: (_, __, { db }) => db.selectFrom('customers.employee').selectAll().orderBy('employee_id').execute(),
-    customers: async (_, args, { db }) => {
+    customers: async (_, args, { db, principal }) => {
+      if (principal.kind !== 'employee') throw forbidden('Query.customers is for employees');
       const page = parsePageRequest(args);
       let filtered = db.selectFrom('customers.customer');
       if (args.country !== null && args.country !== undefined) filtered = filtered.where('country', '=', args.country);
@@ -17,15 +47,29 @@ export const resolvers: Resolvers = {
     },
   },
   Mutation: {
-    updateCustomer: (_, { id, input }, { db }) => updateCustomer(db, parseIdArgument(id, 'id'), input),
+    updateCustomer: async (_, { id, input }, ctx) => {
+      const customerId = parseIdArgument(id, 'id');
+      const own = ctx.principal.kind === 'customer' && ctx.principal.id === customerId;
+      if (!own && !(await isManager(ctx.principal, titleOf(ctx)))) throw forbidden('updateCustomer is for the customer themself and managers');
+      return updateCustomer(ctx.db, customerId, input);
+    },
   },
   Customer: {
     __resolveReference: (ref, { loaders }) => loadByRepresentation(ref.id, loaders.customer),
     id: (row) => String(row.customer_id),
     firstName: (row) => row.first_name,
-    lastName: (row) => row.last_name,
-    postalCode: (row) => row.postal_code,
-    supportRep: (row, _, { loaders }) => (row.support_rep_id === null ? null : loaders.employee.load(row.support_rep_id)),
+    lastName: privateField((row) => row.last_name),
+    company: privateField((row) => row.company),
+    email: privateField((row) => row.email),
+    phone: privateField((row) => row.phone),
+    address: privateField((row) => row.address),
+    city: privateField((row) => row.city),
+    state: privateField((row) => row.state),
+    postalCode: privateField((row) => row.postal_code),
+    supportRep: async (row, args, ctx) => {
+      const supportRepId = await privateField((r) => r.support_rep_id)(row, args, ctx);
+      return supportRepId === null ? null : ctx.loaders.employee.load(supportRepId);
+    },
   },
   Employee: {
     __resolveReference: (ref, { loaders }) => loadByRepresentation(ref.id, loaders.employee),

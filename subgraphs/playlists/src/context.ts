@@ -1,5 +1,5 @@
 import type { Database } from '@tributary/database';
-import type { LoaderOptions } from '@tributary/subgraph-runtime';
+import type { Principal, SubgraphRequestContext } from '@tributary/subgraph-runtime';
 import type { Kysely } from 'kysely';
 import { type PlaylistsLoaders, createPlaylistsLoaders } from './loaders.js';
 
@@ -7,8 +7,10 @@ import { type PlaylistsLoaders, createPlaylistsLoaders } from './loaders.js';
 export interface Context {
   db: Kysely<Database>;
   loaders: PlaylistsLoaders;
+  /** Who is calling, as the gateway verified it. */
+  principal: Principal;
 }
 
-export function createContext(db: Kysely<Database>, options: LoaderOptions): Context {
-  return { db, loaders: createPlaylistsLoaders(db, options) };
+export function createContext({ db, loaderOptions, principal }: SubgraphRequestContext): Context {
+  return { db, loaders: createPlaylistsLoaders(db, loaderOptions), principal };
 }

@@ -1,5 +1,7 @@
 import {
+  type Principal,
   countRows,
+  forbidden,
   loadByRepresentation,
   parseIdArgument,
   parsePageRequest,
@@ -7,6 +9,11 @@ import {
   toConnection,
 } from '@tributary/subgraph-runtime';
 import type { Resolvers } from './generated/resolvers-types.js';
+
+/** Playlist mutations need a customer or an employee. */
+function requireAuthenticated(principal: Principal, mutation: string): void {
+  if (principal.kind === 'anonymous') throw forbidden(`${mutation} needs an authenticated principal`);
+}
 import { addTrackToPlaylist, createPlaylist, removeTrackFromPlaylist, renamePlaylist } from './playlist-mutations.js';
 
 /** The playlists subgraph's resolvers. */
@@ -21,12 +28,22 @@ export const resolvers: Resolvers = {
     },
   },
   Mutation: {
-    createPlaylist: (_, { name }, { db }) => createPlaylist(db, name),
-    renamePlaylist: (_, { id, name }, { db }) => renamePlaylist(db, parseIdArgument(id, 'id'), name),
-    addTrackToPlaylist: (_, { playlistId, trackId }, { db }) =>
-      addTrackToPlaylist(db, parseIdArgument(playlistId, 'playlistId'), parseIdArgument(trackId, 'trackId')),
-    removeTrackFromPlaylist: (_, { playlistId, trackId }, { db }) =>
-      removeTrackFromPlaylist(db, parseIdArgument(playlistId, 'playlistId'), parseIdArgument(trackId, 'trackId')),
+    createPlaylist: (_, { name }, { db, principal }) => {
+      requireAuthenticated(principal, 'createPlaylist');
+      return createPlaylist(db, name);
+    },
+    renamePlaylist: (_, { id, name }, { db, principal }) => {
+      requireAuthenticated(principal, 'renamePlaylist');
+      return renamePlaylist(db, parseIdArgument(id, 'id'), name);
+    },
+    addTrackToPlaylist: (_, { playlistId, trackId }, { db, principal }) => {
+      requireAuthenticated(principal, 'addTrackToPlaylist');
+      return addTrackToPlaylist(db, parseIdArgument(playlistId, 'playlistId'), parseIdArgument(trackId, 'trackId'));
+    },
+    removeTrackFromPlaylist: (_, { playlistId, trackId }, { db, principal }) => {
+      requireAuthenticated(principal, 'removeTrackFromPlaylist');
+      return removeTrackFromPlaylist(db, parseIdArgument(playlistId, 'playlistId'), parseIdArgument(trackId, 'trackId'));
+    },
   },
   Playlist: {
     __resolveReference: (ref, { loaders }) => loadByRepresentation(ref.id, loaders.playlist),

@@ -12,6 +12,18 @@ import { type Kysely, sql } from 'kysely';
 /** The sales subgraph's DataLoaders, made per request; one `= any($1)` statement per batch. */
 export function createSalesLoaders(db: Kysely<Database>, options: LoaderOptions = {}) {
   return {
+    /** Each customer's support rep, through the read-only view `sales.customer_access`. */
+    customerAccess: createRowLoader(
+      (ids) => db.selectFrom('sales.customer_access').selectAll().where('customer_id', '=', sql<number>`any(${ids})`).execute(),
+      (row) => row.customer_id,
+      options,
+    ),
+    /** Employees' titles, through the read-only view `sales.employee_role`. */
+    employeeRole: createRowLoader(
+      (ids) => db.selectFrom('sales.employee_role').selectAll().where('employee_id', '=', sql<number>`any(${ids})`).execute(),
+      (row) => row.employee_id,
+      options,
+    ),
     invoice: createRowLoader(
       (ids) => db.selectFrom('sales.invoice').selectAll().where('invoice_id', '=', sql<number>`any(${ids})`).execute(),
       (row) => row.invoice_id,

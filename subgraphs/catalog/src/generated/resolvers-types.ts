@@ -77,7 +77,7 @@ export type MediaType = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Changes a track; null when there is no track with that id. */
+  /** Employees only. Changes a track; null when there is no track with that id. */
   updateTrack: Maybe<Track>;
 };
 

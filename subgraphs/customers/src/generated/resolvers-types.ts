@@ -16,16 +16,21 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/**
+ * A customer. `id`, `firstName` and `country` are public; every other field is private to the
+ * customer themself, their support rep and managers: for anyone else it is `null` with a
+ * `FORBIDDEN` error at its path.
+ */
 export type Customer = {
   __typename?: 'Customer';
   address: Maybe<Scalars['String']['output']>;
   city: Maybe<Scalars['String']['output']>;
   company: Maybe<Scalars['String']['output']>;
   country: Maybe<Scalars['String']['output']>;
-  email: Scalars['String']['output'];
+  email: Maybe<Scalars['String']['output']>;
   firstName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
-  lastName: Scalars['String']['output'];
+  lastName: Maybe<Scalars['String']['output']>;
   phone: Maybe<Scalars['String']['output']>;
   postalCode: Maybe<Scalars['String']['output']>;
   state: Maybe<Scalars['String']['output']>;
@@ -59,7 +64,7 @@ export type Employee = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Changes a customer; null when there is no customer with that id. */
+  /** Changes a customer (the customer themself or a manager); null when there is no customer with that id. */
   updateCustomer: Maybe<Customer>;
 };
 
@@ -78,7 +83,8 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   customer: Maybe<Customer>;
-  customers: CustomerConnection;
+  /** Employees only; `null` with `FORBIDDEN` for anyone else. */
+  customers: Maybe<CustomerConnection>;
   employee: Maybe<Employee>;
   employees: Array<Employee>;
 };
@@ -248,10 +254,10 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   company?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  lastName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -292,7 +298,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
-  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
+  customers?: Resolver<Maybe<ResolversTypes['CustomerConnection']>, ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
   employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType, RequireFields<QueryEmployeeArgs, 'id'>>;
   employees?: Resolver<Array<ResolversTypes['Employee']>, ParentType, ContextType>;
 };

@@ -16,6 +16,7 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Playlist mutations need an authenticated principal (any customer or employee). */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a track (no-op when it is already there); null when there is no playlist with that id. */
@@ -29,23 +30,27 @@ export type Mutation = {
 };
 
 
+/** Playlist mutations need an authenticated principal (any customer or employee). */
 export type MutationAddTrackToPlaylistArgs = {
   playlistId: Scalars['ID']['input'];
   trackId: Scalars['ID']['input'];
 };
 
 
+/** Playlist mutations need an authenticated principal (any customer or employee). */
 export type MutationCreatePlaylistArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** Playlist mutations need an authenticated principal (any customer or employee). */
 export type MutationRemoveTrackFromPlaylistArgs = {
   playlistId: Scalars['ID']['input'];
   trackId: Scalars['ID']['input'];
 };
 
 
+/** Playlist mutations need an authenticated principal (any customer or employee). */
 export type MutationRenamePlaylistArgs = {
   id: Scalars['ID']['input'];
   name: Scalars['String']['input'];

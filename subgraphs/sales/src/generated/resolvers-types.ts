@@ -23,10 +23,10 @@ export type Scalars = {
 export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
-  /** The customer's invoices, oldest first. */
-  invoices: InvoiceConnection;
-  /** Sum of the customer's invoice totals. */
-  totalSpent: Scalars['Decimal']['output'];
+  /** The customer's invoices, oldest first. Private: the customer, their support rep and managers. */
+  invoices: Maybe<InvoiceConnection>;
+  /** Sum of the customer's invoice totals. Private: the customer, their support rep and managers. */
+  totalSpent: Maybe<Scalars['Decimal']['output']>;
 };
 
 
@@ -70,7 +70,7 @@ export type InvoiceLine = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Buys one unit of each track id (a repeated id buys several) at current prices, in one transaction. */
+  /** The customer themself only. Buys one unit of each track id (a repeated id buys several) at current prices, in one transaction. */
   purchase: Invoice;
 };
 
@@ -88,6 +88,7 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Private: the invoice's customer, their support rep and managers. */
   invoice: Maybe<Invoice>;
   /** Best-selling tracks by units sold, ties by id. `first` is at most 100. */
   topTracks: Array<Track>;
@@ -252,8 +253,8 @@ export type ResolversParentTypes = {
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<CustomerInvoicesArgs, 'first'>>;
-  totalSpent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, RequireFields<CustomerInvoicesArgs, 'first'>>;
+  totalSpent?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
