@@ -2,7 +2,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
  * `pnpm codegen`: resolver types for each subgraph (Federation-aware: `__resolveReference`
- * receives the `@key` fields), with database rows as the parent types of entities.
+ * receives the `@key` fields), with database rows as the parent types of entities; and the
+ * storefront's typed documents and persisted-documents manifest in `schema/client/`.
  */
 const subgraphs: Record<string, Record<string, string>> = {
   catalog: {
@@ -37,7 +38,17 @@ const subgraphs: Record<string, Record<string, string>> = {
 
 const config: CodegenConfig = {
   overwrite: true,
-  generates: Object.fromEntries(
+  generates: {
+    // The storefront's operations: typed documents (client preset) and the trusted-documents
+    // manifest `persisted-documents.json` (SHA-256 → document) that the gateway loads.
+    'schema/client/': {
+      schema: 'schema/api-schema.graphql',
+      documents: 'schema/operations/*.graphql',
+      preset: 'client',
+      presetConfig: { persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' }, fragmentMasking: false },
+      config: { scalars: { Decimal: 'string', DateTime: 'string' }, useTypeImports: true, enumsAsTypes: true, emitLegacyCommonJSImports: false },
+    },
+    ...Object.fromEntries(
     Object.entries(subgraphs).map(([name, mappers]) => [
       `subgraphs/${name}/src/generated/resolvers-types.ts`,
       {
@@ -56,7 +67,8 @@ const config: CodegenConfig = {
         },
       },
     ]),
-  ),
+    ),
+  },
 };
 
 export default config;

@@ -1,11 +1,12 @@
 /**
- * `pnpm compose`: composes the four subgraph schemas into schema/supergraph.graphql.
+ * `pnpm compose`: composes the four subgraph schemas into schema/supergraph.graphql, and
+ * writes the API schema that clients see to schema/api-schema.graphql.
  * Exits 1 with the composition errors, one per line, and leaves the file as it was.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
-import { SUPERGRAPH_FILE, composeSupergraph } from './lib/compose-supergraph.js';
+import { API_SCHEMA_FILE, SUPERGRAPH_FILE, composeSupergraph } from './lib/compose-supergraph.js';
 
 const result = composeSupergraph();
 if (!result.ok) {
@@ -13,4 +14,5 @@ if (!result.ok) {
   process.exit(1);
 }
 writeFileSync(path.join(REPO_ROOT, SUPERGRAPH_FILE), result.supergraphSdl);
-process.stdout.write(`Wrote ${SUPERGRAPH_FILE}${result.hints.length ? ` (${result.hints.length} composition hints)` : ''}\n`);
+writeFileSync(path.join(REPO_ROOT, API_SCHEMA_FILE), result.apiSchemaSdl);
+process.stdout.write(`Wrote ${SUPERGRAPH_FILE} and ${API_SCHEMA_FILE}${result.hints.length ? ` (${result.hints.length} composition hints)` : ''}\n`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
 import { describe, expect, it } from 'vitest';
-import { SUPERGRAPH_FILE, composeSupergraph } from '../scripts/lib/compose-supergraph.js';
+import { API_SCHEMA_FILE, SUPERGRAPH_FILE, composeSupergraph } from '../scripts/lib/compose-supergraph.js';
 
 describe('composition', () => {
   it('the committed supergraph is what `pnpm compose` makes of the subgraph schemas', () => {
@@ -12,6 +12,8 @@ describe('composition', () => {
     const committed = readFileSync(path.join(REPO_ROOT, SUPERGRAPH_FILE), 'utf8');
     // When this fails: run `pnpm compose` and commit schema/supergraph.graphql.
     expect(result.ok && result.supergraphSdl).toBe(committed);
+    expect(result.ok && result.apiSchemaSdl).toBe(readFileSync(path.join(REPO_ROOT, API_SCHEMA_FILE), 'utf8'));
+    expect(result.ok && result.apiSchemaSdl).not.toContain('join__');
   });
 
   it('names the subgraph file, place and code of each composition error, one per line', () => {

@@ -3,14 +3,17 @@ import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { REPO_ROOT } from '@tributary/database';
 import { SUBGRAPHS } from '@tributary/subgraph-runtime';
-import { type GraphQLError, Source, parse } from 'graphql';
+import { type GraphQLError, Source, parse, printSchema } from 'graphql';
 
 /** Where `pnpm compose` writes the supergraph, relative to the repository root. */
 export const SUPERGRAPH_FILE = 'schema/supergraph.graphql';
 
-/** Result of {@link composeSupergraph}: the supergraph SDL, or the errors one per line. */
+/** Where `pnpm compose` writes the API schema (what clients see), for client codegen. */
+export const API_SCHEMA_FILE = 'schema/api-schema.graphql';
+
+/** Result of {@link composeSupergraph}: the supergraph and API schema SDL, or the errors one per line. */
 export type ComposeResult =
-  | { ok: true; supergraphSdl: string; hints: string[] }
+  | { ok: true; supergraphSdl: string; apiSchemaSdl: string; hints: string[] }
   | { ok: false; errors: string[] };
 
 /**
@@ -30,7 +33,8 @@ export function composeSupergraph(root = REPO_ROOT): ComposeResult {
   });
   const result = composeServices(services);
   if (result.errors) return { ok: false, errors: result.errors.map(formatError) };
-  return { ok: true, supergraphSdl: `${result.supergraphSdl.trimEnd()}\n`, hints: result.hints.map((h) => h.toString()) };
+  const apiSchemaSdl = `${printSchema(result.schema.toAPISchema().toGraphQLJSSchema()).trimEnd()}\n`;
+  return { ok: true, supergraphSdl: `${result.supergraphSdl.trimEnd()}\n`, apiSchemaSdl, hints: result.hints.map((h) => h.toString()) };
 }
 
 function formatError(error: GraphQLError): string {

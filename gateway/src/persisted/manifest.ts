@@ -8,7 +8,8 @@ export class ManifestError extends Error {
 
 /**
  * Loads trusted documents (hash → document) from manifest files in either format:
- * - graphql-codegen's client preset (`persistedDocuments: true`): `{ "<sha256>": "<document>" }`;
+ * - graphql-codegen's client preset (`persistedDocuments`): `{ "sha256:<hex>": "<document>" }`
+ *   (the `sha256:` prefix is optional);
  * - Apollo's persisted query manifest: `{ "format": "apollo-persisted-query-manifest",
  *   "version": 1, "operations": [{ "id", "name", "type", "body" }] }`.
  * Every entry's hash must be the SHA-256 of its document, so that a hash always names exactly
@@ -25,8 +26,9 @@ export function loadManifests(paths: readonly string[]): Map<string, string> {
     } catch (error) {
       throw new ManifestError(`persisted operations manifest ${file}: ${(error as Error).message}`);
     }
-    for (const [hash, document] of entriesOf(json, file)) {
-      if (sha256Hex(document) !== hash) throw new ManifestError(`persisted operations manifest ${file}: entry ${hash} is not the SHA-256 of its document`);
+    for (const [key, document] of entriesOf(json, file)) {
+      const hash = key.replace(/^sha256:/, '').toLowerCase();
+      if (sha256Hex(document) !== hash) throw new ManifestError(`persisted operations manifest ${file}: entry ${key} is not the SHA-256 of its document`);
       documents.set(hash, document);
     }
   }
