@@ -42,11 +42,15 @@ export interface StackOptions {
   loaders?: LoaderOptions;
   /** The supergraph file the gateway watches. Default: the committed one. */
   supergraphPath?: string;
+  /** Environment the gateway's configuration is read from (`PERSISTED_OPERATIONS`, `REDIS_URL`…). */
+  gatewayEnv?: NodeJS.ProcessEnv;
+  /** Environment the subgraphs read besides the database (`SUBGRAPH_REQUIRE_GATEWAY_TOKEN`…). */
+  subgraphEnv?: NodeJS.ProcessEnv;
 }
 
 /** Starts subgraphs (port 0) and a gateway (port 0) pointed at them. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const env: NodeJS.ProcessEnv = { CHINOOK_SQL: process.env.CHINOOK_SQL };
+  const env: NodeJS.ProcessEnv = { CHINOOK_SQL: process.env.CHINOOK_SQL, ...options.subgraphEnv };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   const subgraphs = await runSubgraphs({
     env,
@@ -57,7 +61,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   let gateway: TributaryGateway;
   try {
-    const config = readGatewayConfig(options.supergraphPath ? { SUPERGRAPH_PATH: options.supergraphPath } : {});
+    const config = readGatewayConfig({ ...options.gatewayEnv, ...(options.supergraphPath ? { SUPERGRAPH_PATH: options.supergraphPath } : {}) });
     gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs.urls }, logger: silentLogger });
   } catch (error) {
     await subgraphs.close();
