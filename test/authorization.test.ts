@@ -57,7 +57,7 @@ describe('field authorization', () => {
 
   it('serves Query.invoice to its customer only, and Query.customers to employees only', async () => {
     expect((await stack.query(`{ invoice(id: "77") { total } }`, undefined, { as: 'customer:5' })).body).toEqual({ data: { invoice: { total: '1.98' } } });
-    expect((await stack.query(`{ invoice(id: "77") { total } }`, undefined, { as: 'customer:6' })).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await stack.query(`{ invoice(id: "77") { total } }`, undefined, { as: 'customer:6' })).body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const asCustomer = await stack.query(`{ customers { totalCount } genres { id } }`, undefined, { as: 'customer:5' });
     expect(asCustomer.body.data).toEqual({ customers: null, genres: expect.any(Array) });
     expect(asCustomer.body.errors).toEqual([expect.objectContaining({ path: ['customers'], extensions: { code: 'FORBIDDEN' } })]);
@@ -166,7 +166,7 @@ describe('identity configured with issuer, audience and required gateway tokens'
   it('refuses a wrong audience with 401', async () => {
     const { status, body } = await strict.query(PROFILE, { id: '5' }, { headers: { authorization: `Bearer ${await sign('someone-else')}` } });
     expect(status).toBe(401);
-    expect(body.errors[0]).toEqual({ message: 'Unauthenticated: token claim "aud" not accepted', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(body.errors![0]).toEqual({ message: 'Unauthenticated: token claim "aud" not accepted', extensions: { code: 'UNAUTHENTICATED' } });
   });
 
   it('has subgraphs refuse calls without the gateway token, while the gateway still works and is ready', async () => {

@@ -10,7 +10,7 @@ export type PersistedOperationsMode = 'off' | 'allow' | 'only';
 
 /** Limits per request; each refusal has its own `extensions.code` and is counted in `/metrics`. */
 export interface RequestLimits {
-  /** `GATEWAY_MAX_DEPTH`: deepest field nesting, fragments followed. Default 12. */
+  /** `GATEWAY_MAX_DEPTH`: deepest field nesting, fragments followed. Default 16. */
   maxDepth: number;
   /** `GATEWAY_MAX_ALIASES`: aliases per document. Default 30. */
   maxAliases: number;
@@ -49,7 +49,7 @@ export interface FrontDoorConfig {
 }
 
 /** Defaults of {@link RequestLimits}; a test pins each. */
-export const DEFAULT_LIMITS: RequestLimits = { maxDepth: 12, maxAliases: 30, maxTokens: 2_000, maxRootFields: 20, maxBodyBytes: 102_400, maxBatch: 10 };
+export const DEFAULT_LIMITS: RequestLimits = { maxDepth: 16, maxAliases: 30, maxTokens: 2_000, maxRootFields: 20, maxBodyBytes: 102_400, maxBatch: 10 };
 export const DEFAULT_APQ_TTL_S = 86_400;
 export const DEFAULT_APQ_L1_MAX_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_MANIFEST = 'schema/client/persisted-documents.json';

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
+import { REFUSAL_CODES } from './refusal-codes.js';
 
 /**
  * The gateway's one place for masking errors (Yoga's `maskedErrors.maskError`).
@@ -8,7 +9,7 @@ import { maskError as yogaMaskError } from 'graphql-yoga';
  * `extensions.code` (`BAD_USER_INPUT`, later `FORBIDDEN`); clients must see those as they are,
  * at their path. They are rebuilt from message, path and `code` only (plus `argumentName`), so
  * that nothing else of the subgraph's response (stack, `originalError`) reaches the client.
- * Transport errors (`BAD_REQUEST`) keep their HTTP status for every `Accept`.
+ * Refusals (`REFUSAL_CODES`) keep their HTTP status for every `Accept`.
  * Everything else goes through Yoga's masking: "Unexpected error." in production.
  */
 export function maskGatewayError(error: unknown, message: string, isDev?: boolean): Error {
@@ -20,10 +21,12 @@ export function maskGatewayError(error: unknown, message: string, isDev?: boolea
     const extensions: Record<string, unknown> = { code };
     if (typeof graphqlError.extensions.argumentName === 'string') extensions.argumentName = graphqlError.extensions.argumentName;
     const http = graphqlError.extensions.http as { status?: number; spec?: boolean; headers?: Record<string, string> } | undefined;
-    // A request the transport could not read (malformed JSON, no query) is the client's fault
-    // whatever it accepts: Yoga answers those 200 to `application/json` clients (`spec: true`);
-    // Tributary answers 400, as for `application/graphql-response+json`.
-    if (http) extensions.http = code === 'BAD_REQUEST' ? { status: http.status, headers: http.headers } : http;
+    // A refused request (malformed body, over a limit, not a persisted operation) is the
+    // client's fault whatever it accepts: Yoga would answer 200 to `application/json` clients
+    // (`spec: true`); Tributary keeps the refusal's status, as for
+    // `application/graphql-response+json`.
+    if (REFUSAL_CODES.has(code)) extensions.http = { status: http?.status && http.status !== 200 ? http.status : 400, headers: http?.headers };
+    else if (http) extensions.http = http;
     return new GraphQLError(graphqlError.message, { nodes: graphqlError.nodes, path: graphqlError.path, extensions });
   }
   return yogaMaskError(error, message, isDev);

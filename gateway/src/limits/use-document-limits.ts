@@ -2,7 +2,6 @@ import {
   type ASTVisitor,
   GraphQLError,
   Kind,
-  NoSchemaIntrospectionCustomRule,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
@@ -44,7 +43,8 @@ export function useDocumentLimits(options: DocumentLimitsOptions): Plugin {
         try {
           return parseFn(source, { ...parseOptions, maxTokens: limits.maxTokens });
         } catch (error) {
-          if (error instanceof Error && /more than \d+ tokens/.test(error.message)) {
+          // graphql-js 16 says "contains more that N tokens".
+          if (error instanceof Error && /contains more th(?:an|at) \d+ tokens/.test(error.message)) {
             throw limitError(LIMIT_CODES.tokens, `Document has more than ${limits.maxTokens} tokens`);
           }
           throw error;
@@ -62,8 +62,12 @@ export function useDocumentLimits(options: DocumentLimitsOptions): Plugin {
   };
 }
 
+/**
+ * A refusal: HTTP 400 for every `Accept` (`spec: false` stops Yoga from answering 200 to
+ * `application/json` clients, as it does for ordinary validation errors).
+ */
 function limitError(code: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+  return new GraphQLError(message, { extensions: { code, http: { status: 400, spec: false } } });
 }
 
 function depthRule(max: number): ValidationRule {
@@ -134,11 +138,11 @@ function rootFields(set: SelectionSetNode, context: ValidationContext, visited: 
   return count;
 }
 
-/** graphql-js's rule, with Tributary's code on its errors. */
-const introspectionRule: ValidationRule = (context) => {
-  const inner = NoSchemaIntrospectionCustomRule({
-    ...context,
-    reportError: (error: GraphQLError) => context.reportError(limitError(LIMIT_CODES.introspection, error.message)),
-  } as ValidationContext);
-  return inner;
-};
+/** No `__schema` or `__type` anywhere (graphql-js's NoSchemaIntrospectionCustomRule, with our code). */
+const introspectionRule: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === '__schema' || node.name.value === '__type') {
+      context.reportError(limitError(LIMIT_CODES.introspection, `GraphQL introspection has been disabled, but the requested query contained the field "${node.name.value}".`));
+    }
+  },
+});

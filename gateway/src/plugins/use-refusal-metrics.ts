@@ -1,28 +1,11 @@
 import type { Plugin } from 'graphql-yoga';
+import { REFUSAL_CODES } from '../refusal-codes.js';
 import type { GatewayMetrics } from '../metrics.js';
 
 /**
- * The front door's refusals, counted in `tributary_gateway_refusals_total{code}`: every error
- * code that means "this request was turned away" rather than "this field failed".
+ * Counts the front door's refusals in `tributary_gateway_refusals_total{code}`, once per
+ * request and distinct code in its result.
  */
-export const REFUSAL_CODES = new Set([
-  'UNAUTHENTICATED',
-  'PERSISTED_QUERY_MISMATCH',
-  'PERSISTED_QUERY_NOT_ALLOWED',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'PERSISTED_QUERY_VERSION_NOT_SUPPORTED',
-  'DEPTH_LIMIT_EXCEEDED',
-  'ALIAS_LIMIT_EXCEEDED',
-  'TOKEN_LIMIT_EXCEEDED',
-  'ROOT_FIELD_LIMIT_EXCEEDED',
-  'INTROSPECTION_DISABLED',
-  'BATCH_LIMIT_EXCEEDED',
-  'REQUEST_ENTITY_TOO_LARGE',
-  'CSRF_PREVENTED',
-  'BAD_REQUEST',
-]);
-
-/** Counts each refused request once per distinct refusal code in its result. */
 export function useRefusalMetrics(metrics: GatewayMetrics): Plugin {
   return {
     onResultProcess({ result }) {
