@@ -12,11 +12,13 @@ try {
   const { prepared } = running;
   if (prepared?.migrations.length) logger.info({ migrations: prepared.migrations }, 'migrated');
   if (prepared?.chinook.status === 'imported') logger.info({ durationMs: Math.round(prepared.chinook.durationMs) }, 'Chinook imported');
+  if (prepared?.chinook.status === 'skipped') logger.info('database already holds data: Chinook import skipped');
   const kind = Object.values(running.databases)[0]?.kind;
   logger.info({ database: kind, urls: running.urls, startMs: Math.round(performance.now() - started) }, 'subgraphs ready');
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'subgraphs draining');
     await running.close();
+    logger.info('subgraphs stopped');
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

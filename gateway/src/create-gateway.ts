@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { useApolloFederation } from '@envelop/apollo-federation';
 import { REPO_ROOT } from '@tributary/database';
-import { ANONYMOUS, IDENTITY_HEADER, closeGracefully, createIdentitySigner, createRegistry, listen, useMetricsEndpoint } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, IDENTITY_HEADER, closeGracefully, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint } from '@tributary/subgraph-runtime';
 import { type Plugin, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -103,12 +103,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     batching: { limit: limits.maxBatch },
     maxRequestBodySize: limits.maxBodyBytes,
     extraParamNames: ['documentId'],
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
-    },
+    logging: createYogaLogger(logger),
     plugins: [
       useApolloFederation({ gateway, logger }),
       useReadiness({

@@ -11,7 +11,7 @@ try {
   const config = readGatewayConfig();
   const gateway = await createGateway({ config, logger });
   const port = await gateway.listen(config.port);
-  logger.info({ port }, `gateway ready: http://localhost:${port}/graphql`);
+  logger.info({ port }, `gateway listening on http://localhost:${port}/graphql (ready when /readyz answers 200)`);
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'gateway draining');
     await gateway.stop();

@@ -22,3 +22,4 @@ export {
   createIdentityVerifier,
 } from './internal-identity.js';
 export { type EmployeeTitleLookup, forbidden, isManagerTitle, canReadCustomer, isManager } from './authorization.js';
+export { createYogaLogger } from './yoga-logger.js';

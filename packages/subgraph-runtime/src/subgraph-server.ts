@@ -12,6 +12,7 @@ import { closeGracefully, listen } from './http-lifecycle.js';
 import { IDENTITY_HEADER, createIdentityVerifier, readInternalSecret } from './internal-identity.js';
 import { ANONYMOUS, type Principal } from './principal.js';
 import { useMetricsEndpoint } from './use-metrics-endpoint.js';
+import { createYogaLogger } from './yoga-logger.js';
 
 /**
  * What makes a subgraph: its schema, resolvers and per-request context. Everything else (HTTP,
@@ -94,12 +95,7 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
     landingPage: false,
     graphiql: false,
     maskedErrors: { isDev: !(options.production ?? process.env.NODE_ENV === 'production') },
-    logging: {
-      debug: (...args) => log.debug(args.map(String).join(' ')),
-      info: (...args) => log.info(args.map(String).join(' ')),
-      warn: (...args) => log.warn(args.map(String).join(' ')),
-      error: (...args) => log.error(args.map(String).join(' ')),
-    },
+    logging: createYogaLogger(log),
     plugins: [useMetricsEndpoint(registry)],
   });
   const server = createServer(yoga);
