@@ -50,8 +50,13 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
       application_name: `tributary-${name}`,
       types: { getTypeParser: pgTypeParser },
     });
-    // An idle client's error (server restart) must not crash the process; the pool drops it.
+    // A connection that Postgres drops (restart, pg_terminate_backend) emits 'error' on its
+    // client, idle or checked out; unheard, that would crash the process. The query in flight
+    // fails on its own, and the pool replaces the connection.
     pool.on('error', (error) => logger?.warn({ subgraph: name, err: error.message }, 'idle Postgres connection failed'));
+    pool.on('connect', (client) => {
+      client.on('error', (error) => logger?.warn({ subgraph: name, err: error.message }, 'Postgres connection failed'));
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
     return { db, kind: 'postgres', stats, destroy: () => db.destroy() };
   }
