@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
-import { DEFAULT_LIMITS, readFrontDoorConfig } from '@tributary/gateway';
-import { Kind, type SelectionSetNode, parse } from 'graphql';
+import { DEFAULT_LIMITS, costRule, readFrontDoorConfig } from '@tributary/gateway';
+import { GraphQLError, Kind, type SelectionSetNode, buildSchema, parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue } from './support/metrics.js';
 import { type Stack, startStack } from './support/stack.js';
@@ -24,16 +24,14 @@ async function post(target: Stack, body: unknown, headers: Record<string, string
   return { status: response.status, body: await response.json() };
 }
 
-/** `{ album(id: "1") { artist { albums { artist { … } } } } }` nested exactly `depth` fields deep. */
+/** `{ employee(id: "8") { reportsTo { reportsTo { … firstName } } } }`: exactly `depth` fields deep, cheap. */
 function nested(depth: number): string {
-  const wrappers = Array.from({ length: depth - 2 }, (_, i) => (i % 2 === 0 ? 'artist' : 'albums'));
-  const leaf = wrappers.length % 2 === 1 ? 'name' : 'title'; // innermost is an Artist or an Album
-  return `{ album(id: "1") { ${wrappers.reduceRight((inner, field) => `${field} { ${inner} }`, leaf)} } }`;
+  return `{ employee(id: "8") { ${'reportsTo { '.repeat(depth - 2)}firstName${' }'.repeat(depth - 2)} } }`;
 }
 
 describe('request limits (defaults)', () => {
   it('pins every default', () => {
-    expect(DEFAULT_LIMITS).toEqual({ maxDepth: 16, maxAliases: 30, maxTokens: 2_000, maxRootFields: 20, maxBodyBytes: 102_400, maxBatch: 10 });
+    expect(DEFAULT_LIMITS).toEqual({ maxDepth: 16, maxAliases: 30, maxTokens: 2_000, maxRootFields: 20, maxCost: 50_000, maxBodyBytes: 102_400, maxBatch: 10 });
     expect(readFrontDoorConfig({})).toMatchObject({ persistedOperations: 'allow', introspection: true, fieldSuggestions: true, apqTtlS: 86_400, apqL1MaxBytes: 5_242_880, redisKeyPrefix: 'tributary:', limits: DEFAULT_LIMITS });
     expect(readFrontDoorConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, fieldSuggestions: false });
   });
@@ -43,6 +41,12 @@ describe('request limits (defaults)', () => {
     ['aliases', `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: genres { id }`).join(' ')} }`, 'ALIAS_LIMIT_EXCEEDED', 'Document has 31 aliases; the limit is 30'],
     ['root fields', `{ ${Array.from({ length: 21 }, (_, i) => `genre(id: "${i + 1}") { name }`).join(' ')} }`.replace(/genre\(/g, (m, o) => m), 'ROOT_FIELD_LIMIT_EXCEEDED', null],
     ['tokens', `{ genres { ${'id '.repeat(2_000)} } }`, 'TOKEN_LIMIT_EXCEEDED', 'Document has more than 2000 tokens'],
+    [
+      'cost',
+      '{ albums(first: 100) { nodes { tracks { name playlists { name tracks(first: 100) { nodes { name album { title artist { name albums { tracks { name } } } } } } } } } } }',
+      'COST_LIMIT_EXCEEDED',
+      null,
+    ],
   ])('refuses a document over the %s limit with 400 and its own code, executing nothing', async (_, query, code, message) => {
     const { result, statements } = await stack.countStatements(() => post(stack, { query }));
     expect(result.status).toBe(400);
@@ -91,7 +95,7 @@ describe('request limits (defaults)', () => {
 
   it('counts every refusal in /metrics by code', async () => {
     const metrics = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
-    for (const code of ['DEPTH_LIMIT_EXCEEDED', 'ALIAS_LIMIT_EXCEEDED', 'ROOT_FIELD_LIMIT_EXCEEDED', 'TOKEN_LIMIT_EXCEEDED', 'REQUEST_ENTITY_TOO_LARGE', 'BATCH_LIMIT_EXCEEDED', 'CSRF_PREVENTED']) {
+    for (const code of ['COST_LIMIT_EXCEEDED', 'DEPTH_LIMIT_EXCEEDED', 'ALIAS_LIMIT_EXCEEDED', 'ROOT_FIELD_LIMIT_EXCEEDED', 'TOKEN_LIMIT_EXCEEDED', 'REQUEST_ENTITY_TOO_LARGE', 'BATCH_LIMIT_EXCEEDED', 'CSRF_PREVENTED']) {
       expect(metricValue(metrics, 'tributary_gateway_refusals_total', { code }), code).toBeGreaterThanOrEqual(1);
     }
   });
@@ -100,6 +104,7 @@ describe('request limits (defaults)', () => {
 describe('the storefront operations', () => {
   const manifest = Object.values(JSON.parse(readFileSync(path.join(REPO_ROOT, 'schema/client/persisted-documents.json'), 'utf8')) as Record<string, string>);
 
+  const apiSchema = buildSchema(readFileSync(path.join(REPO_ROOT, 'schema/api-schema.graphql'), 'utf8'));
   const depthOf = (set: SelectionSetNode | undefined): number =>
     set ? Math.max(0, ...set.selections.map((s) => (s.kind === Kind.FIELD ? 1 + depthOf(s.selectionSet) : 0))) : 0;
 
@@ -113,6 +118,7 @@ describe('the storefront operations', () => {
       expect(operation.selectionSet.selections.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxRootFields / 2);
       expect((document.match(/[{}()$:!,=\[\]]|[_A-Za-z][_0-9A-Za-z]*|"[^"]*"|-?\d+/g) ?? []).length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxTokens / 2);
       expect(Buffer.byteLength(document)).toBeLessThanOrEqual(DEFAULT_LIMITS.maxBodyBytes / 2);
+      expect(validate(apiSchema, ast, [costRule(DEFAULT_LIMITS.maxCost / 2, (m) => new GraphQLError(m))]), document).toEqual([]);
     }
   });
 });

@@ -18,6 +18,8 @@ export interface RequestLimits {
   maxTokens: number;
   /** `GATEWAY_MAX_ROOT_FIELDS`: fields at the top of an operation. Default 20. */
   maxRootFields: number;
+  /** `GATEWAY_MAX_COST`: estimated fields an operation may resolve, lists multiplied out. Default 50,000. */
+  maxCost: number;
   /** `GATEWAY_MAX_BODY_BYTES`: request body size, bytes (HTTP 413 above). Default 102,400. */
   maxBodyBytes: number;
   /** `GATEWAY_MAX_BATCH`: operations per batched request (HTTP 413 above). Default 10. */
@@ -49,7 +51,7 @@ export interface FrontDoorConfig {
 }
 
 /** Defaults of {@link RequestLimits}; a test pins each. */
-export const DEFAULT_LIMITS: RequestLimits = { maxDepth: 16, maxAliases: 30, maxTokens: 2_000, maxRootFields: 20, maxBodyBytes: 102_400, maxBatch: 10 };
+export const DEFAULT_LIMITS: RequestLimits = { maxDepth: 16, maxAliases: 30, maxTokens: 2_000, maxRootFields: 20, maxCost: 50_000, maxBodyBytes: 102_400, maxBatch: 10 };
 export const DEFAULT_APQ_TTL_S = 86_400;
 export const DEFAULT_APQ_L1_MAX_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_MANIFEST = 'schema/client/persisted-documents.json';
@@ -92,6 +94,7 @@ export function readFrontDoorConfig(env: NodeJS.ProcessEnv): FrontDoorConfig {
       maxAliases: positive('GATEWAY_MAX_ALIASES', DEFAULT_LIMITS.maxAliases),
       maxTokens: positive('GATEWAY_MAX_TOKENS', DEFAULT_LIMITS.maxTokens),
       maxRootFields: positive('GATEWAY_MAX_ROOT_FIELDS', DEFAULT_LIMITS.maxRootFields),
+      maxCost: positive('GATEWAY_MAX_COST', DEFAULT_LIMITS.maxCost),
       maxBodyBytes: positive('GATEWAY_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes),
       maxBatch: positive('GATEWAY_MAX_BATCH', DEFAULT_LIMITS.maxBatch),
     },

@@ -15,3 +15,4 @@ export {
   createRedisPersistedQueryStore,
   createTieredPersistedQueryStore,
 } from './persisted/persisted-query-store.js';
+export { DEFAULT_LIST_SIZE, VARIABLE_PAGE_SIZE, costRule, estimateCost } from './limits/cost-rule.js';

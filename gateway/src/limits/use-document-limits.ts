@@ -8,10 +8,11 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestLimits } from '../front-door-config.js';
+import { costRule } from './cost-rule.js';
 
 /** Options of {@link useDocumentLimits}. */
 export interface DocumentLimitsOptions {
-  limits: Pick<RequestLimits, 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxRootFields'>;
+  limits: Pick<RequestLimits, 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxRootFields' | 'maxCost'>;
   /** Allow `__schema` and `__type`. Off in production. */
   introspection: boolean;
   /** Keep graphql-js's "Did you mean …?" hints in validation errors. Off in production. */
@@ -25,17 +26,24 @@ export const LIMIT_CODES = {
   tokens: 'TOKEN_LIMIT_EXCEEDED',
   rootFields: 'ROOT_FIELD_LIMIT_EXCEEDED',
   introspection: 'INTROSPECTION_DISABLED',
+  cost: 'COST_LIMIT_EXCEEDED',
 } as const;
 
 /**
  * Keeps hostile documents out before they are planned: at most `maxTokens` tokens (graphql-js
  * stops parsing there), `maxDepth` nested fields (through fragments; introspection fields not
  * counted), `maxAliases` aliases and `maxRootFields` root fields; introspection off and field
- * suggestions stripped when configured. Each refusal is a GraphQL error with its own code.
+ * suggestions stripped when configured; an estimated cost (fields it may resolve, lists
+ * multiplied out) of at most `maxCost`. Each refusal is a GraphQL error with its own code.
  */
 export function useDocumentLimits(options: DocumentLimitsOptions): Plugin {
   const { limits } = options;
-  const rules: ValidationRule[] = [depthRule(limits.maxDepth), aliasRule(limits.maxAliases), rootFieldRule(limits.maxRootFields)];
+  const rules: ValidationRule[] = [
+    depthRule(limits.maxDepth),
+    aliasRule(limits.maxAliases),
+    rootFieldRule(limits.maxRootFields),
+    costRule(limits.maxCost, (message) => limitError(LIMIT_CODES.cost, message)),
+  ];
   if (!options.introspection) rules.push(introspectionRule);
   return {
     onParse({ parseFn, setParseFn }) {
