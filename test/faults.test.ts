@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGateway, readGatewayConfig } from '@tributary/gateway';
@@ -76,6 +76,35 @@ describe('transport errors', () => {
   });
 });
 
+describe('subgraph answers that are not GraphQL responses', () => {
+  const leaks = (body: unknown) => /127\.0\.0\.1|localhost|"response"|"url"/.test(JSON.stringify(body));
+
+  it('passes on the errors of a subgraph 400 (a variable it could not coerce) without its URL or body', async () => {
+    const { body } = await stack.query('mutation ($p: Decimal) { updateTrack(id: "3", input: { unitPrice: $p }) { unitPrice } }', { p: true }, { as: 'employee:3' });
+    expect(body.data).toEqual({ updateTrack: null });
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors![0]!.message).toContain('Decimal must be a string such as "0.99"; got true');
+    expect(leaks(body)).toBe(false);
+  });
+
+  it('gives SUBGRAPH_UNAVAILABLE at the path for a subgraph answering 404, without its URL', async () => {
+    const config = readGatewayConfig({});
+    const urls = { ...stack.subgraphs.urls, playlists: stack.subgraphs.urls.playlists!.replace('/graphql', '/nothere') };
+    const gateway = await createGateway({ config: { ...config, subgraphUrls: urls }, logger: silentLogger });
+    const port = await gateway.listen(0, '127.0.0.1');
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ genre(id: "1") { name } playlist(id: "1") { name } }' }) });
+      const body = await response.json();
+      expect(body).toEqual({
+        data: { genre: { name: 'Rock' }, playlist: null },
+        errors: [{ message: 'Subgraph "playlists" is unavailable: HTTP 404', path: ['playlist'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }],
+      });
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
 describe('a subgraph that stops', () => {
   it('gives partial data with an error at the path, and the gateway recovers when it returns', async () => {
     const index = stack.subgraphs.subgraphs.findIndex((s) => s.name === 'playlists');
@@ -128,6 +157,39 @@ describe('the supergraph file', () => {
     expect(results.every((r) => r.status === 200 && r.body.errors === undefined && r.body.data.albums.nodes.length === 50)).toBe(true);
     const restored = await eventually(() => stack.query('{ genres { name } }'), (r) => r.body.errors === undefined);
     expect(restored.body.data.genres).toHaveLength(25);
+  });
+});
+
+describe('the supergraph behind a symlink, and in a folder made again', () => {
+  it('follows a repointed symlink (ConfigMap style) and a deleted and recreated folder', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'tributary-configmap-'));
+    const full = await committedSupergraph();
+    const withoutGenres = full.replace(/\n  genres: \[Genre!\]! @join__field\(graph: CATALOG\)/, '');
+    await mkdir(path.join(root, 'v1'));
+    await writeFile(path.join(root, 'v1', 'supergraph.graphql'), full);
+    await symlink('v1', path.join(root, '..data'));
+    await symlink('..data/supergraph.graphql', path.join(root, 'supergraph.graphql'));
+    const local = await startStack({ databaseUrl: database.url, supergraphPath: path.join(root, 'supergraph.graphql') });
+    try {
+      expect((await local.query('{ genres { id } }')).body.errors).toBeUndefined();
+      await mkdir(path.join(root, 'v2'));
+      await writeFile(path.join(root, 'v2', 'supergraph.graphql'), withoutGenres);
+      await symlink('v2', path.join(root, '..data_tmp'));
+      await rename(path.join(root, '..data_tmp'), path.join(root, '..data'));
+      const removed = await eventually(() => local.query('{ genres { id } }'), (r) => r.body.errors !== undefined);
+      expect(removed.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+      const folder = path.join(root, 'v2');
+      await rm(folder, { recursive: true });
+      await new Promise((r) => setTimeout(r, 400));
+      await mkdir(folder);
+      await writeFile(path.join(folder, 'supergraph.graphql'), full);
+      const restored = await eventually(() => local.query('{ genres { id } }'), (r) => r.body.errors === undefined);
+      expect(restored.body.data.genres).toHaveLength(25);
+    } finally {
+      await local.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 

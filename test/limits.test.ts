@@ -93,6 +93,21 @@ describe('request limits (defaults)', () => {
     expect(form.status).toBe(403);
   });
 
+  it('sends no CORS headers unless origins are configured', async () => {
+    const preflight = (target: Stack, origin: string) =>
+      fetch(target.gatewayUrl, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const refused = await preflight(stack, 'http://evil.example');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
+    const shop = await startStack({ databaseUrl: database.url, gatewayEnv: { GATEWAY_CORS_ORIGINS: 'https://shop.example' } });
+    try {
+      expect((await preflight(shop, 'https://shop.example')).headers.get('access-control-allow-origin')).toBe('https://shop.example');
+      expect((await preflight(shop, 'http://evil.example')).headers.get('access-control-allow-origin')).not.toBe('http://evil.example');
+    } finally {
+      await shop.close();
+    }
+  });
+
   it('counts every refusal in /metrics by code', async () => {
     const metrics = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
     for (const code of ['COST_LIMIT_EXCEEDED', 'DEPTH_LIMIT_EXCEEDED', 'ALIAS_LIMIT_EXCEEDED', 'ROOT_FIELD_LIMIT_EXCEEDED', 'TOKEN_LIMIT_EXCEEDED', 'REQUEST_ENTITY_TOO_LARGE', 'BATCH_LIMIT_EXCEEDED', 'CSRF_PREVENTED']) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
-import { DEFAULT_GATEWAY_PORT, InvalidConfigurationError, SUBGRAPHS, readInternalSecret, readPort } from '@tributary/subgraph-runtime';
+import { DEFAULT_GATEWAY_PORT, InvalidConfigurationError, SUBGRAPHS, readHost, readInternalSecret, readPort } from '@tributary/subgraph-runtime';
 import { type FrontDoorConfig, readFrontDoorConfig } from './front-door-config.js';
 import { type JwtConfig, readJwtConfig } from './identity/jwt-config.js';
 
@@ -8,6 +8,13 @@ import { type JwtConfig, readJwtConfig } from './identity/jwt-config.js';
 export interface GatewayConfig {
   /** `GATEWAY_PORT`, default 4000. */
   port: number;
+  /** `HOST`: interface to listen on. Default `127.0.0.1` (this machine only); `0.0.0.0` for all. */
+  host: string;
+  /**
+   * `GATEWAY_CORS_ORIGINS`: comma-separated origins allowed to call from a browser (with
+   * credentials). Default: none, no CORS headers (same-origin only).
+   */
+  corsOrigins: string[];
   /** `SUPERGRAPH_PATH`, default `schema/supergraph.graphql` in the repository. Reloaded on change. */
   supergraphPath: string;
   /** `NODE_ENV=production`: no GraphiQL, masked error details. */
@@ -45,7 +52,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       if (!/^https?:\/\/\S+$/.test(url)) throw new InvalidConfigurationError(`Invalid configuration: ${urlVariable}: must be an http(s) URL, got ${JSON.stringify(url)}`);
       subgraphUrls[s.name] = url;
     } else if (env[s.portEnv]?.trim()) {
-      subgraphUrls[s.name] = `http://localhost:${readPort(env, s.portEnv, s.defaultPort)}/graphql`;
+      subgraphUrls[s.name] = `http://127.0.0.1:${readPort(env, s.portEnv, s.defaultPort)}/graphql`;
     }
   }
   const timeout = env.GATEWAY_SUBGRAPH_TIMEOUT_MS?.trim();
@@ -54,6 +61,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   }
   return {
     port: readPort(env, 'GATEWAY_PORT', DEFAULT_GATEWAY_PORT),
+    host: readHost(env),
+    corsOrigins: readCorsOrigins(env),
     supergraphPath: path.resolve(REPO_ROOT, env.SUPERGRAPH_PATH?.trim() || 'schema/supergraph.graphql'),
     production: env.NODE_ENV === 'production',
     subgraphUrls,
@@ -70,4 +79,12 @@ function readInternalSecretOrFail(env: NodeJS.ProcessEnv): Uint8Array {
   } catch (error) {
     throw new InvalidConfigurationError((error as Error).message);
   }
+}
+
+function readCorsOrigins(env: NodeJS.ProcessEnv): string[] {
+  const origins = (env.GATEWAY_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new InvalidConfigurationError(`Invalid configuration: GATEWAY_CORS_ORIGINS: each origin must be scheme://host[:port], got ${JSON.stringify(origin)}`);
+  }
+  return origins;
 }

@@ -98,6 +98,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
+    // No CORS headers unless origins are configured: browsers then allow same-origin calls only.
+    cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
     graphiql: config.production ? false : { title: 'Tributary' },
     maskedErrors: { isDev: !config.production, maskError: maskGatewayError },
     batching: { limit: limits.maxBatch },

@@ -10,7 +10,7 @@ const logger = createLogger('gateway');
 try {
   const config = readGatewayConfig();
   const gateway = await createGateway({ config, logger });
-  const port = await gateway.listen(config.port);
+  const port = await gateway.listen(config.port, config.host);
   logger.info({ port }, `gateway listening on http://localhost:${port}/graphql (ready when /readyz answers 200)`);
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'gateway draining');

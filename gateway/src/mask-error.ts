@@ -10,7 +10,8 @@ import { REFUSAL_CODES } from './refusal-codes.js';
  * at their path. They are rebuilt from message, path and `code` only (plus `argumentName`), so
  * that nothing else of the subgraph's response (stack, `originalError`) reaches the client.
  * Refusals (`REFUSAL_CODES`) keep their HTTP status for every `Accept`.
- * Everything else goes through Yoga's masking: "Unexpected error." in production.
+ * A GraphQL error without a code keeps its path and (outside production) its message, nothing
+ * else. Everything else goes through Yoga's masking: "Unexpected error." in production.
  */
 export function maskGatewayError(error: unknown, message: string, isDev?: boolean): Error {
   // Duck-typed: `@apollo/gateway` (CommonJS) and this module (ESM) may hold two copies of
@@ -28,6 +29,12 @@ export function maskGatewayError(error: unknown, message: string, isDev?: boolea
     if (REFUSAL_CODES.has(code)) extensions.http = { status: http?.status && http.status !== 200 ? http.status : 400, headers: http?.headers };
     else if (http) extensions.http = http;
     return new GraphQLError(graphqlError.message, { nodes: graphqlError.nodes, path: graphqlError.path, extensions });
+  }
+  if (graphqlError) {
+    // A GraphQL error without a code (from the query planner or a subgraph): its message in
+    // development, "Unexpected error." in production; never its other extensions (Apollo's
+    // `extensions.response` holds the subgraph's URL and body).
+    return new GraphQLError(isDev ? graphqlError.message : message, { nodes: graphqlError.nodes, path: graphqlError.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   }
   return yogaMaskError(error, message, isDev);
 }

@@ -29,7 +29,7 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Re
     try {
       const response = await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
       outcome = response.ok ? 'success' : 'http_error';
-      return response;
+      return response.ok ? response : await fromHttpError(name, response, init?.body);
     } catch (error) {
       return unavailableResponse(name, describeFailure(error, timeoutMs), init?.body);
     } finally {
@@ -45,6 +45,24 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Re
       request.http!.headers.set(IDENTITY_HEADER, await options.signIdentity(context.principal ?? ANONYMOUS));
     },
   });
+}
+
+/**
+ * A subgraph's non-2xx answer, turned into something the gateway places at the right paths
+ * without exposing the subgraph: a GraphQL error body (a 400 for a variable the subgraph could
+ * not coerce) is passed on as a GraphQL response; anything else becomes `SUBGRAPH_UNAVAILABLE`.
+ * Apollo's data source would otherwise copy the subgraph's URL and body into the client's
+ * error extensions.
+ */
+async function fromHttpError(name: string, response: Response, requestBody: unknown): Promise<Response> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as { errors?: unknown };
+    if (Array.isArray(body.errors) && body.errors.length > 0) return Response.json({ data: null, errors: body.errors });
+  } catch {
+    // not JSON: fall through
+  }
+  return unavailableResponse(name, `HTTP ${response.status}`, requestBody);
 }
 
 /** Why a fetch failed, without the subgraph's address. */

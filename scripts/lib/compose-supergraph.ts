@@ -18,7 +18,7 @@ export type ComposeResult =
 
 /**
  * Composes `subgraphs/<name>/schema.graphql` with `@apollo/composition` (Federation 2). Subgraph
- * URLs are the default ports on localhost; the gateway can override each at run time.
+ * URLs are the default ports on 127.0.0.1; the gateway can override each at run time.
  * Each error line is `<file>:<line>:<column> [<CODE>] <message>`, naming the subgraph's file and
  * the place of the offending definition (the schema coordinate is in the message).
  */
@@ -27,7 +27,7 @@ export function composeSupergraph(root = REPO_ROOT): ComposeResult {
     const file = path.join(s.dir, 'schema.graphql');
     return {
       name: s.name,
-      url: `http://localhost:${s.defaultPort}/graphql`,
+      url: `http://127.0.0.1:${s.defaultPort}/graphql`,
       typeDefs: parse(new Source(readFileSync(path.join(root, file), 'utf8'), file)),
     };
   });

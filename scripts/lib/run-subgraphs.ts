@@ -3,7 +3,7 @@ import { customersSubgraph } from '@tributary/customers';
 import { type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
-import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createRegistry, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
+import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createRegistry, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
 import type { Logger } from 'pino';
 
 /** Every subgraph definition by name. */
@@ -69,7 +69,7 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
         await startSubgraph(SUBGRAPH_DEFINITIONS[s.name], {
           database: databases[s.name]!,
           port: ports[s.name]!,
-          host: options.host,
+          host: options.host ?? readHost(env),
           registry: registries[s.name],
           logger: options.logger,
           loaders: options.loaders,

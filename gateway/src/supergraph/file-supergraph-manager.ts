@@ -1,11 +1,12 @@
-import { type FSWatcher, watch } from 'node:fs';
+import { type StatWatcher, unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { SupergraphManager, SupergraphSdlUpdateFunction } from '@apollo/gateway';
 import type { Logger } from 'pino';
 
 /** How long the file must be quiet before it is read again, in ms (editors write in bursts). */
 export const RELOAD_DEBOUNCE_MS = 100;
+/** How often the file is checked for a change, in ms. */
+export const POLL_INTERVAL_MS = 250;
 
 /** Where a {@link FileSupergraphManager} is in its life. */
 export type FileSupergraphPhase =
@@ -15,13 +16,16 @@ export type FileSupergraphPhase =
 
 /**
  * A supergraph source for `@apollo/gateway`: reads the supergraph SDL from a file and hands the
- * gateway every new version written there (saved in place or renamed over it). A version the
+ * gateway every new version written there: saved in place, renamed over it, behind a symlink
+ * that is repointed (Kubernetes ConfigMap volumes), or in a folder deleted and made again. The
+ * file is polled (`fs.watchFile`, which follows symlinks), because an `fs.watch` on a path
+ * stops hearing when its inode or folder is replaced. A version the
  * gateway rejects is logged and the previous one keeps serving. Requests already executing
  * finish on the query plan they started with.
  */
 export class FileSupergraphManager implements SupergraphManager {
   private state: FileSupergraphPhase = { phase: 'initialized' };
-  private watcher?: FSWatcher;
+  private watcher?: StatWatcher;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -37,9 +41,7 @@ export class FileSupergraphManager implements SupergraphManager {
   async initialize({ update }: { update: SupergraphSdlUpdateFunction }): Promise<{ supergraphSdl: string; cleanup: () => Promise<void> }> {
     const supergraphSdl = await readFile(this.filePath, 'utf8');
     this.state = { phase: 'watching', sdl: supergraphSdl, loadedAt: new Date(), reloads: 0 };
-    // Watch the folder, not the file: a file renamed over the old one is a new inode.
-    this.watcher = watch(path.dirname(this.filePath), (_event, name) => {
-      if (name !== null && name !== path.basename(this.filePath)) return;
+    this.watcher = watchFile(this.filePath, { interval: POLL_INTERVAL_MS, persistent: false }, () => {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.reload(update), RELOAD_DEBOUNCE_MS);
     });
@@ -67,7 +69,7 @@ export class FileSupergraphManager implements SupergraphManager {
 
   private stop(): void {
     clearTimeout(this.timer);
-    this.watcher?.close();
+    if (this.watcher) unwatchFile(this.filePath);
     this.state = { phase: 'stopped' };
   }
 }

@@ -9,7 +9,7 @@ export { DEFAULT_DRAIN_TIMEOUT_MS, listen, closeGracefully } from './http-lifecy
 export { useMetricsEndpoint } from './use-metrics-endpoint.js';
 export { type SubgraphDefinition, type SubgraphRequestContext, type SubgraphIdentityOptions, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
 export { loadSchemaFile } from './load-schema-file.js';
-export { InvalidConfigurationError, readPort } from './read-port.js';
+export { DEFAULT_HOST, InvalidConfigurationError, readHost, readPort } from './read-port.js';
 export { type Principal, ANONYMOUS, parseSubject, principalSubject } from './principal.js';
 export {
   IDENTITY_HEADER,
