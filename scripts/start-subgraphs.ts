@@ -2,10 +2,10 @@
  * `pnpm start:subgraphs`: the four subgraphs in this process, each on its own port. On an empty
  * database it migrates and imports Chinook first.
  */
-import { createLogger } from '@tributary/gateway';
+import { loggerOrExit } from '@tributary/gateway';
 import { runSubgraphs } from './lib/run-subgraphs.js';
 
-const logger = createLogger('subgraphs');
+const logger = loggerOrExit('subgraphs');
 try {
   const started = performance.now();
   const running = await runSubgraphs({ logger });

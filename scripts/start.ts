@@ -56,7 +56,8 @@ const readyz = `http://127.0.0.1:${gatewayPort}/readyz`;
 while (!stopping) {
   const ok = await fetch(readyz).then((r) => r.ok, () => false);
   if (ok) {
-    console.log(`\nTributary is ready in ${((performance.now() - started) / 1000).toFixed(1)} s: GraphiQL at http://localhost:${gatewayPort}/graphql\n`);
+    const what = process.env.NODE_ENV === 'production' ? 'GraphQL' : 'GraphiQL';
+    console.log(`\nTributary is ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${what} at http://localhost:${gatewayPort}/graphql\n`);
     break;
   }
   if (performance.now() - started > READY_TIMEOUT_MS) {

@@ -106,6 +106,24 @@ describe('purchase', () => {
   });
 });
 
+describe('writes Postgres would refuse', () => {
+  it('refuses a NUL character as BAD_USER_INPUT, not a server error', async () => {
+    const { body } = await stack.query('mutation ($n: String!) { createPlaylist(name: $n) { id } }', { n: 'x\u0000y' }, { as: 'customer:1' });
+    expect(body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argumentName: 'name' } });
+    const search = await stack.query('{ artists(nameContains: "a\\u0000b") { totalCount } }');
+    expect(search.body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argumentName: 'nameContains' } });
+  });
+
+  it('refuses a purchase whose total would overflow NUMERIC(10,2), writing nothing', async () => {
+    await stack.query(`mutation { updateTrack(id: "9", input: { unitPrice: "99999999.99" }) { id } }`, undefined, { as: 'employee:3' });
+    const { body } = await stack.query(`mutation { purchase(customerId: "20", trackIds: ["9", "9"]) { id } }`, undefined, { as: 'customer:20' });
+    expect(body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argumentName: 'trackIds' } });
+    expect(body.errors![0]!.message).toContain('199999999.98');
+    const invoices = await stack.query(`{ customer(id: "20") { invoices { totalCount } } }`, undefined, { as: 'customer:20' });
+    expect(invoices.body.data.customer.invoices.totalCount).toBe(7);
+  });
+});
+
 describe('playlist mutations', () => {
   it('creates, fills, renames and empties a playlist', async () => {
     const created = await stack.query(`mutation { createPlaylist(name: "Road trip") { id name trackCount } }`, undefined, { as: 'customer:1' });

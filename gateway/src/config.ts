@@ -56,8 +56,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     }
   }
   const timeout = env.GATEWAY_SUBGRAPH_TIMEOUT_MS?.trim();
-  if (timeout && !/^[1-9]\d*$/.test(timeout)) {
-    throw new InvalidConfigurationError(`Invalid configuration: GATEWAY_SUBGRAPH_TIMEOUT_MS: must be a positive whole number of ms, got ${JSON.stringify(timeout)}`);
+  if (timeout && (!/^[1-9]\d{0,9}$/.test(timeout) || Number(timeout) > 2_147_483_647)) {
+    throw new InvalidConfigurationError(`Invalid configuration: GATEWAY_SUBGRAPH_TIMEOUT_MS: must be a whole number of ms from 1 to 2147483647, got ${JSON.stringify(timeout)}`);
   }
   return {
     port: readPort(env, 'GATEWAY_PORT', DEFAULT_GATEWAY_PORT),

@@ -92,7 +92,12 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       error: (message) => logger.error(String(message)),
     },
   });
-  await gateway.load();
+  try {
+    await gateway.load();
+  } catch (error) {
+    await apq.close();
+    throw new Error(`Cannot load the supergraph from SUPERGRAPH_PATH=${config.supergraphPath}: ${(error as Error).message.split('\n')[0]}`);
+  }
 
   const yoga = createYoga<object, object>({
     graphqlEndpoint: '/graphql',

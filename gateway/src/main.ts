@@ -2,11 +2,11 @@
  * `pnpm start:gateway`: the federation gateway alone, over subgraphs that run elsewhere
  * (`pnpm start:subgraphs`). Several instances can serve one set of subgraphs.
  */
-import { createLogger } from './logger.js';
+import { loggerOrExit } from './logger.js';
 import { readGatewayConfig } from './config.js';
 import { createGateway } from './create-gateway.js';
 
-const logger = createLogger('gateway');
+const logger = loggerOrExit('gateway');
 try {
   const config = readGatewayConfig();
   const gateway = await createGateway({ config, logger });

@@ -30,6 +30,12 @@ export function maskGatewayError(error: unknown, message: string, isDev?: boolea
     else if (http) extensions.http = http;
     return new GraphQLError(graphqlError.message, { nodes: graphqlError.nodes, path: graphqlError.path, extensions });
   }
+  if (error instanceof SyntaxError || (error instanceof RangeError && /call stack/.test(error.message))) {
+    // JSON in GET parameters that does not parse, or input nested past the stack: the client's.
+    return new GraphQLError(error instanceof SyntaxError ? 'Request parameters are not valid JSON' : 'Request is nested too deeply', {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+    });
+  }
   if (graphqlError) {
     // A GraphQL error without a code (from the query planner or a subgraph): its message in
     // development, "Unexpected error." in production; never its other extensions (Apollo's

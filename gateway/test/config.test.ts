@@ -32,7 +32,8 @@ describe('readGatewayConfig misuse', () => {
     [{ HOST: 'http://x' }, 'Invalid configuration: HOST: must be an address such as 0.0.0.0 or ::, got "http://x"'],
     [{ GATEWAY_CORS_ORIGINS: 'evil.example' }, 'Invalid configuration: GATEWAY_CORS_ORIGINS: each origin must be scheme://host[:port], got "evil.example"'],
     [{ PLAYLISTS_URL: 'playlists:4004' }, 'Invalid configuration: PLAYLISTS_URL: must be an http(s) URL, got "playlists:4004"'],
-    [{ GATEWAY_SUBGRAPH_TIMEOUT_MS: '0' }, 'Invalid configuration: GATEWAY_SUBGRAPH_TIMEOUT_MS: must be a positive whole number of ms, got "0"'],
+    [{ GATEWAY_SUBGRAPH_TIMEOUT_MS: '0' }, 'Invalid configuration: GATEWAY_SUBGRAPH_TIMEOUT_MS: must be a whole number of ms from 1 to 2147483647, got "0"'],
+    [{ GATEWAY_SUBGRAPH_TIMEOUT_MS: '3000000000' }, 'Invalid configuration: GATEWAY_SUBGRAPH_TIMEOUT_MS: must be a whole number of ms from 1 to 2147483647, got "3000000000"'],
   ])('fails with one line naming the variable for %o', (env, message) => {
     expect(() => readGatewayConfig(env)).toThrow(message);
   });

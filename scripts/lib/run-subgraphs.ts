@@ -80,6 +80,18 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
     return { subgraphs, databases, prepared, urls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])), close };
   } catch (error) {
     await close();
-    throw error;
+    throw config.url ? namingDatabaseUrl(error as Error, config.url) : error;
   }
+}
+
+/** Postgres errors that mean "this DATABASE_URL cannot be used": network, auth, no such database. */
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET', '28P01', '28000', '3D000']);
+
+/** The same error, but naming `DATABASE_URL` (password hidden) when it is about connecting. */
+function namingDatabaseUrl(error: Error, url: string): Error {
+  const code = (error as { code?: string }).code;
+  const connecting = (code !== undefined && CONNECTION_ERRORS.has(code)) || /connect|timeout|terminated/i.test(error.message);
+  if (!connecting) return error;
+  const shown = url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  return new Error(`Cannot use the database at DATABASE_URL=${shown}: ${error.message || code}`);
 }

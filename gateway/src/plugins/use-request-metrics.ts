@@ -3,6 +3,8 @@ import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../metrics.js';
 
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
+/** Distinct operation names kept as label values; later new names are recorded as `other`. */
+export const MAX_OPERATION_LABELS = 500;
 
 interface RequestRecord {
   startedAt: number;
@@ -11,26 +13,34 @@ interface RequestRecord {
 }
 
 /**
- * Counts and times every GraphQL request by operation name and outcome. An operation name that
- * is not a GraphQL name (or longer than 64) is recorded as `invalid`, so that clients cannot
- * mint label values at will.
+ * Counts and times every GraphQL request by operation name and outcome. Clients cannot mint
+ * label values at will: a name that is not a GraphQL name of at most 64 characters is recorded
+ * as `invalid`, and past {@link MAX_OPERATION_LABELS} distinct names new ones as `other`.
  */
 export function useRequestMetrics(metrics: GatewayMetrics, graphqlPath = '/graphql'): Plugin {
   const records = new WeakMap<Request, RequestRecord>();
+  const seen = new Set<string>();
+  const label = (name: string) => {
+    if (!GRAPHQL_NAME.test(name)) return 'invalid';
+    if (seen.has(name)) return name;
+    if (seen.size >= MAX_OPERATION_LABELS) return 'other';
+    seen.add(name);
+    return name;
+  };
   return {
     onRequest({ request, url }) {
       if (url.pathname === graphqlPath) records.set(request, { startedAt: performance.now(), operation: 'anonymous', outcome: 'success' });
     },
     onParams({ request, params }) {
       const record = records.get(request);
-      if (record && params.operationName) record.operation = GRAPHQL_NAME.test(params.operationName) ? params.operationName : 'invalid';
+      if (record && params.operationName) record.operation = label(params.operationName);
     },
     onExecute({ args }) {
       // The name written in the document, when the client did not send `operationName`.
       const record = records.get((args.contextValue as { request?: Request }).request!);
       if (record?.operation !== 'anonymous') return;
       const name = getOperationAST(args.document, args.operationName)?.name?.value;
-      if (name) record.operation = name;
+      if (name) record.operation = label(name);
     },
     onResultProcess({ request, result }) {
       const record = records.get(request);

@@ -27,12 +27,16 @@ export const DATABASE_DEFAULTS = {
   slowStatementMs: 200,
 } as const satisfies Omit<DatabaseConfig, 'url' | 'embeddedDataDir'>;
 
-const positiveInt = () =>
+/** Largest timeout Node's timers take, in ms (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+const positiveInt = (max: number) =>
   z
     .string()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
-    .refine((n) => n > 0, 'must be greater than 0');
+    .refine((n) => n > 0, 'must be greater than 0')
+    .refine((n) => n <= max, `must be at most ${max}`);
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -40,10 +44,10 @@ const envSchema = z.object({
     .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://')
     .optional(),
   PGLITE_DATA_DIR: z.string().min(1).optional(),
-  DATABASE_POOL_SIZE: positiveInt().optional(),
-  DATABASE_CONNECT_TIMEOUT_MS: positiveInt().optional(),
-  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt().optional(),
-  DATABASE_SLOW_STATEMENT_MS: positiveInt().optional(),
+  DATABASE_POOL_SIZE: positiveInt(1_000).optional(),
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt(MAX_TIMEOUT_MS).optional(),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(MAX_TIMEOUT_MS).optional(),
+  DATABASE_SLOW_STATEMENT_MS: positiveInt(MAX_TIMEOUT_MS).optional(),
 });
 
 /** Thrown for invalid configuration; its message is one line naming the variable. */

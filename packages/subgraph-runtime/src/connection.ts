@@ -26,7 +26,11 @@ export function parsePageRequest(args: { first?: number | null; after?: string |
   if (args.after === undefined || args.after === null) return { first, afterKey: 0 };
   const decoded = Buffer.from(args.after, 'base64url').toString('utf8');
   const key = decoded.startsWith('k:') ? toChinookKey(decoded.slice(2)) : null;
-  if (key === null) throw badUserInput('after', `not a cursor of this connection: ${JSON.stringify(args.after)}`);
+  // Strict: only the exact string encodeCursor made (base64url decoding skips stray characters).
+  if (key === null || encodeCursor(key) !== args.after) {
+    const shown = args.after.length > 40 ? `${args.after.slice(0, 40)}…` : args.after;
+    throw badUserInput('after', `not a cursor of this connection: ${JSON.stringify(shown)}`);
+  }
   return { first, afterKey: key };
 }
 

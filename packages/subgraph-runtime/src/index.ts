@@ -23,3 +23,4 @@ export {
 } from './internal-identity.js';
 export { type EmployeeTitleLookup, forbidden, isManagerTitle, canReadCustomer, isManager } from './authorization.js';
 export { createYogaLogger } from './yoga-logger.js';
+export { type TextRules, parseTextArgument } from './text-argument.js';

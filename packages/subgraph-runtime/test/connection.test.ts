@@ -1,4 +1,4 @@
-import { encodeCursor, parseIdArgument, parsePageRequest, toChinookKey, toConnection, formatDecimal, parseDecimalArgument } from '@tributary/subgraph-runtime';
+import { encodeCursor, formatDecimal, parseDecimalArgument, parseIdArgument, parsePageRequest, parseTextArgument, toChinookKey, toConnection } from '@tributary/subgraph-runtime';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 
@@ -40,6 +40,25 @@ describe('connection and id misuse', () => {
 
   it('refuses a cursor it did not make, naming after', () => {
     expect(codeAndMessage(() => parsePageRequest({ after: 'bm9wZQ' }))).toEqual(['BAD_USER_INPUT', 'after', 'Invalid argument "after": not a cursor of this connection: "bm9wZQ"']);
+  });
+
+  it('accepts only the exact cursor string, and does not echo a huge one back', () => {
+    const cursor = encodeCursor(100);
+    expect(parsePageRequest({ after: cursor })).toEqual({ first: 20, afterKey: 100 });
+    for (const variant of [`${cursor}=`, `${cursor}!!!`, cursor.split('').join(' ')]) {
+      expect(codeAndMessage(() => parsePageRequest({ after: variant }))[1]).toBe('after');
+    }
+    const message = codeAndMessage(() => parsePageRequest({ after: 'x'.repeat(100_000) }))[2] as string;
+    expect(message.length).toBeLessThan(120);
+  });
+
+  it('checks text arguments as Postgres will store them', () => {
+    expect(parseTextArgument('🎸'.repeat(120), 'name', { max: 120, required: true })).toHaveLength(240);
+    expect(codeAndMessage(() => parseTextArgument('🎸'.repeat(121), 'name', { max: 120 }))[2]).toBe('Invalid argument "name": must be at most 120 characters, got 121');
+    expect(codeAndMessage(() => parseTextArgument('a\u0000b', 'name', { max: 120 }))[2]).toBe('Invalid argument "name": must not contain a NUL character');
+    expect(codeAndMessage(() => parseTextArgument('\u200b ', 'name', { max: 120, required: true }))[2]).toBe('Invalid argument "name": must not be empty');
+    expect(codeAndMessage(() => parseTextArgument('a\ud800', 'name', { max: 120 }))[2]).toBe('Invalid argument "name": must be well-formed Unicode (it has a lone surrogate)');
+    expect(parseTextArgument('', 'composer', { max: 220 })).toBe('');
   });
 
   it('accepts only positive integer ids that fit INT', () => {

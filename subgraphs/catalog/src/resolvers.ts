@@ -2,6 +2,7 @@ import {
   DecimalScalar,
   parseIdArgument,
   parsePageRequest,
+  parseTextArgument,
   countRows,
   forbidden,
   loadByRepresentation,
@@ -27,7 +28,7 @@ export const resolvers: Resolvers = {
     artists: async (_, args, { db }) => {
       const page = parsePageRequest(args);
       let filtered = db.selectFrom('catalog.artist');
-      if (args.nameContains) filtered = filtered.where('name', 'ilike', likePattern(args.nameContains));
+      if (args.nameContains) filtered = filtered.where('name', 'ilike', likePattern(parseTextArgument(args.nameContains, 'nameContains', { max: 120 })));
       const rows = await filtered.selectAll().where('artist_id', '>', page.afterKey).orderBy('artist_id').limit(page.first + 1).execute();
       return toConnection(rows, page, (r) => r.artist_id, () => countRows(filtered));
     },

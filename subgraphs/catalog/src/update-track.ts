@@ -1,5 +1,5 @@
 import type { Database } from '@tributary/database';
-import { badUserInput, parseDecimalArgument } from '@tributary/subgraph-runtime';
+import { badUserInput, parseDecimalArgument, parseTextArgument } from '@tributary/subgraph-runtime';
 import type { Kysely, Updateable } from 'kysely';
 import type { UpdateTrackInput } from './generated/resolvers-types.js';
 import type { TrackRow } from './rows.js';
@@ -15,13 +15,11 @@ import type { TrackRow } from './rows.js';
 export async function updateTrack(db: Kysely<Database>, trackId: number, input: UpdateTrackInput): Promise<TrackRow | null> {
   const changes: Updateable<Database['catalog.track']> = {};
   if (input.name !== undefined) {
-    if (input.name === null || input.name.trim() === '') throw badUserInput('input.name', 'must not be empty');
-    if (input.name.length > 200) throw badUserInput('input.name', `must be at most 200 characters, got ${input.name.length}`);
-    changes.name = input.name;
+    if (input.name === null) throw badUserInput('input.name', 'must not be null');
+    changes.name = parseTextArgument(input.name, 'input.name', { max: 200, required: true });
   }
   if (input.composer !== undefined) {
-    if (input.composer !== null && input.composer.length > 220) throw badUserInput('input.composer', `must be at most 220 characters, got ${input.composer.length}`);
-    changes.composer = input.composer;
+    changes.composer = input.composer === null ? null : parseTextArgument(input.composer, 'input.composer', { max: 220 });
   }
   if (input.unitPrice !== undefined) {
     if (input.unitPrice === null) throw badUserInput('input.unitPrice', 'must not be null');

@@ -6,6 +6,7 @@ import {
   loadByRepresentation,
   parseIdArgument,
   parsePageRequest,
+  parseTextArgument,
   toConnection,
 } from '@tributary/subgraph-runtime';
 import type { Context } from './context.js';
@@ -41,7 +42,7 @@ export const resolvers: Resolvers = {
       if (principal.kind !== 'employee') throw forbidden('Query.customers is for employees');
       const page = parsePageRequest(args);
       let filtered = db.selectFrom('customers.customer');
-      if (args.country !== null && args.country !== undefined) filtered = filtered.where('country', '=', args.country);
+      if (args.country !== null && args.country !== undefined) filtered = filtered.where('country', '=', parseTextArgument(args.country, 'country', { max: 40 }));
       const rows = await filtered.selectAll().where('customer_id', '>', page.afterKey).orderBy('customer_id').limit(page.first + 1).execute();
       return toConnection(rows, page, (r) => r.customer_id, () => countRows(filtered));
     },

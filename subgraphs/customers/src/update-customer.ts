@@ -1,5 +1,5 @@
 import type { Database } from '@tributary/database';
-import { badUserInput } from '@tributary/subgraph-runtime';
+import { badUserInput, parseTextArgument } from '@tributary/subgraph-runtime';
 import type { Kysely, Updateable } from 'kysely';
 import type { UpdateCustomerInput } from './generated/resolvers-types.js';
 import type { CustomerRow } from './rows.js';
@@ -38,7 +38,7 @@ export async function updateCustomer(db: Kysely<Database>, customerId: number, i
       changes[rule.column] = null;
       continue;
     }
-    if (value.length > rule.max) throw badUserInput(argument, `must be at most ${rule.max} characters, got ${value.length}`);
+    parseTextArgument(value, argument, { max: rule.max, required: rule.required });
     if (field === 'email' && !EMAIL.test(value)) throw badUserInput(argument, `must be an email address, got ${JSON.stringify(value)}`);
     changes[rule.column] = value;
   }

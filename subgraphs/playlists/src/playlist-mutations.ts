@@ -1,5 +1,5 @@
 import type { Database } from '@tributary/database';
-import { badUserInput } from '@tributary/subgraph-runtime';
+import { badUserInput, parseTextArgument } from '@tributary/subgraph-runtime';
 import type { Kysely } from 'kysely';
 import type { PlaylistRow } from './rows.js';
 
@@ -7,14 +7,12 @@ import type { PlaylistRow } from './rows.js';
 export const MAX_PLAYLIST_NAME_LENGTH = 120;
 
 /**
- * Checks a playlist name: 1 to 120 characters, not only spaces.
+ * Checks a playlist name: 1 to 120 characters, not only spaces (see `parseTextArgument`).
  *
  * @throws GraphQLError `BAD_USER_INPUT` naming `name`.
  */
 export function validatePlaylistName(name: string): string {
-  if (name.trim() === '') throw badUserInput('name', 'must not be empty');
-  if (name.length > MAX_PLAYLIST_NAME_LENGTH) throw badUserInput('name', `must be at most ${MAX_PLAYLIST_NAME_LENGTH} characters, got ${name.length}`);
-  return name;
+  return parseTextArgument(name, 'name', { max: MAX_PLAYLIST_NAME_LENGTH, required: true });
 }
 
 /** `createPlaylist`: a new, empty playlist. */

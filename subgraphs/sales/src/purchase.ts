@@ -3,6 +3,9 @@ import { badUserInput, parseIdArgument } from '@tributary/subgraph-runtime';
 import { type Kysely, sql } from 'kysely';
 import type { InvoiceRow } from './rows.js';
 
+/** `invoice.total` is `NUMERIC(10,2)`: at most 99,999,999.99. */
+const MAX_TOTAL_CENTS = 9_999_999_999;
+
 /** Most track ids one purchase may name. */
 export const MAX_TRACKS_PER_PURCHASE = 500;
 
@@ -13,7 +16,8 @@ export const MAX_TRACKS_PER_PURCHASE = 500;
  * that the invoice's total matches the prices at commit.
  *
  * @throws GraphQLError `BAD_USER_INPUT` naming `customerId` (not an id, or no such customer) or
- * `trackIds` (empty, too many, not ids, or naming tracks that do not exist). Nothing is written.
+ * `trackIds` (empty, too many, not ids, naming tracks that do not exist, or a total over
+ * 99,999,999.99). Nothing is written.
  */
 export async function purchase(db: Kysely<Database>, customerIdArg: string, trackIdArgs: readonly string[]): Promise<InvoiceRow> {
   const customerId = parseIdArgument(customerIdArg, 'customerId');
@@ -39,6 +43,7 @@ export async function purchase(db: Kysely<Database>, customerIdArg: string, trac
     const missing = trackIds.filter((id) => !priceOf.has(id));
     if (missing.length > 0) throw badUserInput('trackIds', `no track has id ${missing.join(', ')}`);
     const totalCents = trackIds.reduce((sum, id) => sum + priceOf.get(id)! * quantities.get(id)!, 0);
+    if (totalCents > MAX_TOTAL_CENTS) throw badUserInput('trackIds', `the invoice total would be ${fromCents(totalCents)}, over the most an invoice holds (99999999.99)`);
 
     const invoice = await trx
       .insertInto('sales.invoice')

@@ -22,12 +22,22 @@ const IMPORT_LOCK_KEY = 7_340_215;
  *
  * @param db a database migrated with `migrateToLatest`.
  * @param scriptPath the Chinook Postgres script (see `locateChinookSql`).
- * @throws ChinookCountMismatchError when the imported row counts differ from Chinook 1.4.5's.
+ * @throws ChinookCountMismatchError when the imported row counts differ from Chinook 1.4.5's;
+ * Error naming the script and `CHINOOK_SQL` when a statement of it fails (all rolled back).
  */
 export async function importChinook(db: Kysely<any>, scriptPath: string): Promise<ChinookImportResult> {
   const started = performance.now();
   const script = await readFile(scriptPath, 'utf8');
   const inserts = parseChinookInserts(script);
+  try {
+    return await runImport(db, inserts, started);
+  } catch (error) {
+    if (error instanceof ChinookCountMismatchError) throw error;
+    throw new Error(`Chinook import from ${scriptPath} (CHINOOK_SQL) failed, nothing was imported: ${(error as Error).message}`);
+  }
+}
+
+async function runImport(db: Kysely<any>, inserts: ReturnType<typeof parseChinookInserts>, started: number): Promise<ChinookImportResult> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`.execute(trx);
     const before = await countRows(trx);
