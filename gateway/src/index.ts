@@ -16,3 +16,4 @@ export {
   createTieredPersistedQueryStore,
 } from './persisted/persisted-query-store.js';
 export { DEFAULT_LIST_SIZE, VARIABLE_PAGE_SIZE, costRule, estimateCost } from './limits/cost-rule.js';
+export { createBusFromEnv } from './cache/create-bus.js';

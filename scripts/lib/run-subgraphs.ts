@@ -1,6 +1,8 @@
 import { catalogSubgraph } from '@tributary/catalog';
 import { customersSubgraph } from '@tributary/customers';
-import { type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
+import { type ChangeFeed, type InvalidationBus, createChangeFeed } from '@tributary/cache';
+import { CHANGE_CHANNEL, type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
+import { createBusFromEnv } from '@tributary/gateway';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
 import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createRegistry, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
@@ -24,6 +26,11 @@ export interface RunSubgraphsOptions {
   logger: Logger;
   /** How loaders fetch; `{ batch: false }` is the row-by-row baseline. Default: batched. */
   loaders?: LoaderOptions;
+  /**
+   * Where change events go. Default: Redis pub/sub when `REDIS_URL` is set, else a bus of this
+   * process (share it with a gateway in the same process).
+   */
+  bus?: InvalidationBus;
   /** Migrate and import Chinook into an empty database before serving. Default true. */
   prepare?: boolean;
 }
@@ -36,6 +43,10 @@ export interface RunningSubgraphs {
   prepared?: PrepareResult;
   /** Subgraph URLs by name, for the gateway's overrides. */
   urls: Record<string, string>;
+  /** The bus the change feed publishes on. */
+  bus: InvalidationBus;
+  /** Postgres row changes → change events. */
+  changeFeed: ChangeFeed;
   /** Graceful close of every server, then of every database handle. */
   close(): Promise<void>;
 }
@@ -54,8 +65,13 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
   const ports = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, options.ports?.[s.name] ?? readPort(env, s.portEnv, s.defaultPort)]));
   const databases: Record<string, DatabaseHandle> = {};
   const subgraphs: RunningSubgraph[] = [];
+  const ownBus = options.bus === undefined;
+  const bus = options.bus ?? createBusFromEnv(env);
+  let changeFeed: ChangeFeed | undefined;
   const close = async () => {
     await Promise.all(subgraphs.map((s) => s.close()));
+    await changeFeed?.close();
+    if (ownBus) await bus.close();
     await Promise.all(Object.values(databases).map((db) => db.destroy()));
   };
   try {
@@ -64,6 +80,8 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
       databases[s.name] = await createDatabase({ config, name: s.name, registry: registries[s.name], logger: options.logger });
     }
     const prepared = options.prepare === false ? undefined : await prepareDatabase(databases[SUBGRAPHS[0]!.name]!.db, env);
+    const feed = await createChangeFeed({ database: databases[SUBGRAPHS[0]!.name]!, channel: CHANGE_CHANNEL, bus, logger: options.logger });
+    changeFeed = feed;
     for (const s of SUBGRAPHS) {
       subgraphs.push(
         await startSubgraph(SUBGRAPH_DEFINITIONS[s.name], {
@@ -74,10 +92,11 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
           logger: options.logger,
           loaders: options.loaders,
           identity,
+          afterMutation: () => feed.fence(),
         }),
       );
     }
-    return { subgraphs, databases, prepared, urls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])), close };
+    return { subgraphs, databases, prepared, urls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])), bus, changeFeed: feed, close };
   } catch (error) {
     await close();
     throw config.url ? namingDatabaseUrl(error as Error, config.url) : error;

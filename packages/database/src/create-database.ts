@@ -1,9 +1,10 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Registry } from 'prom-client';
 import type { DatabaseConfig } from './config.js';
 import { acquireEmbeddedDatabase } from './embedded/embedded-database.js';
 import { SharedPGliteDialect } from './embedded/pglite-dialect.js';
+import { type ListenHandlers, type Listening, listenPGlite, listenPostgres } from './listen.js';
 import { type SqlLogger, type SqlStats, createSqlInstrumentation } from './sql-metrics.js';
 import type { Database } from './tables.js';
 import { TYPE_PARSERS } from './type-parsers.js';
@@ -25,6 +26,10 @@ export interface DatabaseHandle {
   /** `postgres`: a `pg` pool on `DATABASE_URL`; `embedded`: the process's shared PGlite database. */
   kind: 'postgres' | 'embedded';
   stats: SqlStats;
+  /** `LISTEN channel` on its own connection (or the embedded database), until `close`. */
+  listen(channel: string, handlers: ListenHandlers): Promise<Listening>;
+  /** `NOTIFY channel, payload`, outside any transaction. */
+  notify(channel: string, payload: string): Promise<void>;
   /** Closes the pool, or leaves the embedded database (closed when its last user leaves). */
   destroy(): Promise<void>;
 }
@@ -58,7 +63,8 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
       client.on('error', (error) => logger?.warn({ subgraph: name, err: error.message }, 'Postgres connection failed'));
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
-    return { db, kind: 'postgres', stats, destroy: () => db.destroy() };
+    const url = config.url;
+    return { db, kind: 'postgres', stats, listen: (channel, handlers) => listenPostgres(url, channel, handlers, logger), notify: notifyWith(db), destroy: () => db.destroy() };
   }
   const { pglite, release } = await acquireEmbeddedDatabase(config.embeddedDataDir);
   const db = new Kysely<Database>({ dialect: new SharedPGliteDialect(pglite), log });
@@ -66,6 +72,8 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
     db,
     kind: 'embedded',
     stats,
+    listen: (channel, handlers) => listenPGlite(pglite, channel, handlers),
+    notify: notifyWith(db),
     destroy: async () => {
       await db.destroy();
       await release();
@@ -78,3 +86,9 @@ const pgTypeParser = ((oid: number, format?: string) => {
   if (custom && format !== 'binary') return custom;
   return (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
 }) as typeof pg.types.getTypeParser;
+
+function notifyWith(db: Kysely<Database>) {
+  return async (channel: string, payload: string) => {
+    await sql`SELECT pg_notify(${channel}, ${payload})`.execute(db);
+  };
+}

@@ -8,3 +8,5 @@ export { CHINOOK_ROW_COUNTS, CHINOOK_TABLE_SCHEMAS, type ChinookTable, parseChin
 export { ChinookNotFoundError, DEFAULT_CHINOOK_SQL, REPO_ROOT, locateChinookSql } from './chinook/locate-chinook.js';
 export { SharedPGliteDialect } from './embedded/pglite-dialect.js';
 export type * from './tables.js';
+export { CHANGE_CHANNEL } from './migrations/004-change-notifications.js';
+export { type ListenHandlers, type Listening, LISTEN_RETRY_MS, listenPostgres, listenPGlite } from './listen.js';

@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from '
 import * as chinookTables from './migrations/001-chinook-tables.js';
 import * as crossBoundaryViews from './migrations/002-cross-boundary-views.js';
 import * as authorizationViews from './migrations/003-authorization-views.js';
+import * as changeNotifications from './migrations/004-change-notifications.js';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const MIGRATIONS: Record<string, Migration> = {
   '001-chinook-tables': chinookTables,
   '002-cross-boundary-views': crossBoundaryViews,
   '003-authorization-views': authorizationViews,
+  '004-change-notifications': changeNotifications,
 };
 
 /**

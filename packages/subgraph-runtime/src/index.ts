@@ -24,3 +24,4 @@ export {
 export { type EmployeeTitleLookup, forbidden, isManagerTitle, canReadCustomer, isManager } from './authorization.js';
 export { createYogaLogger } from './yoga-logger.js';
 export { type TextRules, parseTextArgument } from './text-argument.js';
+export { useAfterMutation } from './use-after-mutation.js';

@@ -11,6 +11,7 @@ import type { LoaderOptions } from './batch-loaders.js';
 import { closeGracefully, listen } from './http-lifecycle.js';
 import { IDENTITY_HEADER, createIdentityVerifier, readInternalSecret } from './internal-identity.js';
 import { ANONYMOUS, type Principal } from './principal.js';
+import { useAfterMutation } from './use-after-mutation.js';
 import { useMetricsEndpoint } from './use-metrics-endpoint.js';
 import { createYogaLogger } from './yoga-logger.js';
 
@@ -60,6 +61,8 @@ export interface SubgraphServerOptions {
   logger: Logger;
   /** Identity of callers. Default: the development internal secret, header optional. */
   identity?: SubgraphIdentityOptions;
+  /** Awaited after each mutation, before its response (see `useAfterMutation`). */
+  afterMutation?: () => Promise<void>;
   /** How loaders fetch; `{ batch: false }` is the row-by-row baseline. Default: batched. */
   loaders?: LoaderOptions;
   /** Production hides error details (Yoga's masked errors). Default: `NODE_ENV === 'production'`. */
@@ -96,7 +99,7 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
     graphiql: false,
     maskedErrors: { isDev: !(options.production ?? process.env.NODE_ENV === 'production') },
     logging: createYogaLogger(log),
-    plugins: [useMetricsEndpoint(registry)],
+    plugins: [useMetricsEndpoint(registry), ...(options.afterMutation ? [useAfterMutation(options.afterMutation)] : [])],
   });
   const server = createServer(yoga);
   const port = await listen(server, options.port, options.host);

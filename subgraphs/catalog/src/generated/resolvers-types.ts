@@ -62,6 +62,10 @@ export type ArtistEdge = {
   node: Artist;
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type Genre = {
   __typename?: 'Genre';
   id: Scalars['ID']['output'];
@@ -295,11 +299,11 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   AlbumConnection: ResolverTypeWrapper<AlbumConnectionParent>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AlbumEdge: ResolverTypeWrapper<Omit<AlbumEdge, 'node'> & { node: ResolversTypes['Album'] }>;
   Artist: ResolverTypeWrapper<ArtistRow>;
   ArtistConnection: ResolverTypeWrapper<ArtistConnectionParent>;
   ArtistEdge: ResolverTypeWrapper<Omit<ArtistEdge, 'node'> & { node: ResolversTypes['Artist'] }>;
+  CacheControlScope: CacheControlScope;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Genre: ResolverTypeWrapper<GenreRow>;
   MediaType: ResolverTypeWrapper<MediaTypeRow>;
@@ -311,6 +315,7 @@ export type ResolversTypes = {
   TrackConnection: ResolverTypeWrapper<TrackConnectionParent>;
   TrackEdge: ResolverTypeWrapper<Omit<TrackEdge, 'node'> & { node: ResolversTypes['Track'] }>;
   UpdateTrackInput: UpdateTrackInput;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -319,7 +324,6 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   AlbumConnection: AlbumConnectionParent;
-  Int: Scalars['Int']['output'];
   AlbumEdge: Omit<AlbumEdge, 'node'> & { node: ResolversParentTypes['Album'] };
   Artist: ArtistRow;
   ArtistConnection: ArtistConnectionParent;
@@ -335,7 +339,15 @@ export type ResolversParentTypes = {
   TrackConnection: TrackConnectionParent;
   TrackEdge: Omit<TrackEdge, 'node'> & { node: ResolversParentTypes['Track'] };
   UpdateTrackInput: UpdateTrackInput;
+  Int: Scalars['Int']['output'];
 };
+
+export type CacheControlDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AlbumResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Album'] = ResolversParentTypes['Album'], FederationReferenceType extends FederationReferenceTypes['Album'] = FederationReferenceTypes['Album']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Album']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -454,3 +466,6 @@ export type Resolvers<ContextType = Context> = {
   TrackEdge?: TrackEdgeResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = Context> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+};

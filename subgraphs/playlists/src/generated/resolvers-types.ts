@@ -16,6 +16,10 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 /** Playlist mutations need an authenticated principal (any customer or employee). */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -227,19 +231,20 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CacheControlScope: CacheControlScope;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Playlist: ResolverTypeWrapper<PlaylistRow>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PlaylistConnection: ResolverTypeWrapper<PlaylistConnectionParent>;
   PlaylistEdge: ResolverTypeWrapper<Omit<PlaylistEdge, 'node'> & { node: ResolversTypes['Playlist'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Track: ResolverTypeWrapper<TrackRef>;
   TrackConnection: ResolverTypeWrapper<TrackConnectionParent>;
   TrackEdge: ResolverTypeWrapper<Omit<TrackEdge, 'node'> & { node: ResolversTypes['Track'] }>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -250,14 +255,21 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Playlist: PlaylistRow;
-  Int: Scalars['Int']['output'];
   PlaylistConnection: PlaylistConnectionParent;
   PlaylistEdge: Omit<PlaylistEdge, 'node'> & { node: ResolversParentTypes['Playlist'] };
   Query: Record<PropertyKey, never>;
   Track: TrackRef;
   TrackConnection: TrackConnectionParent;
   TrackEdge: Omit<TrackEdge, 'node'> & { node: ResolversParentTypes['Track'] };
+  Int: Scalars['Int']['output'];
 };
+
+export type CacheControlDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addTrackToPlaylist?: Resolver<Maybe<ResolversTypes['Playlist']>, ParentType, ContextType, RequireFields<MutationAddTrackToPlaylistArgs, 'playlistId' | 'trackId'>>;
@@ -326,3 +338,6 @@ export type Resolvers<ContextType = Context> = {
   TrackEdge?: TrackEdgeResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = Context> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+};

@@ -1,0 +1,34 @@
+/** One cached response: the exact bytes sent to clients and what they depend on. */
+export interface CacheEntry {
+  /** The response body, byte for byte as sent on the miss. */
+  body: string;
+  /** Strong validator: `"<sha256 of body, base64url>"`. */
+  etag: string;
+  /** Dependency tags (`Track:42.unitPrice`, `Track:42`, `type:Track`, `Query.tracks`). */
+  tags: string[];
+  /** `private` entries live under their principal's key only. */
+  scope: 'public' | 'private';
+  /** When stored, ms since the epoch. */
+  storedAt: number;
+  /** Lifetime from `storedAt`, in ms. */
+  ttlMs: number;
+}
+
+/** Remaining lifetime of an entry at `now`, in whole seconds (for `Cache-Control: max-age`). */
+export function remainingSeconds(entry: CacheEntry, now: number): number {
+  return Math.max(0, Math.floor((entry.storedAt + entry.ttlMs - now) / 1000));
+}
+
+/**
+ * A tier of the response cache. Implementations: in-process LRU, Redis, and the two tiered.
+ * Every method may fail (Redis down): callers treat a failed read as a miss and a failed write
+ * as not written.
+ */
+export interface ResponseCacheStore {
+  get(key: string): Promise<CacheEntry | undefined>;
+  set(key: string, entry: CacheEntry): Promise<void>;
+  /** Removes every entry carrying any of `tags`; resolves with how many went. */
+  invalidate(tags: readonly string[]): Promise<number>;
+  /** Removes everything. */
+  clear(): Promise<void>;
+}

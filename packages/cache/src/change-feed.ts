@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { InvalidationBus } from './bus.js';
+import type { ChangeEvent } from './change-event.js';
+import { type RowChange, changeEventsOf } from './chinook-changes.js';
+
+/** The part of a database handle the change feed uses (see `@tributary/database`). */
+export interface ListenableDatabase {
+  listen(channel: string, handlers: { onPayload(payload: string): void; onResubscribed?(): void }): Promise<{ close(): Promise<void> }>;
+  /** Runs `NOTIFY channel, payload` (outside any transaction). */
+  notify(channel: string, payload: string): Promise<void>;
+}
+
+/** Postgres row changes turned into change events on the bus. */
+export interface ChangeFeed {
+  /**
+   * Resolves once every change committed before the call has been published: a NOTIFY fence
+   * sent now arrives after them (Postgres delivers notifications in commit order). Mutations
+   * await it before answering, so that the caches hear about a write before its author can read.
+   */
+  fence(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link createChangeFeed}. */
+export interface ChangeFeedOptions {
+  database: ListenableDatabase;
+  channel: string;
+  bus: InvalidationBus;
+  logger?: { warn(obj: object, msg: string): void };
+  /** Called with each event published, for metrics and tests. */
+  onEvent?: (event: ChangeEvent) => void;
+}
+
+/**
+ * Listens to `NOTIFY <channel>` (the row-change triggers), maps each row change to change
+ * events (`changeEventsOf`) and publishes them in order. When the LISTEN connection was lost
+ * (notifications are not stored) it publishes a `flush`; when publishing fails (the bus is down)
+ * it publishes a `flush` as soon as the bus takes messages again.
+ */
+export async function createChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
+  const { bus, logger } = options;
+  const fences = new Map<string, () => void>();
+  let queue = Promise.resolve();
+  let missed = false;
+
+  const publish = async (event: ChangeEvent) => {
+    try {
+      if (missed) {
+        await bus.publish({ kind: 'flush', reason: 'change events were lost while the bus was down' });
+        missed = false;
+      }
+      await bus.publish(event);
+      options.onEvent?.(event);
+    } catch (error) {
+      missed = true;
+      logger?.warn({ err: (error as Error).message }, 'change event not published; caches will be flushed when the bus is back');
+    }
+  };
+  const handle = async (payload: string) => {
+    const message = JSON.parse(payload) as RowChange | { fence: string };
+    if ('fence' in message) {
+      fences.get(message.fence)?.();
+      fences.delete(message.fence);
+      return;
+    }
+    for (const event of changeEventsOf(message)) await publish(event);
+  };
+  const listening = await options.database.listen(options.channel, {
+    onPayload: (payload) => {
+      queue = queue.then(() => handle(payload)).catch((error) => logger?.warn({ err: (error as Error).message }, 'change notification not understood'));
+    },
+    onResubscribed: () => {
+      queue = queue.then(() => publish({ kind: 'flush', reason: 'change feed reconnected; notifications may have been lost' }));
+    },
+  });
+  return {
+    async fence(timeoutMs = 2_000) {
+      const id = randomUUID();
+      const arrived = new Promise<void>((resolve) => fences.set(id, resolve));
+      await options.database.notify(options.channel, JSON.stringify({ fence: id }));
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([arrived.then(() => queue), timeout]);
+      clearTimeout(timer);
+      fences.delete(id);
+    },
+    async close() {
+      await listening.close();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+export { type ChangeEvent, eventFromTag, tagsOf } from './change-event.js';
+export { type RowChange, CHINOOK_TABLES, changeEventsOf } from './chinook-changes.js';
+export { type InvalidationBus, type BusConnectionHandlers, createInProcessBus, createRedisBus } from './bus.js';
+export { type CacheEntry, type ResponseCacheStore, remainingSeconds } from './cache-entry.js';
+export { type LruStore, type LruStoreOptions, createLruStore } from './lru-store.js';
+export { type RedisStoreOptions, createRedisStore } from './redis-store.js';
+export { type ChangeFeed, createChangeFeed } from './change-feed.js';
