@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
 import { DEFAULT_GATEWAY_PORT, InvalidConfigurationError, SUBGRAPHS, readHost, readInternalSecret, readPort } from '@tributary/subgraph-runtime';
+import { type ResponseCacheConfig, readResponseCacheConfig } from './cache/cache-config.js';
 import { type FrontDoorConfig, readFrontDoorConfig } from './front-door-config.js';
 import { type JwtConfig, readJwtConfig } from './identity/jwt-config.js';
 
@@ -33,6 +34,8 @@ export interface GatewayConfig {
   internalSecret: Uint8Array;
   /** Persisted operations, trusted documents and request limits. */
   frontDoor: FrontDoorConfig;
+  /** The response cache (`RESPONSE_CACHE`, `CACHE_*`). */
+  cache: ResponseCacheConfig;
 }
 
 /** Default of {@link GatewayConfig.subgraphTimeoutMs}, in ms. */
@@ -70,6 +73,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     jwt: readJwtConfig(env),
     internalSecret: readInternalSecretOrFail(env),
     frontDoor: readFrontDoorConfig(env),
+    cache: readResponseCacheConfig(env),
   };
 }
 

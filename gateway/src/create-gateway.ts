@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { useApolloFederation } from '@envelop/apollo-federation';
 import { REPO_ROOT } from '@tributary/database';
-import { ANONYMOUS, IDENTITY_HEADER, closeGracefully, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint } from '@tributary/subgraph-runtime';
 import { type Plugin, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -16,7 +16,13 @@ import { useBatchLimit } from './limits/use-batch-limit.js';
 import { useCsrfGuard } from './limits/use-csrf-guard.js';
 import { useDocumentLimits } from './limits/use-document-limits.js';
 import { maskGatewayError } from './mask-error.js';
-import { createPersistedQueryStore } from './persisted/create-persisted-query-store.js';
+import { createPersistedQueryStore, createStoreRedis } from './persisted/create-persisted-query-store.js';
+import { createBusFromEnv } from './cache/create-bus.js';
+import { CacheInvalidator } from './cache/cache-invalidator.js';
+import { createCacheMetrics } from './cache/cache-metrics.js';
+import { type CachePolicy, readCachePolicy } from './cache/cache-policy.js';
+import { useResponseCache } from './cache/use-response-cache.js';
+import { type InvalidationBus, createLruStore, createRedisStore } from '@tributary/cache';
 import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
 import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
@@ -33,11 +39,13 @@ export interface GatewayOptions {
   logger: Logger;
   /** Registry behind `/metrics`. Default: a new one with process metrics. */
   registry?: Registry;
-  /**
-   * More Yoga/envelop plugins, after the built-in ones (federation, readiness, metrics).
-   * The response cache and the front door plug in here.
-   */
+  /** More Yoga/envelop plugins, after the built-in ones and before federation. */
   plugins?: Plugin[];
+  /**
+   * Where change events arrive from the subgraphs' change feed. Default: Redis pub/sub when
+   * `REDIS_URL` is set, else a bus of this process (share it with subgraphs run in-process).
+   */
+  bus?: InvalidationBus;
 }
 
 /** The default manifest is optional (it exists once `pnpm codegen` ran); others must exist. */
@@ -52,6 +60,8 @@ export interface TributaryGateway {
   gateway: ApolloGateway;
   supergraph: FileSupergraphManager;
   registry: Registry;
+  /** Applies change events to the response cache; `fence()` waits for those published so far. */
+  cache: CacheInvalidator;
   readonly status: GatewayPhase;
   /** Starts serving HTTP; resolves with the bound port (port 0 picks a free one). */
   listen(port?: number, host?: string): Promise<number>;
@@ -74,7 +84,28 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   disableApolloTelemetry();
   const signIdentity = createIdentitySigner(config.internalSecret);
   const trusted = loadManifests(config.frontDoor.manifestPaths.filter((file) => file !== DEFAULT_MANIFEST_PATH || existsSync(file)));
-  const apq = createPersistedQueryStore(config.frontDoor, logger);
+  const redis = config.frontDoor.redisUrl ? createStoreRedis(config.frontDoor.redisUrl, logger) : undefined;
+  const apqStore = createPersistedQueryStore(config.frontDoor, redis);
+  const ownBus = options.bus === undefined;
+  const bus = options.bus ?? createBusFromEnv({ REDIS_URL: config.frontDoor.redisUrl, REDIS_KEY_PREFIX: config.frontDoor.redisKeyPrefix });
+  const principals = new WeakMap<Request, Principal>();
+  const l1 = createLruStore({ maxBytes: config.cache.l1MaxBytes, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
+  const l2 = redis ? createRedisStore({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) : undefined;
+  const cacheMetrics = createCacheMetrics(registry, () => ({ entries: l1.entries, bytes: l1.bytes }));
+  let cachePolicy: CachePolicy | undefined;
+  const invalidator = new CacheInvalidator({
+    bus,
+    l1,
+    l2,
+    policy: () => cachePolicy!,
+    metrics: cacheMetrics,
+    onError: (error) => logger.warn({ err: error.message }, 'response cache store failed'),
+  });
+  const closeShared = async () => {
+    invalidator.close();
+    if (ownBus) await bus.close();
+    redis?.disconnect();
+  };
   const { limits } = config.frontDoor;
   /** The URL of each subgraph of the current supergraph, for `/readyz`. */
   const subgraphUrls = new Map<string, string>();
@@ -92,10 +123,15 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       error: (message) => logger.error(String(message)),
     },
   });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    cachePolicy = readCachePolicy(coreSupergraphSdl, apiSchema);
+    // Every cached response was planned against the old supergraph.
+    void invalidator.flushAll('supergraph changed');
+  });
   try {
     await gateway.load();
   } catch (error) {
-    await apq.close();
+    await closeShared();
     throw new Error(`Cannot load the supergraph from SUPERGRAPH_PATH=${config.supergraphPath}: ${(error as Error).message.split('\n')[0]}`);
   }
 
@@ -112,7 +148,6 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     extraParamNames: ['documentId'],
     logging: createYogaLogger(logger),
     plugins: [
-      useApolloFederation({ gateway, logger }),
       useReadiness({
         check: async () => {
           if (supergraph.status.phase !== 'watching') throw new Error(`supergraph ${supergraph.status.phase}`);
@@ -121,13 +156,30 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       }),
       useMetricsEndpoint(registry),
       useRequestMetrics(metrics),
-      useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }) }),
+      useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }), principals }),
+      ...(config.cache.enabled
+        ? [
+            useResponseCache({
+              config: config.cache,
+              l1,
+              l2,
+              invalidator,
+              metrics: cacheMetrics,
+              policy: () => cachePolicy!,
+              principals,
+              maxBodyBytes: limits.maxBodyBytes,
+              onError: (error) => logger.warn({ err: error.message }, 'response cache store failed'),
+            }),
+          ]
+        : []),
       useCsrfGuard(),
       useBatchLimit(limits.maxBatch),
-      usePersistedOperations({ mode: config.frontDoor.persistedOperations, trusted, store: apq.store }),
+      usePersistedOperations({ mode: config.frontDoor.persistedOperations, trusted, store: apqStore }),
       useDocumentLimits({ limits, introspection: config.frontDoor.introspection, fieldSuggestions: config.frontDoor.fieldSuggestions }),
       useRefusalMetrics(metrics),
       ...(options.plugins ?? []),
+      // Last: it plans and executes the document the plugins before it settled on.
+      useApolloFederation({ gateway, logger }),
     ],
   });
 
@@ -138,6 +190,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     gateway,
     supergraph,
     registry,
+    cache: invalidator,
     get status() {
       return phase;
     },
@@ -152,7 +205,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       phase = { phase: 'draining' };
       if (server) await closeGracefully(server);
       await gateway.stop();
-      await apq.close();
+      await closeShared();
       phase = { phase: 'stopped' };
     },
   };

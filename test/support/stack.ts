@@ -2,6 +2,7 @@ import { type TributaryGateway, createGateway, readGatewayConfig, readJwtConfig,
 import { parseSubject } from '@tributary/subgraph-runtime';
 import type { LoaderOptions } from '@tributary/subgraph-runtime';
 import { pino } from 'pino';
+import { createInProcessBus } from '@tributary/cache';
 import { type RunningSubgraphs, runSubgraphs } from '../../scripts/lib/run-subgraphs.js';
 
 /** A GraphQL response as the test sees it. */
@@ -46,25 +47,38 @@ export interface StackOptions {
   gatewayEnv?: NodeJS.ProcessEnv;
   /** Environment the subgraphs read besides the database (`SUBGRAPH_REQUIRE_GATEWAY_TOKEN`…). */
   subgraphEnv?: NodeJS.ProcessEnv;
+  /**
+   * Redis for the bus, APQ and the cache's L2, in both subgraphs and gateway. Absent: one
+   * in-process bus shared by the subgraphs and the gateway (single-instance mode).
+   */
+  redis?: { url: string; keyPrefix: string };
+  /** An existing set of subgraphs to put another gateway in front of (multi-instance tests). */
+  subgraphs?: RunningSubgraphs;
 }
 
 /** Starts subgraphs (port 0) and a gateway (port 0) pointed at them. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const env: NodeJS.ProcessEnv = { CHINOOK_SQL: process.env.CHINOOK_SQL, ...options.subgraphEnv };
+  const redisEnv: NodeJS.ProcessEnv = options.redis ? { REDIS_URL: options.redis.url, REDIS_KEY_PREFIX: options.redis.keyPrefix } : {};
+  const env: NodeJS.ProcessEnv = { CHINOOK_SQL: process.env.CHINOOK_SQL, ...redisEnv, ...options.subgraphEnv };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
-  const subgraphs = await runSubgraphs({
-    env,
-    ports: { catalog: 0, customers: 0, sales: 0, playlists: 0 },
-    host: '127.0.0.1',
-    logger: silentLogger,
-    loaders: options.loaders,
-  });
+  const sharedBus = options.redis || options.subgraphs ? undefined : createInProcessBus();
+  const ownSubgraphs = options.subgraphs === undefined;
+  const subgraphs =
+    options.subgraphs ??
+    (await runSubgraphs({
+      env,
+      ports: { catalog: 0, customers: 0, sales: 0, playlists: 0 },
+      host: '127.0.0.1',
+      logger: silentLogger,
+      loaders: options.loaders,
+      bus: sharedBus,
+    }));
   let gateway: TributaryGateway;
   try {
-    const config = readGatewayConfig({ ...options.gatewayEnv, ...(options.supergraphPath ? { SUPERGRAPH_PATH: options.supergraphPath } : {}) });
-    gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs.urls }, logger: silentLogger });
+    const config = readGatewayConfig({ ...redisEnv, ...options.gatewayEnv, ...(options.supergraphPath ? { SUPERGRAPH_PATH: options.supergraphPath } : {}) });
+    gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs.urls }, logger: silentLogger, bus: sharedBus ?? (options.subgraphs && !options.redis ? subgraphs.bus : undefined) });
   } catch (error) {
-    await subgraphs.close();
+    if (ownSubgraphs) await subgraphs.close();
     throw error;
   }
   const port = await gateway.listen(0, '127.0.0.1');
@@ -94,7 +108,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async close() {
       await gateway.stop();
-      await subgraphs.close();
+      if (ownSubgraphs) await subgraphs.close();
+      await sharedBus?.close();
     },
   };
 }

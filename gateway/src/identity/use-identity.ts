@@ -14,8 +14,13 @@ export interface IdentityContext {
  * nothing parsed or executed. The principal joins the GraphQL context, from where the subgraph
  * data sources sign it into the internal identity header.
  */
-export function useIdentity(options: { verify: (token: string) => Promise<Principal>; onRefusal?: (code: string) => void }): Plugin<IdentityContext> {
-  const principals = new WeakMap<Request, Principal>();
+export function useIdentity(options: {
+  verify: (token: string) => Promise<Principal>;
+  onRefusal?: (code: string) => void;
+  /** Where verified principals are kept by request, for plugins that run before the context exists (the response cache). */
+  principals?: WeakMap<Request, Principal>;
+}): Plugin<IdentityContext> {
+  const principals = options.principals ?? new WeakMap<Request, Principal>();
   return {
     async onRequest({ request, endResponse, fetchAPI }) {
       const header = request.headers.get('authorization');

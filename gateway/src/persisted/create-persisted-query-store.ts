@@ -13,13 +13,23 @@ export const REDIS_COMMAND_TIMEOUT_MS = 250;
 
 /**
  * The APQ store the configuration asks for: in process only, or in process over Redis (shared
- * by all gateway instances) when `REDIS_URL` is set. Redis is never waited for: commands fail
- * fast while it is down (no offline queue) and the store degrades to its in-process tier.
+ * by all gateway instances) when a Redis connection is given. A failing Redis degrades the store
+ * to its in-process tier.
  */
-export function createPersistedQueryStore(config: FrontDoorConfig, logger: Pick<Logger, 'warn' | 'info'>): { store: PersistedQueryStore; close: () => Promise<void> } {
+export function createPersistedQueryStore(config: FrontDoorConfig, redis: Redis | undefined): PersistedQueryStore {
   const l1 = createLruPersistedQueryStore({ maxBytes: config.apqL1MaxBytes });
-  if (!config.redisUrl) return { store: l1, close: async () => {} };
-  const redis = new Redis(config.redisUrl, {
+  if (!redis) return l1;
+  const l2 = createRedisPersistedQueryStore({ redis, keyPrefix: config.redisKeyPrefix, ttlS: config.apqTtlS });
+  return createTieredPersistedQueryStore(l1, l2, () => {});
+}
+
+/**
+ * The gateway's Redis connection for its stores (APQ, response cache L2): commands fail fast
+ * while Redis is down (no offline queue, 250 ms timeout), so that callers degrade instead of
+ * waiting; one warning when it goes, one line when it is back.
+ */
+export function createStoreRedis(url: string, logger: Pick<Logger, 'warn' | 'info'>): Redis {
+  const redis = new Redis(url, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
@@ -28,18 +38,12 @@ export function createPersistedQueryStore(config: FrontDoorConfig, logger: Pick<
   });
   let healthy = true;
   redis.on('ready', () => {
-    if (!healthy) logger.info('Redis reachable again: APQ store shared');
+    if (!healthy) logger.info('Redis reachable again: shared stores back');
     healthy = true;
   });
   redis.on('error', (error) => {
-    if (healthy) logger.warn({ err: error.message }, 'Redis unreachable: APQ store in process only until it returns');
+    if (healthy) logger.warn({ err: error.message }, 'Redis unreachable: stores in process only until it returns');
     healthy = false;
   });
-  const l2 = createRedisPersistedQueryStore({ redis, keyPrefix: config.redisKeyPrefix, ttlS: config.apqTtlS });
-  return {
-    store: createTieredPersistedQueryStore(l1, l2, () => {}),
-    close: async () => {
-      redis.disconnect();
-    },
-  };
+  return redis;
 }

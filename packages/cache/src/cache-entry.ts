@@ -10,6 +10,11 @@ export interface CacheEntry {
   scope: 'public' | 'private';
   /** When stored, ms since the epoch. */
   storedAt: number;
+  /**
+   * When the request that produced it started, ms since the epoch: an instance that applied an
+   * invalidation of one of its tags at or after this time must not take it from L2.
+   */
+  readAt: number;
   /** Lifetime from `storedAt`, in ms. */
   ttlMs: number;
 }
