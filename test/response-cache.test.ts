@@ -1,0 +1,190 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricValue } from './support/metrics.js';
+import { type Stack, startStack, tokenFor } from './support/stack.js';
+import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
+
+/** A request and what it cost: status, exact body bytes, headers, SQL statements. */
+async function ask(stack: Stack, query: string, variables?: Record<string, unknown>, options: { as?: string; operationName?: string; headers?: Record<string, string> } = {}) {
+  const authorization: Record<string, string> = options.as ? { authorization: `Bearer ${await tokenFor(options.as)}` } : {};
+  const { result, statements } = await stack.countStatements(async () => {
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authorization, ...options.headers },
+      body: JSON.stringify({ query, variables, operationName: options.operationName }),
+    });
+    return { status: response.status, text: await response.text(), headers: response.headers };
+  });
+  return { ...result, statements, json: result.text ? JSON.parse(result.text) : undefined };
+}
+
+const Q1 = '{ track(id: "3") { name } }';
+const Q2 = '{ track(id: "3") { unitPrice } }';
+
+let database: TestDatabase;
+let stack: Stack;
+beforeAll(async () => {
+  database = await cloneTemplateDatabase();
+  stack = await startStack({ databaseUrl: database.url, gatewayEnv: { CACHE_DEBUG: 'true' } });
+});
+afterAll(async () => {
+  await stack?.close();
+  await database?.drop();
+});
+
+describe('response cache, one instance', () => {
+  it('answers a repeated query from L1 without SQL, with ETag, Cache-Control and 304', async () => {
+    const miss = await ask(stack, Q1);
+    expect(miss.statements).toBe(1);
+    expect(miss.headers.get('x-tributary-cache')).toBe('miss');
+    const hit = await ask(stack, Q1);
+    expect(hit.statements).toBe(0);
+    expect(hit.headers.get('x-tributary-cache')).toBe('hit-l1');
+    expect(hit.text).toBe(miss.text);
+    expect(hit.text).toBe('{"data":{"track":{"name":"Fast As a Shark"}}}');
+    expect(hit.headers.get('etag')).toBe(miss.headers.get('etag'));
+    expect(hit.headers.get('cache-control')).toMatch(/^public, max-age=(29\d|300)$/);
+    const notModified = await ask(stack, Q1, undefined, { headers: { 'if-none-match': hit.headers.get('etag')! } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.text).toBe('');
+  });
+
+  it('evicts exactly the entries that read a changed field (updateTrack)', async () => {
+    await ask(stack, Q2);
+    expect((await ask(stack, Q2)).statements).toBe(0);
+    const update = await ask(stack, 'mutation { updateTrack(id: "3", input: { unitPrice: "1.29" }) { id } }', undefined, { as: 'employee:3' });
+    expect(update.json).toEqual({ data: { updateTrack: { id: '3' } } });
+    const q2 = await ask(stack, Q2);
+    expect(q2.statements).toBeGreaterThan(0);
+    expect(q2.json).toEqual({ data: { track: { unitPrice: '1.29' } } });
+    const q1 = await ask(stack, Q1);
+    expect(q1.statements).toBe(0);
+    expect(q1.headers.get('x-tributary-cache')).toBe('hit-l1');
+  });
+
+  it('hears writes that bypass the API (plain SQL) within 100 ms, and only for what they changed', async () => {
+    await ask(stack, Q1);
+    await ask(stack, Q2);
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query("UPDATE catalog.track SET name = 'Fast As A Shark (Live)' WHERE track_id = 3");
+    await client.end();
+    const started = Date.now();
+    let q1 = await ask(stack, Q1);
+    while (q1.json.data.track.name !== 'Fast As A Shark (Live)' && Date.now() - started < 100) q1 = await ask(stack, Q1);
+    expect(q1.json).toEqual({ data: { track: { name: 'Fast As A Shark (Live)' } } });
+    expect(Date.now() - started).toBeLessThanOrEqual(100);
+    expect((await ask(stack, Q2)).statements).toBe(0);
+  });
+
+  it('evicts lists on create, including a list cached while empty', async () => {
+    const all = '{ playlists(first: 100) { totalCount nodes { name } } }';
+    const after18 = await ask(stack, '{ playlists(first: 5, after: "azoxOA") { nodes { id name } } }');
+    expect(after18.json).toEqual({ data: { playlists: { nodes: [] } } });
+    await ask(stack, all);
+    expect((await ask(stack, all)).statements).toBe(0);
+    await ask(stack, 'mutation { createPlaylist(name: "Cached") { id } }', undefined, { as: 'customer:1' });
+    const fresh = await ask(stack, all);
+    expect(fresh.statements).toBeGreaterThan(0);
+    expect(fresh.json.data.playlists.totalCount).toBe(19);
+    expect((await ask(stack, '{ playlists(first: 5, after: "azoxOA") { nodes { id name } } }')).json).toEqual({ data: { playlists: { nodes: [{ id: '19', name: 'Cached' }] } } });
+  });
+
+  it('keeps trackCount and tracks fresh when a track is removed', async () => {
+    const page = '{ playlist(id: "18") { trackCount tracks { nodes { id } } } }';
+    expect((await ask(stack, page)).json).toEqual({ data: { playlist: { trackCount: 1, tracks: { nodes: [{ id: '597' }] } } } });
+    expect((await ask(stack, page)).statements).toBe(0);
+    await ask(stack, 'mutation { removeTrackFromPlaylist(playlistId: "18", trackId: "597") { id } }', undefined, { as: 'customer:1' });
+    expect((await ask(stack, page)).json).toEqual({ data: { playlist: { trackCount: 0, tracks: { nodes: [] } } } });
+  });
+
+  it('keeps derived fields fresh after a purchase: purchaseCount, topTracks, invoices, totalSpent', async () => {
+    const counts = '{ track(id: "1") { purchaseCount } topTracks(first: 1) { id purchaseCount } }';
+    const mine = '{ customer(id: "30") { totalSpent invoices { totalCount } } }';
+    const before = (await ask(stack, counts)).json.data;
+    const mineBefore = (await ask(stack, mine, undefined, { as: 'customer:30' })).json.data;
+    expect((await ask(stack, counts)).statements).toBe(0);
+    expect((await ask(stack, mine, undefined, { as: 'customer:30' })).statements).toBe(0);
+    const bought = await ask(stack, 'mutation { purchase(customerId: "30", trackIds: ["1", "1", "1"]) { total } }', undefined, { as: 'customer:30' });
+    expect(bought.json.errors).toBeUndefined();
+    const after = (await ask(stack, counts)).json.data;
+    expect(after.track.purchaseCount).toBe(before.track.purchaseCount + 3);
+    expect(after.topTracks).toEqual([{ id: '1', purchaseCount: before.track.purchaseCount + 3 }]);
+    const mineAfter = (await ask(stack, mine, undefined, { as: 'customer:30' })).json.data;
+    expect(mineAfter.customer.invoices.totalCount).toBe(mineBefore.customer.invoices.totalCount + 1);
+    expect(Number(mineAfter.customer.totalSpent)).toBeCloseTo(Number(mineBefore.customer.totalSpent) + 2.97, 2);
+  });
+
+  it('keys on operation name and canonical variables, and scopes private entries to their principal', async () => {
+    const two = 'query A { genre(id: "1") { name } } query B { genre(id: "2") { name } }';
+    expect((await ask(stack, two, undefined, { operationName: 'A' })).json).toEqual({ data: { genre: { name: 'Rock' } } });
+    expect((await ask(stack, two, undefined, { operationName: 'B' })).json).toEqual({ data: { genre: { name: 'Jazz' } } });
+    expect((await ask(stack, two, undefined, { operationName: 'A' })).statements).toBe(0);
+    const withVars = 'query ($a: Int, $b: String) { artists(first: $a, nameContains: $b) { totalCount } }';
+    await ask(stack, withVars, { a: 2, b: 'ac' });
+    expect((await ask(stack, withVars, { b: 'ac', a: 2 })).statements).toBe(0);
+
+    const profile = '{ customer(id: "5") { email } }';
+    const own = await ask(stack, profile, undefined, { as: 'customer:5' });
+    expect(own.json).toEqual({ data: { customer: { email: 'frantisekw@jetbrains.com' } } });
+    expect(own.headers.get('cache-control')).toMatch(/^private, max-age=/);
+    expect((await ask(stack, profile, undefined, { as: 'customer:5' })).statements).toBe(0);
+    const other = await ask(stack, profile, undefined, { as: 'employee:4' });
+    expect(other.statements).toBeGreaterThan(0);
+    const anonymous = await ask(stack, profile);
+    expect(anonymous.json.data.customer.email).toBeNull();
+    expect(anonymous.json.errors[0].extensions.code).toBe('FORBIDDEN');
+    // A response that read only public fields is public, for anyone:
+    await ask(stack, '{ customer(id: "5") { firstName } }', undefined, { as: 'customer:5' });
+    expect((await ask(stack, '{ customer(id: "5") { firstName } }')).statements).toBe(0);
+  });
+
+  it('returns identical bytes on miss and hit for awkward shapes, without its internal selections', async () => {
+    const shapes = [
+      '{ track(id: "1") { id: name realId: id mediaType { id name } album { tracks { playlists { id } } } } }',
+      '{ album(id: "99999") { title } genre(id: "1") { name } }',
+      '{ artists(first: 2) { edges { cursor node { name albums { title } } } } }',
+    ];
+    for (const query of shapes) {
+      const miss = await ask(stack, query);
+      const hit = await ask(stack, query);
+      expect(hit.statements).toBe(0);
+      expect(hit.text).toBe(miss.text);
+      expect(miss.text).not.toContain('_trid');
+    }
+    expect(JSON.parse((await ask(stack, shapes[0]!)).text).data.track).toMatchObject({ id: 'For Those About To Rock (We Salute You)', realId: '1', mediaType: { id: '1', name: 'MPEG audio file' } });
+  });
+
+  it('does not cache errors, partial results or mutations', async () => {
+    const partial = '{ customer(id: "6") { firstName email } }';
+    expect((await ask(stack, partial, undefined, { as: 'customer:5' })).json.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await ask(stack, partial, undefined, { as: 'customer:5' })).statements).toBeGreaterThan(0);
+    const bad = '{ track(id: "x") { name } }';
+    await ask(stack, bad);
+    const again = await ask(stack, bad);
+    expect(again.headers.get('x-tributary-cache')).toBeNull(); // not a hit, and not cacheable
+    expect(again.headers.get('cache-control')).toBeNull();
+    expect(again.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('reports hits, misses and invalidations in /metrics', async () => {
+    const text = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
+    expect(metricValue(text, 'tributary_cache_requests_total', { tier: 'l1', result: 'hit' })).toBeGreaterThan(5);
+    expect(metricValue(text, 'tributary_cache_requests_total', { tier: 'l1', result: 'miss' })).toBeGreaterThan(5);
+    expect(metricValue(text, 'tributary_cache_invalidations_total', { kind: 'update' })).toBeGreaterThan(0);
+    expect(metricValue(text, 'tributary_cache_l1_entries', {})).toBeGreaterThan(0);
+    expect(metricValue(text, 'tributary_cache_bus_lag_seconds_count', {})).toBeGreaterThan(0);
+  });
+});
+
+describe('TTL 0', () => {
+  it('caches nothing when the default max age is 0', async () => {
+    const noCache = await startStack({ databaseUrl: database.url, gatewayEnv: { CACHE_DEFAULT_MAX_AGE_S: '0' } });
+    try {
+      await ask(noCache, '{ genre(id: "7") { name } }');
+      expect((await ask(noCache, '{ genre(id: "7") { name } }')).statements).toBe(1);
+    } finally {
+      await noCache.close();
+    }
+  });
+});
