@@ -1,7 +1,8 @@
 /**
- * `pnpm start`: the four subgraphs and the gateway, as two processes (subgraphs first: they
- * migrate and import an empty database). Prints the GraphiQL URL once `/readyz` answers 200 and
- * forwards SIGINT/SIGTERM to both, so that they drain gracefully.
+ * `pnpm start`: the four subgraphs and the gateway. With `REDIS_URL`, two processes that meet on
+ * the Redis invalidation bus (subgraphs first: they migrate and import an empty database);
+ * without it, one process with an in-process bus (single-instance mode). Prints the GraphiQL URL
+ * once `/readyz` answers 200 and forwards SIGINT/SIGTERM, so that everything drains gracefully.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -49,8 +50,12 @@ function stop(code: number): void {
 process.once('SIGINT', () => stop(0));
 process.once('SIGTERM', () => stop(0));
 
-run('scripts/start-subgraphs.ts');
-run('gateway/src/main.ts');
+if (process.env.REDIS_URL?.trim()) {
+  run('scripts/start-subgraphs.ts');
+  run('gateway/src/main.ts');
+} else {
+  run('scripts/start-all.ts');
+}
 
 const readyz = `http://127.0.0.1:${gatewayPort}/readyz`;
 while (!stopping) {

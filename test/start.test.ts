@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALBUM_4, ALBUM_4_RESULT } from './support/queries.js';
 import { type TestDatabase, createEmptyDatabase } from './support/test-database.js';
 
@@ -48,7 +49,7 @@ describe('pnpm start', () => {
     const ports = { GATEWAY_PORT: await freePort(), CATALOG_PORT: await freePort(), CUSTOMERS_PORT: await freePort(), SALES_PORT: await freePort(), PLAYLISTS_PORT: await freePort() };
     child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/start.ts')], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), DATABASE_URL: database.url, LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), DATABASE_URL: database.url, LOG_LEVEL: 'warn', REDIS_KEY_PREFIX: `${inject('redisPrefix')}start:` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const ready = await waitForOutput(child, /Tributary is ready in [\d.]+ s: GraphiQL at http:\/\/localhost:(\d+)\/graphql/, 90_000);
@@ -60,6 +61,19 @@ describe('pnpm start', () => {
       body: JSON.stringify({ query: ALBUM_4 }),
     });
     expect(await response.json()).toEqual({ data: ALBUM_4_RESULT });
+    // The response cache hears a write made with plain SQL, whichever mode `pnpm start` chose.
+    const ask = async () => ((await (await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ track(id: "15") { name } }' }) })).json()) as any).data.track.name;
+    expect(await ask()).toBe('Go Down');
+    expect(await ask()).toBe('Go Down');
+    const sqlClient = new pg.Client({ connectionString: database.url });
+    await sqlClient.connect();
+    await sqlClient.query("UPDATE catalog.track SET name = 'Go Down (Live)' WHERE track_id = 15");
+    await sqlClient.end();
+    const deadline = Date.now() + 1_000;
+    let name = await ask();
+    while (name !== 'Go Down (Live)' && Date.now() < deadline) name = await ask();
+    expect(name).toBe('Go Down (Live)');
+
     const graphiql = await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`, { headers: { accept: 'text/html' } });
     expect(await graphiql.text()).toContain('<title>Tributary</title>');
 

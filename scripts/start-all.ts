@@ -1,0 +1,34 @@
+/**
+ * The four subgraphs and the gateway in one process, sharing one in-process invalidation bus:
+ * what `pnpm start` runs without `REDIS_URL` (single-instance mode), because change events
+ * cannot reach a gateway in another process without Redis.
+ */
+import { createInProcessBus } from '@tributary/cache';
+import { createGateway, loggerOrExit, readGatewayConfig } from '@tributary/gateway';
+import { runSubgraphs } from './lib/run-subgraphs.js';
+
+const logger = loggerOrExit('tributary');
+try {
+  const config = readGatewayConfig();
+  const bus = createInProcessBus();
+  const started = performance.now();
+  const subgraphs = await runSubgraphs({ logger, bus });
+  if (subgraphs.prepared?.chinook.status === 'imported') logger.info({ durationMs: Math.round(subgraphs.prepared.chinook.durationMs) }, 'Chinook imported');
+  if (subgraphs.prepared?.chinook.status === 'skipped') logger.info('database already holds data: Chinook import skipped');
+  const gateway = await createGateway({ config: { ...config, subgraphUrls: { ...subgraphs.urls, ...config.subgraphUrls } }, logger, bus });
+  const port = await gateway.listen(config.port, config.host);
+  logger.info({ port, database: Object.values(subgraphs.databases)[0]?.kind, startMs: Math.round(performance.now() - started) }, 'subgraphs and gateway listening (single process, in-process invalidation bus)');
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'draining');
+    await gateway.stop();
+    await subgraphs.close();
+    await bus.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+} catch (error) {
+  logger.fatal((error as Error).message);
+  process.exit(1);
+}
