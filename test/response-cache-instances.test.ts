@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runScript } from './support/run-script.js';
 import { REDIS_URL } from './support/services.js';
 import { startOwnRedis } from './support/redis-server.js';
 import { type Stack, startStack } from './support/stack.js';
@@ -69,6 +70,21 @@ describe('two gateway instances over one set of subgraphs, Redis between them', 
       expect((await ask(stack, price)).source).toMatch(/^hit/);
     }
     expect(Math.max(...lags)).toBeLessThanOrEqual(100);
+  });
+
+  it('evicts on every instance with pnpm cache:invalidate over Redis', async () => {
+    const query = '{ genre(id: "9") { name } }';
+    for (const stack of [a, b]) {
+      await ask(stack, query);
+      expect((await ask(stack, query)).source).toBe('hit-l1');
+    }
+    const result = await runScript('scripts/cache-invalidate.ts', ['Genre'], { REDIS_URL, REDIS_KEY_PREFIX: `${inject('redisPrefix')}two:` });
+    expect(result.code).toBe(0);
+    await a.gateway.cache.fence();
+    await b.gateway.cache.fence();
+    expect((await ask(a, query)).source).toBe('miss');
+    // b's L1 entry is gone; it may take the entry a just stored again from L2.
+    expect((await ask(b, query)).source).not.toBe('hit-l1');
   });
 
   it('never keeps a stale entry: after concurrent writes and reads, every cached answer equals a fresh execution', async () => {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue } from './support/metrics.js';
+import { runScript } from './support/run-script.js';
 import { type Stack, startStack, tokenFor } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
 
@@ -174,6 +175,28 @@ describe('response cache, one instance', () => {
     expect(metricValue(text, 'tributary_cache_invalidations_total', { kind: 'update' })).toBeGreaterThan(0);
     expect(metricValue(text, 'tributary_cache_l1_entries', {})).toBeGreaterThan(0);
     expect(metricValue(text, 'tributary_cache_bus_lag_seconds_count', {})).toBeGreaterThan(0);
+  });
+});
+
+describe('pnpm cache:invalidate (single instance, through Postgres)', () => {
+  it('evicts by field, by entity, and rejects what is not a tag', async () => {
+    const name = '{ track(id: "12") { name } }';
+    const price = '{ track(id: "12") { unitPrice } }';
+    await ask(stack, name);
+    await ask(stack, price);
+    const result = await runScript('scripts/cache-invalidate.ts', ['Track:12.name'], { DATABASE_URL: database.url, REDIS_URL: '' });
+    expect(result).toMatchObject({ code: 0, stdout: 'invalidated: Track:12.name\n' });
+    await stack.subgraphs.changeFeed.fence();
+    await stack.gateway.cache.fence();
+    expect((await ask(stack, name)).statements).toBe(1);
+    expect((await ask(stack, price)).statements).toBe(0);
+    await runScript('scripts/cache-invalidate.ts', ['Track:12'], { DATABASE_URL: database.url, REDIS_URL: '' });
+    await stack.subgraphs.changeFeed.fence();
+    await stack.gateway.cache.fence();
+    expect((await ask(stack, price)).statements).toBe(1);
+    const bad = await runScript('scripts/cache-invalidate.ts', ['track 12'], { DATABASE_URL: database.url, REDIS_URL: '' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('not a cache tag: "track 12"');
   });
 });
 

@@ -125,8 +125,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     cachePolicy = readCachePolicy(coreSupergraphSdl, apiSchema);
-    // Every cached response was planned against the old supergraph.
-    void invalidator.flushAll('supergraph changed');
+    // Cached responses of the old supergraph: gone from L1; L2 keys carry the supergraph's hash.
+    invalidator.flushLocal();
   });
   try {
     await gateway.load();

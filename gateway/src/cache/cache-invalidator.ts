@@ -27,7 +27,7 @@ export class CacheInvalidator {
     private readonly options: {
       bus: InvalidationBus;
       l1: LruStore;
-      l2?: ResponseCacheStore & { refreshEpoch?(): Promise<void> };
+      l2?: ResponseCacheStore & { refreshEpoch?(): Promise<void>; useEpoch?(epoch: string): Promise<void> };
       policy: () => CachePolicy;
       metrics: CacheMetrics;
       onError: (error: Error) => void;
@@ -92,9 +92,13 @@ export class CacheInvalidator {
     }
   }
 
-  /** Drops both tiers (the supergraph changed). */
-  async flushAll(reason: string): Promise<void> {
-    await this.apply({ kind: 'flush', reason });
+  /**
+   * Drops this instance's L1 (the supergraph changed: entries of the new supergraph have other
+   * keys, so L2 entries of the old one, still right for instances that run it, stay).
+   */
+  flushLocal(): void {
+    this.flushedAt = this.now();
+    void this.options.l1.clear();
   }
 
   close(): void {
@@ -103,11 +107,6 @@ export class CacheInvalidator {
 
   private enqueue(work: () => Promise<void>): void {
     this.queue = this.queue.then(work).catch((error: Error) => this.options.onError(error));
-  }
-
-  private flushLocal(): void {
-    this.flushedAt = this.now();
-    void this.options.l1.clear();
   }
 
   private async apply(event: ChangeEvent): Promise<void> {
@@ -122,7 +121,8 @@ export class CacheInvalidator {
     if (event.kind === 'flush') {
       this.flushedAt = now;
       await l1.clear();
-      await l2?.clear().catch((error: Error) => this.options.onError(error));
+      // Every instance hears the same event and moves to the same epoch.
+      await l2?.useEpoch?.(String(event.at ?? now)).catch((error: Error) => this.options.onError(error));
       return;
     }
     const tags = tagsOf(event, (type) => this.options.policy().listsOfType(type));

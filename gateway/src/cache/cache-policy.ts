@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type GraphQLSchema, Kind, type ConstDirectiveNode, getNamedType, parse } from 'graphql';
 
 /** A `@cacheControl` hint: `maxAge` in seconds, `scope` PUBLIC or PRIVATE. */
@@ -8,6 +9,8 @@ export interface CacheHint {
 
 /** What the response cache knows of the schema, computed once per supergraph. */
 export interface CachePolicy {
+  /** Short hash of the supergraph, part of every cache key: a new supergraph, new keys. */
+  version: string;
   /** The hint on a type (`Invoice`) or a field (`Customer.email`), if any. */
   hintOf(coordinate: string): CacheHint | undefined;
   /** The root fields that return a type or lists of it (`Track` → `Query.track`, `Query.tracks`, …). */
@@ -44,6 +47,7 @@ export function readCachePolicy(supergraphSdl: string, apiSchema: GraphQLSchema)
     }
   }
   return {
+    version: createHash('sha256').update(supergraphSdl).digest('hex').slice(0, 16),
     hintOf: (coordinate) => hints.get(coordinate),
     listsOfType: (type) => lists.get(type) ?? [],
   };

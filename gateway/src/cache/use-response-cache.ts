@@ -68,7 +68,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       const params = await requestParams(request, url, options.maxBodyBytes);
       if (!params) return;
       const principal = options.principals.get(request) ?? ANONYMOUS;
-      const state: RequestState = { base: requestKey(params.documentHash, params.operationName, params.variables), principal, startedAt: invalidator.startedAt() };
+      const state: RequestState = { base: requestKey(`${options.policy().version}:${params.documentHash}`, params.operationName, params.variables), principal, startedAt: invalidator.startedAt() };
       states.set(request, state);
       if (!invalidator.isTrusting) return;
       const keys = principal.kind === 'anonymous' ? [scopedKey(state.base, 'public')] : [scopedKey(state.base, principal), scopedKey(state.base, 'public')];

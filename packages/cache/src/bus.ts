@@ -80,6 +80,7 @@ export function createRedisBus(options: { publisher: Redis; subscriber: Redis; k
   void subscriber.subscribe(channel).catch(() => undefined);
   return {
     async publish(event) {
+      await connectedWithin(options.publisher, 1_000);
       await options.publisher.publish(channel, JSON.stringify({ ...event, at: event.at ?? Date.now() }));
     },
     subscribe(handler, connection) {
@@ -100,4 +101,16 @@ export function createRedisBus(options: { publisher: Redis; subscriber: Redis; k
 
 function subscriberReady(redis: Redis): boolean {
   return redis.status === 'ready';
+}
+
+/** Waits (up to `timeoutMs`) for a connection still being made; a broken one fails at once. */
+async function connectedWithin(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status !== 'connecting' && redis.status !== 'wait' && redis.status !== 'connect') return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

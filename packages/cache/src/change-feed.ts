@@ -33,7 +33,8 @@ export interface ChangeFeedOptions {
 
 /**
  * Listens to `NOTIFY <channel>` (the row-change triggers), maps each row change to change
- * events (`changeEventsOf`) and publishes them in order. When the LISTEN connection was lost
+ * events (`changeEventsOf`) and publishes them in order; a payload `{ "event": … }` (an
+ * operator's invalidation) is published as it is. When the LISTEN connection was lost
  * (notifications are not stored) it publishes a `flush`; when publishing fails (the bus is down)
  * it publishes a `flush` as soon as the bus takes messages again.
  */
@@ -57,10 +58,15 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
     }
   };
   const handle = async (payload: string) => {
-    const message = JSON.parse(payload) as RowChange | { fence: string };
+    const message = JSON.parse(payload) as RowChange | { fence: string } | { event: ChangeEvent };
     if ('fence' in message) {
       fences.get(message.fence)?.();
       fences.delete(message.fence);
+      return;
+    }
+    if ('event' in message) {
+      // An operator's invalidation (`pnpm cache:invalidate`) sent through Postgres.
+      await publish(message.event);
       return;
     }
     for (const event of changeEventsOf(message)) await publish(event);

@@ -29,10 +29,12 @@ export interface RedisStoreOptions {
  * - entry: `<prefix>rc:<epoch>:e:<key>`, JSON, with the entry's TTL (`PX`);
  * - tag set: `<prefix>rc:<epoch>:t:<tag>`, the entry keys carrying the tag, expiring with the
  *   longest-lived of them.
- * `clear` increments `<prefix>rc:epoch`, so that everything under the old epoch is unreachable
- * at once (and expires by its TTL) without enumerating keys.
+ * A flush moves every instance to a new epoch (`useEpoch`, the same value for all: the flush
+ * event's time), so that everything under the old one is unreachable at once and expires by its
+ * TTL, without enumerating keys. `<prefix>rc:epoch` holds the current epoch for instances that
+ * start later.
  */
-export function createRedisStore(options: RedisStoreOptions): ResponseCacheStore & { refreshEpoch(): Promise<void> } {
+export function createRedisStore(options: RedisStoreOptions): ResponseCacheStore & { refreshEpoch(): Promise<void>; useEpoch(epoch: string): Promise<void> } {
   const { redis, keyPrefix } = options;
   const epochKey = `${keyPrefix}rc:epoch`;
   let epoch: string | undefined;
@@ -60,7 +62,12 @@ export function createRedisStore(options: RedisStoreOptions): ResponseCacheStore
       return (await redis.eval(INVALIDATE_SCRIPT, tags.length, ...tags.map((t) => tagKey(e, t)))) as number;
     },
     async clear() {
-      epoch = String(await redis.incr(epochKey));
+      epoch = String(Date.now());
+      await redis.set(epochKey, epoch);
+    },
+    async useEpoch(next) {
+      epoch = next;
+      await redis.set(epochKey, next);
     },
     async refreshEpoch() {
       epoch = (await redis.get(epochKey)) ?? '0';
