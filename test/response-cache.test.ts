@@ -178,6 +178,29 @@ describe('response cache, one instance', () => {
   });
 });
 
+describe('the hit path', () => {
+  it('does no GraphQL work: no parse, no validation, no plan, no subgraph fetch', async () => {
+    const work = { parse: 0, validate: 0, execute: 0 };
+    const counting = await startStack({
+      databaseUrl: database.url,
+      plugins: [{ onParse: () => void work.parse++, onValidate: () => void work.validate++, onExecute: () => void work.execute++ }],
+    });
+    try {
+      const query = '{ album(id: "5") { title artist { name } } }';
+      await ask(counting, query);
+      expect(work).toEqual({ parse: 1, validate: 1, execute: 1 });
+      const fetchesBefore = await (await fetch(counting.gatewayUrl.replace('/graphql', '/metrics'))).text();
+      for (let i = 0; i < 5; i++) expect((await ask(counting, query)).statements).toBe(0);
+      expect(work).toEqual({ parse: 1, validate: 1, execute: 1 });
+      const fetchesAfter = await (await fetch(counting.gatewayUrl.replace('/graphql', '/metrics'))).text();
+      const fetches = (text: string) => metricValue(text, 'tributary_gateway_subgraph_fetch_duration_seconds_count', { subgraph: 'catalog', outcome: 'success' });
+      expect(fetches(fetchesAfter)).toBe(fetches(fetchesBefore));
+    } finally {
+      await counting.close();
+    }
+  });
+});
+
 describe('pnpm cache:invalidate (single instance, through Postgres)', () => {
   it('evicts by field, by entity, and rejects what is not a tag', async () => {
     const name = '{ track(id: "12") { name } }';

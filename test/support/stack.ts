@@ -1,6 +1,7 @@
 import { type TributaryGateway, createGateway, readGatewayConfig, readJwtConfig, signClientToken } from '@tributary/gateway';
 import { parseSubject } from '@tributary/subgraph-runtime';
 import type { LoaderOptions } from '@tributary/subgraph-runtime';
+import type { Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
 import { createInProcessBus } from '@tributary/cache';
 import { type RunningSubgraphs, runSubgraphs } from '../../scripts/lib/run-subgraphs.js';
@@ -54,6 +55,8 @@ export interface StackOptions {
   redis?: { url: string; keyPrefix: string };
   /** An existing set of subgraphs to put another gateway in front of (multi-instance tests). */
   subgraphs?: RunningSubgraphs;
+  /** Extra gateway plugins (tests that count what the gateway does). */
+  plugins?: Plugin[];
 }
 
 /** Starts subgraphs (port 0) and a gateway (port 0) pointed at them. */
@@ -76,7 +79,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let gateway: TributaryGateway;
   try {
     const config = readGatewayConfig({ ...redisEnv, ...options.gatewayEnv, ...(options.supergraphPath ? { SUPERGRAPH_PATH: options.supergraphPath } : {}) });
-    gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs.urls }, logger: silentLogger, bus: sharedBus ?? (options.subgraphs && !options.redis ? subgraphs.bus : undefined) });
+    gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs.urls }, logger: silentLogger, plugins: options.plugins, bus: sharedBus ?? (options.subgraphs && !options.redis ? subgraphs.bus : undefined) });
   } catch (error) {
     if (ownSubgraphs) await subgraphs.close();
     throw error;

@@ -19,7 +19,7 @@ export class CacheInvalidator {
   private queue: Promise<void> = Promise.resolve();
   private readonly invalidatedAt = new Map<string, number>();
   private flushedAt = 0;
-  private trusting = true;
+  private trusting: boolean;
   private readonly fences = new Map<string, () => void>();
   private readonly unsubscribe: () => void;
 
@@ -34,6 +34,8 @@ export class CacheInvalidator {
       now?: () => number;
     },
   ) {
+    // Until the bus listens, a write could go unheard: no cache until then.
+    this.trusting = options.bus.connected;
     this.unsubscribe = options.bus.subscribe((event) => this.enqueue(() => this.apply(event)), {
       onLost: () => {
         // Events published from now on will not reach us: nothing held can be trusted.

@@ -15,7 +15,11 @@ export function createBusFromEnv(env: NodeJS.ProcessEnv): InvalidationBus {
   subscriber.on('error', () => undefined);
   const bus = createRedisBus({ publisher, subscriber, keyPrefix: env.REDIS_KEY_PREFIX?.trim() || 'tributary:' });
   return {
-    ...bus,
+    get connected() {
+      return bus.connected;
+    },
+    publish: (event) => bus.publish(event),
+    subscribe: (handler, connection) => bus.subscribe(handler, connection),
     async close() {
       await bus.close();
       publisher.disconnect();

@@ -4,6 +4,8 @@ import type { ChangeEvent } from './change-event.js';
 
 /** Where change events travel between the processes that write and the caches that hold. */
 export interface InvalidationBus {
+  /** Whether events published now will reach this process's subscribers. */
+  readonly connected: boolean;
   /** Sends an event to every subscriber, this process's included. */
   publish(event: ChangeEvent): Promise<void>;
   /**
@@ -26,6 +28,7 @@ export function createInProcessBus(): InvalidationBus {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   return {
+    connected: true,
     async publish(event) {
       emitter.emit('event', { ...event, at: event.at ?? Date.now() });
     },
@@ -79,6 +82,9 @@ export function createRedisBus(options: { publisher: Redis; subscriber: Redis; k
   });
   void subscriber.subscribe(channel).catch(() => undefined);
   return {
+    get connected() {
+      return connected;
+    },
     async publish(event) {
       await connectedWithin(options.publisher, 1_000);
       await options.publisher.publish(channel, JSON.stringify({ ...event, at: event.at ?? Date.now() }));
