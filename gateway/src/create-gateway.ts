@@ -90,7 +90,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const bus = options.bus ?? createBusFromEnv({ REDIS_URL: config.frontDoor.redisUrl, REDIS_KEY_PREFIX: config.frontDoor.redisKeyPrefix });
   const principals = new WeakMap<Request, Principal>();
   const l1 = createLruStore({ maxBytes: config.cache.l1MaxBytes, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
-  const l2 = redis ? createRedisStore({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) : undefined;
+  const l2 = redis && config.cache.l2 ? createRedisStore({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) : undefined;
   const cacheMetrics = createCacheMetrics(registry, () => ({ entries: l1.entries, bytes: l1.bytes }));
   let cachePolicy: CachePolicy | undefined;
   const invalidator = new CacheInvalidator({

@@ -4,6 +4,8 @@ import { InvalidConfigurationError } from '@tributary/subgraph-runtime';
 export interface ResponseCacheConfig {
   /** `RESPONSE_CACHE`: `on` (default) or `off`. */
   enabled: boolean;
+  /** `CACHE_L2`: `on` (default) keeps the Redis tier when `REDIS_URL` is set; `off` keeps L1 only (the bus still runs on Redis). */
+  l2: boolean;
   /** `CACHE_L1_MAX_BYTES`: in-process tier bound, bytes. Default 67,108,864 (64 MiB). */
   l1MaxBytes: number;
   /** `CACHE_DEFAULT_MAX_AGE_S`: TTL when nothing read carries a `@cacheControl(maxAge)`, s. Default 300. */
@@ -12,7 +14,7 @@ export interface ResponseCacheConfig {
   debug: boolean;
 }
 
-export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false };
+export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false };
 
 /**
  * Reads {@link ResponseCacheConfig} from the environment.
@@ -34,6 +36,7 @@ export function readResponseCacheConfig(env: NodeJS.ProcessEnv): ResponseCacheCo
   };
   return {
     enabled: flag('RESPONSE_CACHE', 'on', 'off', true),
+    l2: flag('CACHE_L2', 'on', 'off', true),
     l1MaxBytes: number('CACHE_L1_MAX_BYTES', DEFAULT_CACHE_CONFIG.l1MaxBytes, 1024),
     defaultMaxAgeS: number('CACHE_DEFAULT_MAX_AGE_S', DEFAULT_CACHE_CONFIG.defaultMaxAgeS, 0),
     debug: flag('CACHE_DEBUG', 'true', 'false', false),

@@ -45,6 +45,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * operation name, canonical variables), looked up in the principal's scope then the public
  * one, L1 then L2; a hit answers the stored bytes with `ETag`, `Cache-Control` (remaining TTL;
  * `private` for private entries) and 304 on `If-None-Match`. No parse, validation or plan.
+ * A request with `Cache-Control: no-cache` skips the lookup (and still refreshes the entry).
  *
  * Miss path: the document gets `_trid: id` on every entity (removed again before anyone sees
  * it), the result is walked for its tags, scope and TTL (`@cacheControl`), and a response
@@ -70,7 +71,8 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       const principal = options.principals.get(request) ?? ANONYMOUS;
       const state: RequestState = { base: requestKey(`${options.policy().version}:${params.documentHash}`, params.operationName, params.variables), principal, startedAt: invalidator.startedAt() };
       states.set(request, state);
-      if (!invalidator.isTrusting) return;
+      // `Cache-Control: no-cache` from the client: answer from a fresh execution (and store it).
+      if (!invalidator.isTrusting || /no-cache/i.test(request.headers.get('cache-control') ?? '')) return;
       const keys = principal.kind === 'anonymous' ? [scopedKey(state.base, 'public')] : [scopedKey(state.base, principal), scopedKey(state.base, 'public')];
       for (const key of keys) {
         const entry = await l1.get(key);

@@ -1,0 +1,181 @@
+/**
+ * `pnpm bench`: every system against every scenario, same subgraphs, data and query, loaded by
+ * autocannon from this process (each system runs in a process of its own). Writes
+ * `benchmarks/results/<timestamp>.json`, `latest.json`, `latest.md`, `latency.svg`,
+ * `throughput.svg`. Uses `DATABASE_URL` when set, else makes (and drops) a fresh database on the
+ * local Postgres; Redis at `REDIS_URL` (default redis://127.0.0.1:6379).
+ *
+ *   pnpm bench [--quick] [--scenario deep,hot] [--system tributary-l1,apollo-gateway] [--duration 10] [--connections 10]
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
+import autocannon from 'autocannon';
+import { Command } from 'commander';
+import pg from 'pg';
+import { type BenchResult, type ResultRow, writeReport } from './lib/report.js';
+import { freePort, startProcess, type Started } from './lib/processes.js';
+import { HOT_BODY_QUERY, SCENARIOS, type Scenario } from './lib/scenarios.js';
+
+/** Every system, in report order; `needs` says what it must have to run. */
+const SYSTEMS = ['apollo-gateway', 'tributary-naive', 'tributary-nocache', 'tributary-l1', 'tributary-l1l2', 'bare'] as const;
+type System = (typeof SYSTEMS)[number];
+/** What each system is not run for (the bare server serves one body: the hot album page). */
+const SKIP: Partial<Record<System, (scenario: string) => string | undefined>> = {
+  bare: (s) => (s === 'hot' ? undefined : 'the bare ceiling serves only the hot response'),
+};
+
+const program = new Command('pnpm bench')
+  .option('--quick', 'every selected scenario briefly (structure and SQL invariants, not timings)')
+  .option('--scenario <names>', `comma-separated: ${SCENARIOS.map((s) => s.name).join(', ')}`)
+  .option('--system <names>', `comma-separated: ${SYSTEMS.join(', ')}`)
+  .option('--duration <seconds>', 'seconds per row', (v) => Number(v))
+  .option('--connections <n>', 'concurrent connections', (v) => Number(v), 10)
+  .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'benchmarks/results'));
+program.parse();
+const opts = program.opts<{ quick?: boolean; scenario?: string; system?: string; duration?: number; connections: number; out: string }>();
+const durationS = opts.duration ?? (opts.quick ? 1 : 10);
+const pick = <T extends { toString(): string }>(all: readonly T[], list: string | undefined, name: (t: T) => string) => {
+  if (!list) return [...all];
+  const wanted = list.split(',').map((s) => s.trim());
+  for (const w of wanted) if (!all.some((a) => name(a) === w)) program.error(`error: unknown ${name === String ? 'system' : 'name'} "${w}"`);
+  return all.filter((a) => wanted.includes(name(a)));
+};
+const systems = pick(SYSTEMS, opts.system, String) as System[];
+const scenarios = pick(SCENARIOS, opts.scenario, (s) => s.name);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// The database: given, or a fresh one with Chinook.
+let databaseUrl = process.env.DATABASE_URL;
+let dropDatabase: (() => Promise<void>) | undefined;
+if (!databaseUrl) {
+  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  const name = `tributary_bench_${Date.now()}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  databaseUrl = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const handle = await createDatabase({ config: readDatabaseConfig({ DATABASE_URL: databaseUrl }), name: 'bench' });
+  await prepareDatabase(handle.db);
+  await handle.destroy();
+  dropDatabase = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  };
+  log(`database ${name} created and imported`);
+}
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const keyPrefix = `tributary-bench:${Date.now()}:`;
+const common = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix, LOG_LEVEL: 'silent', INTERNAL_JWT_SECRET: 'bench-internal-secret-of-32-chars!' };
+
+async function subgraphsProcess(loaders: 'batched' | 'per-item'): Promise<{ process: Started; urls: Record<string, string> }> {
+  const ports = { catalog: await freePort(), customers: await freePort(), sales: await freePort(), playlists: await freePort() };
+  const started = await startProcess('benchmarks/lib/subgraphs-main.ts', [], { ...common, BENCH_PORTS: JSON.stringify(ports), BENCH_LOADERS: loaders });
+  return { process: started, urls: JSON.parse(started.payload) };
+}
+
+const metricSum = async (url: string, name: string, labels: Record<string, string> = {}) => {
+  const text = await (await fetch(url)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.split(' ').at(-1));
+  }
+  return sum;
+};
+
+const batched = systems.some((s) => s !== 'tributary-naive' && s !== 'bare') ? await subgraphsProcess('batched') : undefined;
+const naive = systems.includes('tributary-naive') ? await subgraphsProcess('per-item') : undefined;
+const rows: ResultRow[] = [];
+const startedAt = new Date().toISOString();
+
+async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<string, string> | undefined, scenario: Scenario, gateway: Started): Promise<ResultRow> {
+  for (const prime of scenario.prime?.(system) ?? []) await fetch(gatewayUrl, prime);
+  const request = scenario.request(system);
+  // Fills a cache where there is one, and proves the system answers this scenario correctly.
+  const probe = await fetch(gatewayUrl, request);
+  const probeBody = (await probe.json()) as { data?: unknown; errors?: unknown };
+  if (probe.status !== 200 || probeBody.errors || !probeBody.data) throw new Error(`${system} × ${scenario.name} answered ${probe.status} ${JSON.stringify(probeBody).slice(0, 300)}`);
+  const sqlUrls = subgraphUrls ? Object.values(subgraphUrls).map((u) => u.replace('/graphql', '/metrics')) : [];
+  const sql = async () => (await Promise.all(sqlUrls.map((u) => metricSum(u, 'tributary_sql_statements_total')))).reduce((a, b) => a + b, 0);
+  const metricsUrl = gatewayUrl.replace('/graphql', '/metrics');
+  const isTributary = system.startsWith('tributary');
+  const hits = async () => (isTributary ? (await metricSum(metricsUrl, 'tributary_cache_requests_total', { result: 'hit' })) : 0);
+  const [sqlBefore, hitsBefore] = [await sql(), await hits()];
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url: gatewayUrl, connections: opts.connections, duration: durationS, requests: [request] }, (error, done) => (error ? reject(error) : resolve(done)));
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  });
+  const total = result.requests.total;
+  const [sqlAfter, hitsAfter] = [await sql(), await hits()];
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  return {
+    system,
+    scenario: scenario.name,
+    requestsPerSecond: total / durationS,
+    latencyMs: { p50: at(50), p95: at(95), p99: at(99), max: latencies.at(-1) ?? 0 },
+    errors: result.errors,
+    non2xx: result.non2xx,
+    cacheHitRate: system === 'tributary-l1' || system === 'tributary-l1l2' ? (total ? (hitsAfter - hitsBefore) / total : 0) : null,
+    sqlPerRequest: subgraphUrls && total ? (sqlAfter - sqlBefore) / total : null,
+    staleReads: 0,
+    gatewayRssMb: gateway.rssMb(),
+    ratioToApolloGateway: null,
+  };
+}
+
+try {
+  for (const system of systems) {
+    const subgraphUrls = system === 'tributary-naive' ? naive?.urls : system === 'bare' ? undefined : batched?.urls;
+    const port = await freePort();
+    let body: string | undefined;
+    if (system === 'bare' && batched) {
+      // The same bytes Tributary answers the hot album page with.
+      const probe = await subgraphsFreeGateway();
+      body = await (await fetch(probe.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(HOT_BODY_QUERY) })).text();
+      await probe.stop();
+    }
+    const gateway = await startProcess('benchmarks/lib/system-main.ts', [system], { ...common, BENCH_PORT: String(port), BENCH_SUBGRAPHS: JSON.stringify(subgraphUrls ?? {}), BENCH_BODY: body ?? '' });
+    const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
+    try {
+      for (const scenario of scenarios) {
+        const skip = SKIP[system]?.(scenario.name);
+        if (skip) {
+          log(`- ${system} × ${scenario.name}: skipped (${skip})`);
+          continue;
+        }
+        log(`- ${system} × ${scenario.name}: ${durationS} s × ${opts.connections} connections …`);
+        const row = await measure(system, gatewayUrl, subgraphUrls, scenario, gateway);
+        rows.push(row);
+        log(`  ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, SQL/request ${row.sqlPerRequest?.toFixed(2) ?? '–'}, errors ${row.errors + row.non2xx}`);
+      }
+    } finally {
+      await gateway.stop();
+    }
+  }
+  for (const row of rows) {
+    const apollo = rows.find((r) => r.system === 'apollo-gateway' && r.scenario === row.scenario);
+    row.ratioToApolloGateway = apollo && apollo.requestsPerSecond > 0 ? row.requestsPerSecond / apollo.requestsPerSecond : null;
+  }
+  const result: BenchResult = {
+    startedAt,
+    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    settings: { durationS, connections: opts.connections, quick: Boolean(opts.quick) },
+    rows,
+  };
+  const files = await writeReport(opts.out, result);
+  log(`wrote ${files.map((f) => path.relative(REPO_ROOT, f)).join(', ')}`);
+} finally {
+  await batched?.process.stop();
+  await naive?.process.stop();
+  await dropDatabase?.();
+}
+
+/** A throwaway Tributary gateway (no cache) on the batched subgraphs, to learn the hot bytes. */
+async function subgraphsFreeGateway(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const started = await startProcess('benchmarks/lib/system-main.ts', ['tributary-nocache'], { ...common, BENCH_PORT: String(port), BENCH_SUBGRAPHS: JSON.stringify(batched!.urls) });
+  return { url: `http://127.0.0.1:${port}/graphql`, stop: () => started.stop() };
+}

@@ -1,0 +1,60 @@
+/**
+ * One benchmarked system in its own process (so that its RSS is its own): prints `ready <port>`
+ * on stdout once it serves. Argument: the system's name; environment: `BENCH_PORT`,
+ * `BENCH_SUBGRAPHS` (JSON name → URL), `REDIS_URL`, `REDIS_KEY_PREFIX`, `BENCH_BODY` (bare).
+ */
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { REPO_ROOT } from '@tributary/database';
+import { createGateway, readGatewayConfig } from '@tributary/gateway';
+import { pino } from 'pino';
+
+process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+const system = process.argv[2]!;
+const port = Number(process.env.BENCH_PORT);
+const subgraphs = JSON.parse(process.env.BENCH_SUBGRAPHS ?? '{}') as Record<string, string>;
+const logger = pino({ level: 'silent' });
+
+async function tributary(env: NodeJS.ProcessEnv): Promise<void> {
+  const config = readGatewayConfig({ ...env, NODE_ENV: 'production', GATEWAY_JWT_SECRET: 'b'.repeat(32), INTERNAL_JWT_SECRET: process.env.INTERNAL_JWT_SECRET, GATEWAY_MAX_COST: '1000000' });
+  const gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs }, logger });
+  await gateway.listen(port, '127.0.0.1');
+}
+
+const redis = { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX };
+switch (system) {
+  case 'tributary-nocache':
+  case 'tributary-naive':
+    await tributary({ RESPONSE_CACHE: 'off' });
+    break;
+  case 'tributary-l1':
+    await tributary({ ...redis, CACHE_L2: 'off' });
+    break;
+  case 'tributary-l1l2':
+    await tributary(redis);
+    break;
+  case 'apollo-gateway': {
+    // Stock Apollo Server 4 with @apollo/gateway over the same supergraph and subgraphs, no cache.
+    const gateway = new ApolloGateway({
+      supergraphSdl: readFileSync(path.join(REPO_ROOT, 'schema/supergraph.graphql'), 'utf8'),
+      buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: subgraphs[name] ?? url }),
+    });
+    const server = new ApolloServer({ gateway, csrfPrevention: false });
+    await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
+    break;
+  }
+  case 'bare': {
+    // The ceiling for `hot`: the same bytes from a plain node:http server.
+    const body = process.env.BENCH_BODY ?? '{}';
+    await new Promise<void>((resolve) => createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body)).listen(port, '127.0.0.1', resolve));
+    break;
+  }
+  default:
+    throw new Error(`unknown system ${system}`);
+}
+process.stdout.write(`ready ${port}\n`);
+process.on('SIGTERM', () => process.exit(0));
