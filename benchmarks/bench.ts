@@ -34,7 +34,7 @@ const program = new Command('pnpm bench')
   .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'benchmarks/results'));
 program.parse();
 const opts = program.opts<{ quick?: boolean; scenario?: string; system?: string; duration?: number; connections: number; out: string }>();
-const durationS = opts.duration ?? (opts.quick ? 1 : 10);
+const durationS = opts.duration ?? (opts.quick ? 2 : 10);
 const pick = <T extends { toString(): string }>(all: readonly T[], list: string | undefined, name: (t: T) => string) => {
   if (!list) return [...all];
   const wanted = list.split(',').map((s) => s.trim());
@@ -101,14 +101,26 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
   const metricsUrl = gatewayUrl.replace('/graphql', '/metrics');
   const isTributary = system.startsWith('tributary');
   const hits = async () => (isTributary ? (await metricSum(metricsUrl, 'tributary_cache_requests_total', { result: 'hit' })) : 0);
-  const [sqlBefore, hitsBefore] = [await sql(), await hits()];
+  const hitsBefore = await hits();
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ url: gatewayUrl, connections: opts.connections, duration: durationS, requests: [request] }, (error, done) => (error ? reject(error) : resolve(done)));
     instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
   });
   const total = result.requests.total;
-  const [sqlAfter, hitsAfter] = [await sql(), await hits()];
+  const hitsAfter = await hits();
+  // SQL per request, exactly: 5 sequential requests once the load's requests still in flight
+  // (autocannon stops sending, the gateway finishes them) have settled.
+  let settled = await sql();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = await sql();
+    if (now === settled) break;
+    settled = now;
+  }
+  const sqlBefore = settled;
+  for (let i = 0; i < 5; i++) await (await fetch(gatewayUrl, request)).arrayBuffer();
+  const sqlPerRequest = subgraphUrls ? ((await sql()) - sqlBefore) / 5 : null;
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
   return {
@@ -119,7 +131,7 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
     errors: result.errors,
     non2xx: result.non2xx,
     cacheHitRate: system === 'tributary-l1' || system === 'tributary-l1l2' ? (total ? (hitsAfter - hitsBefore) / total : 0) : null,
-    sqlPerRequest: subgraphUrls && total ? (sqlAfter - sqlBefore) / total : null,
+    sqlPerRequest,
     staleReads: 0,
     gatewayRssMb: gateway.rssMb(),
     ratioToApolloGateway: null,
