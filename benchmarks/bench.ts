@@ -130,7 +130,7 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
     latencyMs: { p50: at(50), p95: at(95), p99: at(99), max: latencies.at(-1) ?? 0 },
     errors: result.errors,
     non2xx: result.non2xx,
-    cacheHitRate: system === 'tributary-l1' || system === 'tributary-l1l2' ? (total ? (hitsAfter - hitsBefore) / total : 0) : null,
+    cacheHitRate: system === 'tributary-l1' || system === 'tributary-l1l2' ? (total ? Math.min(1, (hitsAfter - hitsBefore) / total) : 0) : null,
     sqlPerRequest,
     staleReads: 0,
     gatewayRssMb: gateway.rssMb(),

@@ -234,3 +234,16 @@ describe('TTL 0', () => {
     }
   });
 });
+
+describe('a response too large for per-field tags', () => {
+  it('is cached with coarse tags, and any change to a type it read evicts it', async () => {
+    const big = '{ albums(first: 100) { nodes { title tracks { name unitPrice } } } }';
+    await ask(stack, big);
+    const hit = await ask(stack, big);
+    expect(hit.statements).toBe(0);
+    await ask(stack, 'mutation { updateTrack(id: "3000", input: { composer: "Coarse" }) { id } }', undefined, { as: 'employee:3' });
+    // Track 3000 is not on the first 100 albums' page: only coarse tags can evict it, and must.
+    expect((await ask(stack, big)).statements).toBeGreaterThan(0);
+    expect((await ask(stack, big)).statements).toBe(0);
+  });
+});

@@ -51,9 +51,16 @@ export function addEntityIds(document: DocumentNode, schema: GraphQLSchema): Doc
   return transformed;
 }
 
+/**
+ * Most tags one entry keeps. A response that read more (a page of 100 albums with every track's
+ * fields: thousands) keeps coarse tags instead, `any:Type` per entity type and its list tags,
+ * which every change to that type evicts: less precise, never stale, and cheap to store.
+ */
+export const MAX_TAGS_PER_ENTRY = 500;
+
 /** What a response read, for the cache. */
 export interface ResponseReads {
-  /** `Type:id`, `type:Type`, `Type:id.field` and `Query.field` tags. */
+  /** `Type:id`, `type:Type`, `Type:id.field` and `Query.field` tags (or coarse `any:Type`, see {@link MAX_TAGS_PER_ENTRY}). */
   tags: Set<string>;
   /** It read a field or type hinted `scope: PRIVATE`. */
   private: boolean;
@@ -124,5 +131,13 @@ export function readResponse(data: Record<string, unknown>, document: DocumentNo
     visitSelections(set, new Set());
   };
   walk(operation.selectionSet, root, data, true);
+  if (reads.tags.size > MAX_TAGS_PER_ENTRY) {
+    const coarse = new Set<string>();
+    for (const tag of reads.tags) {
+      if (tag.startsWith('type:')) coarse.add(`any:${tag.slice('type:'.length)}`);
+      else if (!tag.includes(':')) coarse.add(tag); // Query.field
+    }
+    reads.tags = coarse;
+  }
   return reads;
 }

@@ -23,17 +23,18 @@ export type ChangeEvent =
  * so that a create or delete also evicts them.
  *
  * @example
- * tagsOf({ kind: 'update', type: 'Track', id: '3', fields: ['unitPrice'] }, …) // ['Track:3.unitPrice']
+ * tagsOf({ kind: 'update', type: 'Track', id: '3', fields: ['unitPrice'] }, …) // ['Track:3.unitPrice', 'any:Track']
  * tagsOf({ kind: 'create', type: 'Playlist', id: '19' }, t => t === 'Playlist' ? ['Query.playlists', 'Query.playlist'] : [])
- * // ['Playlist:19', 'Query.playlists', 'Query.playlist']
+ * // ['Playlist:19', 'any:Playlist', 'Query.playlists', 'Query.playlist']
+ * (`any:Type` is carried by entries too large for per-field tags.)
  */
 export function tagsOf(event: ChangeEvent, listsOfType: (type: string) => readonly string[]): string[] {
   switch (event.kind) {
     case 'update':
-      return event.fields.map((field) => `${event.type}:${event.id}.${field}`);
+      return [...event.fields.map((field) => `${event.type}:${event.id}.${field}`), `any:${event.type}`];
     case 'create':
     case 'delete':
-      return [`${event.type}:${event.id}`, ...listsOfType(event.type)];
+      return [`${event.type}:${event.id}`, `any:${event.type}`, ...listsOfType(event.type)];
     case 'lists':
       return [...event.coordinates];
     case 'flush':
@@ -49,7 +50,7 @@ export function eventFromTag(tag: string): ChangeEvent {
   const entity = /^([A-Z]\w*):([^.\s]+)$/.exec(tag);
   if (entity) return { kind: 'delete', type: entity[1]!, id: entity[2]! };
   const type = /^([A-Z]\w*)$/.exec(tag);
-  if (type) return { kind: 'lists', coordinates: [`type:${type[1]}`] };
+  if (type) return { kind: 'lists', coordinates: [`type:${type[1]}`, `any:${type[1]}`] };
   const list = /^([A-Z]\w*)\.(\w+)$/.exec(tag);
   if (list) return { kind: 'lists', coordinates: [tag] };
   throw new Error(`not a cache tag: ${JSON.stringify(tag)}; expected Type:id.field, Type:id, Type or Parent.field`);

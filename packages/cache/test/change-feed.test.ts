@@ -32,12 +32,12 @@ describe('change events from row changes', () => {
 
   it('turns events into the tags they evict', () => {
     const lists = (type: string) => (type === 'Playlist' ? ['Query.playlists', 'Query.playlist'] : []);
-    expect(tagsOf({ kind: 'update', type: 'Track', id: '3', fields: ['unitPrice', 'name'] }, lists)).toEqual(['Track:3.unitPrice', 'Track:3.name']);
-    expect(tagsOf({ kind: 'create', type: 'Playlist', id: '19' }, lists)).toEqual(['Playlist:19', 'Query.playlists', 'Query.playlist']);
+    expect(tagsOf({ kind: 'update', type: 'Track', id: '3', fields: ['unitPrice', 'name'] }, lists)).toEqual(['Track:3.unitPrice', 'Track:3.name', 'any:Track']);
+    expect(tagsOf({ kind: 'create', type: 'Playlist', id: '19' }, lists)).toEqual(['Playlist:19', 'any:Playlist', 'Query.playlists', 'Query.playlist']);
     expect(tagsOf({ kind: 'lists', coordinates: ['Query.topTracks'] }, lists)).toEqual(['Query.topTracks']);
     expect(eventFromTag('Track:42.unitPrice')).toEqual({ kind: 'update', type: 'Track', id: '42', fields: ['unitPrice'] });
     expect(eventFromTag('Track:42')).toEqual({ kind: 'delete', type: 'Track', id: '42' });
-    expect(eventFromTag('Track')).toEqual({ kind: 'lists', coordinates: ['type:Track'] });
+    expect(eventFromTag('Track')).toEqual({ kind: 'lists', coordinates: ['type:Track', 'any:Track'] });
     expect(() => eventFromTag('track 42')).toThrow('not a cache tag: "track 42"; expected Type:id.field, Type:id, Type or Parent.field');
   });
 });
