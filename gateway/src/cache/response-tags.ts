@@ -86,6 +86,7 @@ export function readResponse(data: Record<string, unknown>, document: DocumentNo
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
 
+  const toStrip = new Set<Record<string, unknown>>();
   const hint = (coordinate: string) => {
     const h = policy.hintOf(coordinate);
     if (!h) return;
@@ -106,7 +107,9 @@ export function readResponse(data: Record<string, unknown>, document: DocumentNo
     if (entity) {
       reads.tags.add(entity);
       reads.tags.add(`type:${type.name}`);
-      delete object[ENTITY_ID_ALIAS];
+      // Removed after the walk: the same object can be reached again through a repeated or
+      // fragment-spread selection, which must see its id too.
+      toStrip.add(object);
     }
     hint(type.name);
     const visitSelections = (selections: SelectionSetNode, seen: Set<string>) => {
@@ -131,13 +134,28 @@ export function readResponse(data: Record<string, unknown>, document: DocumentNo
     visitSelections(set, new Set());
   };
   walk(operation.selectionSet, root, data, true);
+  for (const object of toStrip) delete object[ENTITY_ID_ALIAS];
+  // Private entries also carry `private:any`, which access changes (a customer's new support
+  // rep, an invoice moved to another customer, an employee's new title) evict.
+  if (reads.private) reads.tags.add('private:any');
   if (reads.tags.size > MAX_TAGS_PER_ENTRY) {
     const coarse = new Set<string>();
     for (const tag of reads.tags) {
       if (tag.startsWith('type:')) coarse.add(`any:${tag.slice('type:'.length)}`);
-      else if (!tag.includes(':')) coarse.add(tag); // Query.field
+      else if (!tag.includes(':') || tag === 'private:any') coarse.add(tag); // Query.field
     }
     reads.tags = coarse;
   }
   return reads;
+}
+
+/** Whether the document itself uses the alias the cache reserves (then it is not cached). */
+export function usesReservedAlias(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.alias?.value === ENTITY_ID_ALIAS) found = true;
+    },
+  });
+  return found;
 }

@@ -9,7 +9,8 @@ import type { CacheInvalidator } from './cache-invalidator.js';
 import { requestKey, scopedKey } from './cache-key.js';
 import type { CacheMetrics } from './cache-metrics.js';
 import type { CachePolicy } from './cache-policy.js';
-import { type ResponseReads, addEntityIds, readResponse } from './response-tags.js';
+import { CSRF_HEADERS } from '../limits/use-csrf-guard.js';
+import { type ResponseReads, addEntityIds, readResponse, usesReservedAlias } from './response-tags.js';
 
 /** Options of {@link useResponseCache}. */
 export interface ResponseCacheOptions {
@@ -29,6 +30,10 @@ export interface ResponseCacheOptions {
 
 interface RequestState {
   base: string;
+  /** The key inputs as read here; stores happen only if Yoga read the same (see onParams). */
+  params: KeyParams;
+  /** Yoga read the request differently, or the document is not cacheable: never store. */
+  uncacheable?: boolean;
   principal: Principal;
   startedAt: number;
   mutation?: boolean;
@@ -57,22 +62,30 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
   const { config, l1, l2, invalidator, metrics } = options;
   const states = new WeakMap<Request, RequestState>();
 
+  const keyOf = (params: KeyParams) => requestKey(`${options.policy().version}:${params.documentHash}`, params.operationName, params.variables);
   const respond = (entry: CacheEntry, request: Request, tier: string, fetchAPI: { Response: typeof Response }) => {
     const headers = cacheHeaders(entry, config.debug ? tier : undefined);
-    if (request.headers.get('if-none-match') === entry.etag) return new fetchAPI.Response(null, { status: 304, headers });
+    if (matchesEtag(request, entry.etag)) return new fetchAPI.Response(null, { status: 304, headers });
     return new fetchAPI.Response(entry.body, { status: 200, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' } });
   };
 
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/graphql' || (request.method !== 'GET' && request.method !== 'POST')) return;
-      const params = await requestParams(request, url, options.maxBodyBytes);
-      if (!params) return;
-      const principal = options.principals.get(request) ?? ANONYMOUS;
-      const state: RequestState = { base: requestKey(`${options.policy().version}:${params.documentHash}`, params.operationName, params.variables), principal, startedAt: invalidator.startedAt() };
+      let state: RequestState;
+      try {
+        const params = await requestParams(request, url, options.maxBodyBytes);
+        if (!params) return;
+        const principal = options.principals.get(request) ?? ANONYMOUS;
+        state = { base: keyOf(params), params, principal, startedAt: invalidator.startedAt() };
+      } catch {
+        return; // anything odd (variables nested past the stack): Yoga decides, uncached
+      }
       states.set(request, state);
       // `Cache-Control: no-cache` from the client: answer from a fresh execution (and store it).
-      if (!invalidator.isTrusting || /no-cache/i.test(request.headers.get('cache-control') ?? '')) return;
+      // A request that CSRF prevention would refuse is left to it.
+      if (!invalidator.isTrusting || /no-cache/i.test(request.headers.get('cache-control') ?? '') || !preflighted(request)) return;
+      const principal = state.principal;
       const keys = principal.kind === 'anonymous' ? [scopedKey(state.base, 'public')] : [scopedKey(state.base, principal), scopedKey(state.base, 'public')];
       for (const key of keys) {
         const entry = await l1.get(key);
@@ -94,6 +107,20 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       metrics.lookups.inc({ tier: 'l2', result: 'miss' });
     },
 
+    onParams({ request, params }) {
+      // Store only what Yoga read exactly as the lookup did: a request that parses one way here
+      // and another way there (content types, URL fragments, empty queries) must not put one
+      // answer under another request's key.
+      const state = states.get(request);
+      if (!state) return;
+      try {
+        const yoga = keyParamsOf(params as ParamsLike);
+        if (!yoga || keyOf(yoga) !== state.base) state.uncacheable = true;
+      } catch {
+        state.uncacheable = true;
+      }
+    },
+
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;
       const state = request && states.get(request);
@@ -103,7 +130,10 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         state.mutation = true;
         return undefined;
       }
-      if (operation?.operation !== 'query') return undefined;
+      if (operation?.operation !== 'query' || state.uncacheable || usesReservedAlias(args.document)) {
+        state.uncacheable = true;
+        return undefined;
+      }
       // The federation plugin, later in the list, plans and executes `args.document`.
       (args as { document: DocumentNode }).document = addEntityIds(args.document, args.schema);
       state.document = args.document;
@@ -123,7 +153,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         await invalidator.fence();
         return;
       }
-      if (!state.reads || Array.isArray(result)) return;
+      if (!state.reads || state.uncacheable || Array.isArray(result)) return;
       const single = result as ExecutionResult;
       const maxAgeS = state.reads.maxAgeS ?? config.defaultMaxAgeS;
       const scope = state.reads.private ? 'private' : 'public';
@@ -144,7 +174,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       setResultProcessor(
         (_result, fetchAPI) => {
           const miss = new fetchAPI.Response(body, { status: 200, headers: { ...cacheHeaders(entry, config.debug ? 'miss' : undefined), 'content-type': 'application/json; charset=utf-8' } });
-          return request.headers.get('if-none-match') === entry.etag ? new fetchAPI.Response(null, { status: 304, headers: cacheHeaders(entry) }) : miss;
+          return matchesEtag(request, entry.etag) ? new fetchAPI.Response(null, { status: 304, headers: cacheHeaders(entry) }) : miss;
         },
         'application/json',
       );
@@ -152,11 +182,40 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
   };
 }
 
-/** `Cache-Control`, `ETag` (and, in debug, where the answer came from) for an entry. */
+/**
+ * `ETag`, `Cache-Control` (and, in debug, where the answer came from) for an entry. HTTP caches
+ * cannot hear invalidations, so they must revalidate every time (`max-age=0, must-revalidate`),
+ * which costs them a 304 from the hit path; the entry's remaining TTL travels as
+ * `x-tributary-cache-ttl` (seconds) for those who want to know it.
+ */
 function cacheHeaders(entry: CacheEntry, debug?: string): Record<string, string> {
-  const headers: Record<string, string> = { etag: entry.etag, 'cache-control': `${entry.scope}, max-age=${remainingSeconds(entry, Date.now())}` };
+  const headers: Record<string, string> = {
+    etag: entry.etag,
+    'cache-control': `${entry.scope}, max-age=0, must-revalidate`,
+    'x-tributary-cache-ttl': String(remainingSeconds(entry, Date.now())),
+  };
   if (debug) headers['x-tributary-cache'] = debug;
   return headers;
+}
+
+/** `If-None-Match` per RFC 9110 §13.1.2: `*`, a list, weak comparison. */
+function matchesEtag(request: Request, etag: string): boolean {
+  const header = request.headers.get('if-none-match');
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
+}
+
+/** What CSRF prevention lets through without a preflight header: JSON bodies only. */
+function preflighted(request: Request): boolean {
+  if (CSRF_HEADERS.some((h) => request.headers.has(h))) return true;
+  const type = firstMediaType(request);
+  return request.method === 'POST' && (type === 'application/json' || type === 'application/graphql-response+json');
+}
+
+function firstMediaType(request: Request): string {
+  return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
 /** A strong ETag: the body's SHA-256, base64url. */
@@ -164,33 +223,54 @@ function etagOf(body: string): string {
   return `"${createHash('sha256').update(body).digest('base64url')}"`;
 }
 
+/** What the cache key is made of. */
+interface KeyParams {
+  documentHash: string;
+  operationName?: string;
+  variables?: unknown;
+}
+
+interface ParamsLike {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
+  documentId?: unknown;
+}
+
 /**
  * What the cache key needs from the request, read without disturbing Yoga (the body of a clone),
- * or `undefined` when the request is not a single cacheable GraphQL request.
+ * or `undefined` when the request is not a single, plainly cacheable GraphQL request: a POST
+ * must be `application/json` with a `Content-Length` within the body limit (a chunked body is
+ * not read here, so that no size limit is bypassed).
  */
-async function requestParams(request: Request, url: URL, maxBodyBytes: number): Promise<{ documentHash: string; operationName?: string; variables?: unknown } | undefined> {
-  let params: { query?: unknown; operationName?: unknown; variables?: unknown; extensions?: unknown; documentId?: unknown };
-  try {
-    if (request.method === 'GET') {
-      const search = url.searchParams;
-      params = {
-        query: search.get('query') ?? undefined,
-        operationName: search.get('operationName') ?? undefined,
-        variables: search.has('variables') ? JSON.parse(search.get('variables')!) : undefined,
-        extensions: search.has('extensions') ? JSON.parse(search.get('extensions')!) : undefined,
-        documentId: search.get('documentId') ?? undefined,
-      };
-    } else {
-      if (!/json/.test(request.headers.get('content-type') ?? '')) return undefined;
-      if (Number(request.headers.get('content-length') ?? 0) > maxBodyBytes) return undefined;
-      params = await request.clone().json();
-      if (!params || typeof params !== 'object' || Array.isArray(params)) return undefined;
-    }
-  } catch {
-    return undefined;
+async function requestParams(request: Request, url: URL, maxBodyBytes: number): Promise<KeyParams | undefined> {
+  let params: ParamsLike;
+  if (request.method === 'GET') {
+    const search = url.searchParams;
+    params = {
+      query: search.get('query') ?? undefined,
+      operationName: search.get('operationName') ?? undefined,
+      variables: search.has('variables') ? JSON.parse(search.get('variables')!) : undefined,
+      extensions: search.has('extensions') ? JSON.parse(search.get('extensions')!) : undefined,
+      documentId: search.get('documentId') ?? undefined,
+    };
+  } else {
+    const type = firstMediaType(request);
+    if (type !== 'application/json' && type !== 'application/graphql-response+json') return undefined;
+    const length = request.headers.get('content-length');
+    if (length === null || !/^\d+$/.test(length) || Number(length) > maxBodyBytes) return undefined;
+    params = await request.clone().json();
+    if (!params || typeof params !== 'object' || Array.isArray(params)) return undefined;
   }
+  return keyParamsOf(params);
+}
+
+/** The key inputs of a request's params (Yoga's or ours); `undefined` without a usable document hash. */
+function keyParamsOf(params: ParamsLike): KeyParams | undefined {
   const persisted = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
-  const hash = typeof params.query === 'string' ? sha256Hex(params.query) : typeof params.documentId === 'string' ? params.documentId.replace(/^sha256:/, '') : persisted;
+  const query = typeof params.query === 'string' && params.query !== '' ? params.query : undefined;
+  const hash = query !== undefined ? sha256Hex(query) : typeof params.documentId === 'string' ? params.documentId.replace(/^sha256:/, '') : persisted;
   if (typeof hash !== 'string' || !SHA256_HEX.test(hash.toLowerCase())) return undefined;
   return { documentHash: hash.toLowerCase(), operationName: typeof params.operationName === 'string' ? params.operationName : undefined, variables: params.variables };
 }

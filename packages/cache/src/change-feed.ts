@@ -3,6 +3,9 @@ import type { InvalidationBus } from './bus.js';
 import type { ChangeEvent } from './change-event.js';
 import { type RowChange, changeEventsOf } from './chinook-changes.js';
 
+/** How often a flush that could not be published is tried again, in ms. */
+export const FLUSH_RETRY_MS = 500;
+
 /** The part of a database handle the change feed uses (see `@tributary/database`). */
 export interface ListenableDatabase {
   listen(channel: string, handlers: { onPayload(payload: string): void; onResubscribed?(): void }): Promise<{ close(): Promise<void> }>;
@@ -34,9 +37,9 @@ export interface ChangeFeedOptions {
 /**
  * Listens to `NOTIFY <channel>` (the row-change triggers), maps each row change to change
  * events (`changeEventsOf`) and publishes them in order; a payload `{ "event": … }` (an
- * operator's invalidation) is published as it is. When the LISTEN connection was lost
- * (notifications are not stored) it publishes a `flush`; when publishing fails (the bus is down)
- * it publishes a `flush` as soon as the bus takes messages again.
+ * operator's invalidation) is published as it is. It publishes a `flush` when it starts (writes
+ * made while nothing listened were not heard), when its LISTEN connection was lost
+ * (notifications are not stored), and, retried every 500 ms, when publishing failed.
  */
 export async function createChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
   const { bus, logger } = options;
@@ -44,6 +47,7 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
   let queue = Promise.resolve();
   let missed = false;
 
+  let retry: NodeJS.Timeout | undefined;
   const publish = async (event: ChangeEvent) => {
     try {
       if (missed) {
@@ -53,9 +57,19 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
       await bus.publish(event);
       options.onEvent?.(event);
     } catch (error) {
+      if (!missed) logger?.warn({ err: (error as Error).message }, 'change event not published; caches will be flushed when the bus is back');
       missed = true;
-      logger?.warn({ err: (error as Error).message }, 'change event not published; caches will be flushed when the bus is back');
+      // Do not wait for the next write to tell the caches: retry the flush until the bus takes it.
+      retry ??= setInterval(() => {
+        if (!missed) return clearRetry();
+        queue = queue.then(() => bus.publish({ kind: 'flush', reason: 'change events were lost while the bus was down' }).then(() => { missed = false; clearRetry(); }, () => undefined));
+      }, FLUSH_RETRY_MS);
+      retry.unref();
     }
+  };
+  const clearRetry = () => {
+    clearInterval(retry);
+    retry = undefined;
   };
   const handle = async (payload: string) => {
     const message = JSON.parse(payload) as RowChange | { fence: string } | { event: ChangeEvent };
@@ -79,6 +93,8 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
       queue = queue.then(() => publish({ kind: 'flush', reason: 'change feed reconnected; notifications may have been lost' }));
     },
   });
+  // Writes made while no change feed listened (the subgraphs were down) were never heard.
+  queue = queue.then(() => publish({ kind: 'flush', reason: 'change feed started; writes made before were not heard' }));
   return {
     async fence(timeoutMs = 2_000) {
       const id = randomUUID();
@@ -91,6 +107,7 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
       fences.delete(id);
     },
     async close() {
+      clearRetry();
       await listening.close();
     },
   };

@@ -4,7 +4,7 @@ import type { ChangeEvent } from './change-event.js';
 export interface RowChange {
   /** `catalog.track` */
   table: string;
-  op: 'INSERT' | 'UPDATE' | 'DELETE';
+  op: 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE';
   old: Record<string, unknown> | null;
   new: Record<string, unknown> | null;
 }
@@ -54,7 +54,11 @@ export const CHINOOK_TABLES: Record<string, TableMapping> = {
   'customers.employee': {
     entity: { type: 'Employee', key: 'employee_id' },
     fields: { first_name: ['firstName'], last_name: ['lastName'], title: ['title'], reports_to: ['reportsTo'] },
-    derived: (_r, change, changed) => (changed.has('reports_to') ? parents(change, 'reports_to', 'Employee', 'reports') : []),
+    derived: (_r, change, changed) => [
+      ...(changed.has('reports_to') ? parents(change, 'reports_to', 'Employee', 'reports') : []),
+      // A title decides who is a manager, and managers read every customer's private data.
+      ...(changed.has('title') && change.op === 'UPDATE' ? [{ kind: 'lists', coordinates: ['private:any'] } as ChangeEvent] : []),
+    ],
   },
   'customers.customer': {
     entity: { type: 'Customer', key: 'customer_id' },
@@ -65,14 +69,18 @@ export const CHINOOK_TABLES: Record<string, TableMapping> = {
     derived: (row, change, changed) => [
       ...(changed.has('support_rep_id') ? parents(change, 'support_rep_id', 'Employee', 'customers') : []),
       ...(changed.has('country') ? [{ kind: 'lists', coordinates: ['Query.customers'] } as ChangeEvent] : []),
-      // A new support rep may read what the old one read: every cached read of this customer goes.
-      ...(changed.has('support_rep_id') && change.op === 'UPDATE' ? [{ kind: 'delete', type: 'Customer', id: id(row.customer_id) } as ChangeEvent] : []),
+      // Who may read this customer's private data changed: every private entry goes.
+      ...(changed.has('support_rep_id') && change.op === 'UPDATE' ? [{ kind: 'lists', coordinates: ['private:any'] } as ChangeEvent] : []),
     ],
   },
   'sales.invoice': {
     entity: { type: 'Invoice', key: 'invoice_id' },
     fields: { customer_id: ['customer'], invoice_date: ['invoiceDate'], billing_city: ['billingCity'], billing_country: ['billingCountry'], total: ['total'] },
-    derived: (_r, change, changed) => (changed.has('customer_id') || changed.has('total') ? parents(change, 'customer_id', 'Customer', 'invoices', 'totalSpent') : []),
+    derived: (_r, change, changed) => [
+      ...(changed.has('customer_id') || changed.has('total') ? parents(change, 'customer_id', 'Customer', 'invoices', 'totalSpent') : []),
+      // The invoice now belongs to someone else: who may read it changed.
+      ...(changed.has('customer_id') && change.op === 'UPDATE' ? [{ kind: 'lists', coordinates: ['private:any'] } as ChangeEvent] : []),
+    ],
   },
   'sales.invoice_line': {
     // InvoiceLine is a value type: its changes are changes of its invoice's `lines`.
@@ -98,6 +106,7 @@ export const CHINOOK_TABLES: Record<string, TableMapping> = {
  * @throws Error for a table that is not Chinook's.
  */
 export function changeEventsOf(change: RowChange): ChangeEvent[] {
+  if (change.op === 'TRUNCATE') return [{ kind: 'flush', reason: `${change.table} truncated` }];
   const mapping = CHINOOK_TABLES[change.table];
   if (!mapping) throw new Error(`no change mapping for table ${JSON.stringify(change.table)}; expected one of ${Object.keys(CHINOOK_TABLES).join(', ')}`);
   const row = (change.new ?? change.old)!;
@@ -109,7 +118,10 @@ export function changeEventsOf(change: RowChange): ChangeEvent[] {
     const key = id(row[mapping.entity.key]);
     if (change.op === 'INSERT') events.push({ kind: 'create', type: mapping.entity.type, id: key });
     else if (change.op === 'DELETE') events.push({ kind: 'delete', type: mapping.entity.type, id: key });
-    else {
+    else if (changed.has(mapping.entity.key)) {
+      // A new key: the old entity is gone and a new one appeared.
+      events.push({ kind: 'delete', type: mapping.entity.type, id: id(change.old![mapping.entity.key]) }, { kind: 'create', type: mapping.entity.type, id: key });
+    } else {
       const fields = [...new Set([...changed].flatMap((column) => mapping.fields?.[column] ?? []))];
       if (fields.length > 0) events.push({ kind: 'update', type: mapping.entity.type, id: key, fields });
     }

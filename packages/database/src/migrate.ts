@@ -3,6 +3,7 @@ import * as chinookTables from './migrations/001-chinook-tables.js';
 import * as crossBoundaryViews from './migrations/002-cross-boundary-views.js';
 import * as authorizationViews from './migrations/003-authorization-views.js';
 import * as changeNotifications from './migrations/004-change-notifications.js';
+import * as truncateNotifications from './migrations/005-truncate-notifications.js';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '002-cross-boundary-views': crossBoundaryViews,
   '003-authorization-views': authorizationViews,
   '004-change-notifications': changeNotifications,
+  '005-truncate-notifications': truncateNotifications,
 };
 
 /**

@@ -28,7 +28,7 @@ describe('prepareDatabase on an empty Postgres database', () => {
 
   it('migrates into one schema per subgraph and imports exactly Chinook 1.4.5', async () => {
     const result = await prepareDatabase(handle.db, {});
-    expect(result.migrations).toEqual(['001-chinook-tables', '002-cross-boundary-views', '003-authorization-views', '004-change-notifications']);
+    expect(result.migrations).toEqual(['001-chinook-tables', '002-cross-boundary-views', '003-authorization-views', '004-change-notifications', '005-truncate-notifications']);
     expect(result.chinook.status).toBe('imported');
     expect(await countRows(handle.db)).toEqual(CHINOOK_ROW_COUNTS);
     const { rows } = await sql<{ table_schema: string; table_name: string }>`
