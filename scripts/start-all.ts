@@ -3,6 +3,7 @@
  * what `pnpm start` runs without `REDIS_URL` (single-instance mode), because change events
  * cannot reach a gateway in another process without Redis.
  */
+import { onShutdown } from '@tributary/subgraph-runtime';
 import { createInProcessBus } from '@tributary/cache';
 import { createGateway, loggerOrExit, readGatewayConfig } from '@tributary/gateway';
 import { runSubgraphs } from './lib/run-subgraphs.js';
@@ -18,16 +19,11 @@ try {
   const gateway = await createGateway({ config: { ...config, subgraphUrls: { ...subgraphs.urls, ...config.subgraphUrls } }, logger, bus });
   const port = await gateway.listen(config.port, config.host);
   logger.info({ port, database: Object.values(subgraphs.databases)[0]?.kind, startMs: Math.round(performance.now() - started) }, 'subgraphs and gateway listening (single process, in-process invalidation bus)');
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'draining');
+  onShutdown(logger, 'tributary', async () => {
     await gateway.stop();
     await subgraphs.close();
     await bus.close();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  });
 } catch (error) {
   logger.fatal((error as Error).message);
   process.exit(1);

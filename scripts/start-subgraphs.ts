@@ -2,6 +2,7 @@
  * `pnpm start:subgraphs`: the four subgraphs in this process, each on its own port. On an empty
  * database it migrates and imports Chinook first.
  */
+import { onShutdown } from '@tributary/subgraph-runtime';
 import { loggerOrExit } from '@tributary/gateway';
 import { runSubgraphs } from './lib/run-subgraphs.js';
 
@@ -15,14 +16,9 @@ try {
   if (prepared?.chinook.status === 'skipped') logger.info('database already holds data: Chinook import skipped');
   const kind = Object.values(running.databases)[0]?.kind;
   logger.info({ database: kind, urls: running.urls, startMs: Math.round(performance.now() - started) }, 'subgraphs ready');
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'subgraphs draining');
+  onShutdown(logger, 'subgraphs', async () => {
     await running.close();
-    logger.info('subgraphs stopped');
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  });
 } catch (error) {
   logger.fatal((error as Error).message);
   process.exit(1);

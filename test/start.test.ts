@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
+import { freePort } from '../benchmarks/lib/processes.js';
 import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
 import pg from 'pg';
@@ -7,13 +7,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALBUM_4, ALBUM_4_RESULT } from './support/queries.js';
 import { type TestDatabase, createEmptyDatabase } from './support/test-database.js';
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@
  * `pnpm start:gateway`: the federation gateway alone, over subgraphs that run elsewhere
  * (`pnpm start:subgraphs`). Several instances can serve one set of subgraphs.
  */
+import { onShutdown } from '@tributary/subgraph-runtime';
 import { loggerOrExit } from './logger.js';
 import { readGatewayConfig } from './config.js';
 import { createGateway } from './create-gateway.js';
@@ -12,14 +13,9 @@ try {
   const gateway = await createGateway({ config, logger });
   const port = await gateway.listen(config.port, config.host);
   logger.info({ port }, `gateway listening on http://localhost:${port}/graphql (ready when /readyz answers 200)`);
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'gateway draining');
+  onShutdown(logger, 'gateway', async () => {
     await gateway.stop();
-    logger.info('gateway stopped');
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  });
 } catch (error) {
   logger.fatal((error as Error).message);
   process.exit(1);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
+import { freePort } from '../../benchmarks/lib/processes.js';
 
 /** A real redis-server of the test's own, on a free port, that the test may kill and restart. */
 export interface OwnRedis {
@@ -9,13 +10,6 @@ export interface OwnRedis {
   start(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitForPort(port: number, open: boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -25,3 +25,4 @@ export { type EmployeeTitleLookup, forbidden, isManagerTitle, canReadCustomer, i
 export { createYogaLogger } from './yoga-logger.js';
 export { type TextRules, parseTextArgument } from './text-argument.js';
 export { useAfterMutation } from './use-after-mutation.js';
+export { onShutdown } from './on-shutdown.js';
