@@ -22,9 +22,9 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Starts `script` with `env` and waits (up to `timeoutMs`) for its `ready` line. */
-export async function startProcess(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `script` with `env` (and `nodeArgs` such as `--cpu-prof`) and waits (up to `timeoutMs`) for its `ready` line. */
+export async function startProcess(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000, nodeArgs: string[] = []): Promise<Started> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(REPO_ROOT, script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const payload = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} ${args.join(' ')} not ready in ${timeoutMs} ms:\n${output}`)), timeoutMs);
