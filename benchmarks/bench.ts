@@ -15,7 +15,16 @@ import { Command } from 'commander';
 import pg from 'pg';
 import { type BenchResult, type ResultRow, writeReport } from './lib/report.js';
 import { freePort, startProcess, type Started } from './lib/processes.js';
+import { runMixed } from './lib/mixed.js';
 import { HOT_BODY_QUERY, SCENARIOS, type Scenario } from './lib/scenarios.js';
+
+/** `mixed` is driven by its own loop (dynamic requests, writes, stale checks). */
+const MIXED: Scenario = {
+  name: 'mixed',
+  description: 'Zipf track and album pages over all ids, ~1 % writes (SQL), sampled responses checked against the database',
+  request: () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ track(id: "1") { id name unitPrice album { title } } }' }) }),
+};
+const ALL_SCENARIOS = [...SCENARIOS, MIXED];
 
 /** Every system, in report order; `needs` says what it must have to run. */
 const SYSTEMS = ['apollo-gateway', 'tributary-naive', 'tributary-nocache', 'tributary-l1', 'tributary-l1l2', 'bare'] as const;
@@ -23,11 +32,12 @@ type System = (typeof SYSTEMS)[number];
 /** What each system is not run for (the bare server serves one body: the hot album page). */
 const SKIP: Partial<Record<System, (scenario: string) => string | undefined>> = {
   bare: (s) => (s === 'hot' ? undefined : 'the bare ceiling serves only the hot response'),
+  'tributary-naive': (s) => (s === 'mixed' ? 'row-by-row loading is measured by the uncached scenarios' : undefined),
 };
 
 const program = new Command('pnpm bench')
   .option('--quick', 'every selected scenario briefly (structure and SQL invariants, not timings)')
-  .option('--scenario <names>', `comma-separated: ${SCENARIOS.map((s) => s.name).join(', ')}`)
+  .option('--scenario <names>', `comma-separated: ${[...SCENARIOS.map((s) => s.name), 'mixed'].join(', ')}`)
   .option('--system <names>', `comma-separated: ${SYSTEMS.join(', ')}`)
   .option('--duration <seconds>', 'seconds per row', (v) => Number(v))
   .option('--connections <n>', 'concurrent connections', (v) => Number(v), 10)
@@ -42,7 +52,7 @@ const pick = <T extends { toString(): string }>(all: readonly T[], list: string 
   return all.filter((a) => wanted.includes(name(a)));
 };
 const systems = pick(SYSTEMS, opts.system, String) as System[];
-const scenarios = pick(SCENARIOS, opts.scenario, (s) => s.name);
+const scenarios = pick(ALL_SCENARIOS, opts.scenario, (s) => s.name);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // The database: given, or a fresh one with Chinook.
@@ -102,11 +112,19 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
   const isTributary = system.startsWith('tributary');
   const hits = async () => (isTributary ? (await metricSum(metricsUrl, 'tributary_cache_requests_total', { result: 'hit' })) : 0);
   const hitsBefore = await hits();
-  const latencies: number[] = [];
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url: gatewayUrl, connections: opts.connections, duration: durationS, requests: [request] }, (error, done) => (error ? reject(error) : resolve(done)));
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
-  });
+  let latencies: number[] = [];
+  let staleReads = 0;
+  let result: autocannon.Result;
+  if (scenario.name === 'mixed') {
+    const mixed = await runMixed(gatewayUrl, databaseUrl!, opts.connections, durationS);
+    ({ result, latencies, staleReads } = mixed);
+    log(`  mixed: ${mixed.writes} writes, ${mixed.sampled} responses judged, ${mixed.staleReads} stale`);
+  } else {
+    result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon({ url: gatewayUrl, connections: opts.connections, duration: durationS, requests: [request] }, (error, done) => (error ? reject(error) : resolve(done)));
+      instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+    });
+  }
   const total = result.requests.total;
   const hitsAfter = await hits();
   // SQL per request, exactly: 5 sequential requests once the load's requests still in flight
@@ -132,7 +150,7 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
     non2xx: result.non2xx,
     cacheHitRate: system === 'tributary-l1' || system === 'tributary-l1l2' ? (total ? Math.min(1, (hitsAfter - hitsBefore) / total) : 0) : null,
     sqlPerRequest,
-    staleReads: 0,
+    staleReads,
     gatewayRssMb: gateway.rssMb(),
     ratioToApolloGateway: null,
   };
