@@ -17,8 +17,8 @@ export interface SqlStats {
   readonly statements: number;
   /** Statements that Postgres answered with an error. */
   readonly errors: number;
-  /** Calls `listener` with the SQL text of each statement; returns the unsubscribe function. */
-  onStatement(listener: (sql: string) => void): () => void;
+  /** Calls `listener` with the SQL text and parameters of each statement; returns the unsubscribe function. */
+  onStatement(listener: (sql: string, parameters: readonly unknown[]) => void): () => void;
 }
 
 /** Per-registry metric objects, so that several handles on one registry share them. */
@@ -55,7 +55,7 @@ export function createSqlInstrumentation(options: {
 }): { stats: SqlStats; log: (event: LogEvent) => void } {
   const { subgraph, slowStatementMs, registry, logger } = options;
   const metrics = registry ? metricsFor(registry) : undefined;
-  const listeners = new Set<(sql: string) => void>();
+  const listeners = new Set<(sql: string, parameters: readonly unknown[]) => void>();
   let statements = 0;
   let errors = 0;
   const stats: SqlStats = {
@@ -75,7 +75,7 @@ export function createSqlInstrumentation(options: {
     if (event.queryDurationMillis >= slowStatementMs) {
       logger?.warn({ subgraph, durationMs: Math.round(event.queryDurationMillis), sql: event.query.sql }, 'slow SQL statement');
     }
-    for (const listener of listeners) listener(event.query.sql);
+    for (const listener of listeners) listener(event.query.sql, event.query.parameters);
   };
   return { stats, log };
 }
