@@ -27,7 +27,7 @@ const MIXED: Scenario = {
 const ALL_SCENARIOS = [...SCENARIOS, MIXED];
 
 /** Every system, in report order; `needs` says what it must have to run. */
-const SYSTEMS = ['apollo-gateway', 'tributary-naive', 'tributary-nocache', 'tributary-l1', 'tributary-l1l2', 'bare'] as const;
+const SYSTEMS = ['apollo-gateway', 'hive-gateway', 'hive-gateway-cache', 'tributary-naive', 'tributary-nocache', 'tributary-l1', 'tributary-l1l2', 'bare'] as const;
 type System = (typeof SYSTEMS)[number];
 /** What each system is not run for (the bare server serves one body: the hot album page). */
 const SKIP: Partial<Record<System, (scenario: string) => string | undefined>> = {

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import InMemoryLRUCache from '@graphql-mesh/cache-inmemory-lru';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { REPO_ROOT } from '@tributary/database';
 import { createGateway, readGatewayConfig } from '@tributary/gateway';
@@ -45,6 +47,21 @@ switch (system) {
     });
     const server = new ApolloServer({ gateway, csrfPrevention: false });
     await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
+    break;
+  }
+  case 'hive-gateway':
+  case 'hive-gateway-cache': {
+    process.env.LOG_LEVEL = 'error'; // Hive's logger refuses pino's "silent"
+    // The Guild's Hive Gateway runtime over the same supergraph, its URLs pointed at our subgraphs;
+    // `hive-gateway-cache` with its response cache (in memory, entity-level invalidation).
+    let supergraph = readFileSync(path.join(REPO_ROOT, 'schema/supergraph.graphql'), 'utf8');
+    for (const [name, url] of Object.entries(subgraphs)) supergraph = supergraph.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]+`), `$1${url}`);
+    const runtime = createGatewayRuntime({
+      supergraph,
+      logging: false,
+      ...(system === 'hive-gateway-cache' ? { cache: new InMemoryLRUCache(), responseCaching: { session: () => null } } : {}),
+    });
+    await new Promise<void>((resolve) => createServer(runtime).listen(port, '127.0.0.1', resolve));
     break;
   }
   case 'bare': {
