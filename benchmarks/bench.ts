@@ -41,9 +41,11 @@ const program = new Command('pnpm bench')
   .option('--system <names>', `comma-separated: ${SYSTEMS.join(', ')}`)
   .option('--duration <seconds>', 'seconds per row', (v) => Number(v))
   .option('--connections <n>', 'concurrent connections', (v) => Number(v), 10)
-  .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'benchmarks/results'));
+  .option('--out <dir>', 'results folder (default benchmarks/results, or benchmarks/results/quick for --quick)');
 program.parse();
-const opts = program.opts<{ quick?: boolean; scenario?: string; system?: string; duration?: number; connections: number; out: string }>();
+const opts = program.opts<{ quick?: boolean; scenario?: string; system?: string; duration?: number; connections: number; out?: string }>();
+// A quick run never replaces the committed results and charts that docs/benchmarks.md shows.
+const outDir = opts.out ?? path.join(REPO_ROOT, opts.quick ? 'benchmarks/results/quick' : 'benchmarks/results');
 const durationS = opts.duration ?? (opts.quick ? 2 : 10);
 const pick = <T extends { toString(): string }>(all: readonly T[], list: string | undefined, name: (t: T) => string) => {
   if (!list) return [...all];
@@ -179,7 +181,7 @@ try {
         log(`- ${system} × ${scenario.name}: ${durationS} s × ${opts.connections} connections …`);
         const row = await measure(system, gatewayUrl, subgraphUrls, scenario, gateway);
         rows.push(row);
-        log(`  ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, SQL/request ${row.sqlPerRequest?.toFixed(2) ?? '–'}, errors ${row.errors + row.non2xx}`);
+        log(`  ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.latencyMs.p50.toFixed(1)} ms, p99 ${row.latencyMs.p99.toFixed(1)} ms, SQL/request ${row.sqlPerRequest?.toFixed(2) ?? '–'}, errors ${row.errors + row.non2xx}`);
       }
     } finally {
       await gateway.stop();
@@ -195,7 +197,7 @@ try {
     settings: { durationS, connections: opts.connections, quick: Boolean(opts.quick) },
     rows,
   };
-  const files = await writeReport(opts.out, result);
+  const files = await writeReport(outDir, result);
   log(`wrote ${files.map((f) => path.relative(REPO_ROOT, f)).join(', ')}`);
 } finally {
   await batched?.process.stop();
