@@ -6,7 +6,7 @@
 import { onShutdown } from '@tributary/subgraph-runtime';
 import { createInProcessBus } from '@tributary/cache';
 import { createGateway, loggerOrExit, readGatewayConfig } from '@tributary/gateway';
-import { runSubgraphs } from './lib/run-subgraphs.js';
+import { logPrepared, runSubgraphs } from './lib/run-subgraphs.js';
 
 const logger = loggerOrExit('tributary');
 try {
@@ -14,8 +14,7 @@ try {
   const bus = createInProcessBus();
   const started = performance.now();
   const subgraphs = await runSubgraphs({ logger, bus });
-  if (subgraphs.prepared?.chinook.status === 'imported') logger.info({ durationMs: Math.round(subgraphs.prepared.chinook.durationMs) }, 'Chinook imported');
-  if (subgraphs.prepared?.chinook.status === 'skipped') logger.info('database already holds data: Chinook import skipped');
+  logPrepared(logger, subgraphs.prepared);
   const gateway = await createGateway({ config: { ...config, subgraphUrls: { ...subgraphs.urls, ...config.subgraphUrls } }, logger, bus });
   const port = await gateway.listen(config.port, config.host);
   logger.info({ port, database: Object.values(subgraphs.databases)[0]?.kind, startMs: Math.round(performance.now() - started) }, 'subgraphs and gateway listening (single process, in-process invalidation bus)');

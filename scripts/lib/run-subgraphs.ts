@@ -114,3 +114,10 @@ function namingDatabaseUrl(error: Error, url: string): Error {
   const shown = url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
   return new Error(`Cannot use the database at DATABASE_URL=${shown}: ${error.message || code}`);
 }
+
+/** Logs what `prepareDatabase` did at start: migrations run, Chinook imported or skipped. */
+export function logPrepared(logger: Logger, prepared: PrepareResult | undefined): void {
+  if (prepared?.migrations.length) logger.info({ migrations: prepared.migrations }, 'migrated');
+  if (prepared?.chinook.status === 'imported') logger.info({ durationMs: Math.round(prepared.chinook.durationMs) }, 'Chinook imported');
+  if (prepared?.chinook.status === 'skipped') logger.info('database already holds data: Chinook import skipped');
+}

@@ -20,35 +20,41 @@ export const ENTITY_ID_ALIAS = '_trid';
 
 const ID_SELECTION: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: ENTITY_ID_ALIAS }, name: { kind: Kind.NAME, value: 'id' } };
 
-const withIds = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, DocumentNode>>();
+/** Per schema and document: the transformed document, or `null` when it cannot be cached. */
+const withIds = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, DocumentNode | null>>();
 
 /**
  * The document with `_trid: id` added to every selection set of an object type that has an
  * `id` field (entities, and value types like MediaType), so that a response tells which
  * entities it read even where the client did not ask for their ids, or aliased `id` to
- * something else. Computed once per document and schema.
+ * something else. `null` when the document itself uses the alias `_trid` (it is then not
+ * cached). Computed once per document and schema.
  */
-export function addEntityIds(document: DocumentNode, schema: GraphQLSchema): DocumentNode {
+export function addEntityIds(document: DocumentNode, schema: GraphQLSchema): DocumentNode | null {
   let bySchema = withIds.get(schema);
   if (!bySchema) withIds.set(schema, (bySchema = new WeakMap()));
   const cached = bySchema.get(document);
-  if (cached) return cached;
+  if (cached !== undefined) return cached;
+  let reserved = false;
   const typeInfo = new TypeInfo(schema);
   const transformed = visit(
     document,
     visitWithTypeInfo(typeInfo, {
+      Field(node: FieldNode) {
+        if (node.alias?.value === ENTITY_ID_ALIAS) reserved = true;
+      },
       SelectionSet: {
         leave(node: SelectionSetNode) {
           const type = typeInfo.getParentType();
           if (!type || !isObjectType(type) || !type.getFields().id) return undefined;
-          if (node.selections.some((s) => s.kind === Kind.FIELD && s.alias?.value === ENTITY_ID_ALIAS)) return undefined;
           return { ...node, selections: [...node.selections, ID_SELECTION] };
         },
       },
     }),
   );
-  bySchema.set(document, transformed);
-  return transformed;
+  const result = reserved ? null : transformed;
+  bySchema.set(document, result);
+  return result;
 }
 
 /**
@@ -149,13 +155,3 @@ export function readResponse(data: Record<string, unknown>, document: DocumentNo
   return reads;
 }
 
-/** Whether the document itself uses the alias the cache reserves (then it is not cached). */
-export function usesReservedAlias(document: DocumentNode): boolean {
-  let found = false;
-  visit(document, {
-    Field(node) {
-      if (node.alias?.value === ENTITY_ID_ALIAS) found = true;
-    },
-  });
-  return found;
-}

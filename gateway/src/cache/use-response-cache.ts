@@ -10,7 +10,7 @@ import { requestKey, scopedKey } from './cache-key.js';
 import type { CacheMetrics } from './cache-metrics.js';
 import type { CachePolicy } from './cache-policy.js';
 import { CSRF_HEADERS } from '../limits/use-csrf-guard.js';
-import { type ResponseReads, addEntityIds, readResponse, usesReservedAlias } from './response-tags.js';
+import { type ResponseReads, addEntityIds, readResponse } from './response-tags.js';
 
 /** Options of {@link useResponseCache}. */
 export interface ResponseCacheOptions {
@@ -30,8 +30,6 @@ export interface ResponseCacheOptions {
 
 interface RequestState {
   base: string;
-  /** The key inputs as read here; stores happen only if Yoga read the same (see onParams). */
-  params: KeyParams;
   /** Yoga read the request differently, or the document is not cacheable: never store. */
   uncacheable?: boolean;
   principal: Principal;
@@ -77,7 +75,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         const params = await requestParams(request, url, options.maxBodyBytes);
         if (!params) return;
         const principal = options.principals.get(request) ?? ANONYMOUS;
-        state = { base: keyOf(params), params, principal, startedAt: invalidator.startedAt() };
+        state = { base: keyOf(params), principal, startedAt: invalidator.startedAt() };
       } catch {
         return; // anything odd (variables nested past the stack): Yoga decides, uncached
       }
@@ -130,13 +128,14 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         state.mutation = true;
         return undefined;
       }
-      if (operation?.operation !== 'query' || state.uncacheable || usesReservedAlias(args.document)) {
+      const withIds = operation?.operation === 'query' && !state.uncacheable ? addEntityIds(args.document, args.schema) : null;
+      if (!withIds) {
         state.uncacheable = true;
         return undefined;
       }
       // The federation plugin, later in the list, plans and executes `args.document`.
-      (args as { document: DocumentNode }).document = addEntityIds(args.document, args.schema);
-      state.document = args.document;
+      (args as { document: DocumentNode }).document = withIds;
+      state.document = withIds;
       return {
         onExecuteDone({ result }) {
           const single = result as ExecutionResult;
