@@ -164,8 +164,11 @@ describe('response cache, one instance', () => {
     const bad = '{ track(id: "x") { name } }';
     await ask(stack, bad);
     const again = await ask(stack, bad);
-    expect(again.headers.get('x-tributary-cache')).toBeNull(); // not a hit, and not cacheable
+    // Not a hit, and not stored: the debug header says so and why; no validators, no TTL.
+    expect(again.headers.get('x-tributary-cache')).toBe('not-stored');
+    expect(again.headers.get('x-tributary-cache-reason')).toBe('errors');
     expect(again.headers.get('cache-control')).toBeNull();
+    expect(again.headers.get('x-tributary-cache-ttl')).toBeNull();
     expect(again.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
@@ -249,11 +252,14 @@ describe('requests that must not poison or break the cache', () => {
     expect((await ask(stack, query)).json).toEqual({ data: { track: { name: expect.stringMatching(/^Overdose/) } } });
   });
 
-  it('does not cache a document that uses the alias the cache reserves', async () => {
-    const reserved = '{ track(id: "3") { _trid: name unitPrice } }';
+  it('answers a document that uses the aliases of the tagged subgraph fetches as it is, and does not store it', async () => {
+    const reserved = '{ track(id: "4") { _tributary_id: name _trid: unitPrice _tributary_type: __typename } }';
     const first = await ask(stack, reserved);
-    expect(first.json.data.track._trid).toBeDefined();
-    expect((await ask(stack, reserved)).statements).toBeGreaterThan(0);
+    expect(first.text).toBe('{"data":{"track":{"_tributary_id":"Restless and Wild","_trid":"0.99","_tributary_type":"Track"}}}');
+    const second = await ask(stack, reserved);
+    expect(second.text).toBe(first.text);
+    expect(second.statements).toBeGreaterThan(0);
+    expect(second.headers.get('x-tributary-cache')).toBe('not-stored');
   });
 
   it('answers 304 to a weak or listed If-None-Match, and survives variables nested past the stack', async () => {

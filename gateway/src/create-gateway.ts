@@ -5,6 +5,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { useApolloFederation } from '@envelop/apollo-federation';
 import { REPO_ROOT } from '@tributary/database';
 import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint } from '@tributary/subgraph-runtime';
+import type { GraphQLSchema } from 'graphql';
 import { type Plugin, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -22,6 +23,10 @@ import { CacheInvalidator } from './cache/cache-invalidator.js';
 import { createCacheMetrics } from './cache/cache-metrics.js';
 import { type CachePolicy, readCachePolicy } from './cache/cache-policy.js';
 import { useResponseCache } from './cache/use-response-cache.js';
+import type { FetchRecorders } from './cache/fetch-recorder.js';
+import { readSubgraphSchemas } from './cache/subgraph-schemas.js';
+import { refusalProfileOf } from './cache/refusal-profile.js';
+import { withFetchTagging } from './cache/with-fetch-tagging.js';
 import { type InvalidationBus, createLruStore, createRedisStore } from '@tributary/cache';
 import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
@@ -93,6 +98,9 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const l2 = redis && config.cache.l2 ? createRedisStore({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) : undefined;
   const cacheMetrics = createCacheMetrics(registry, () => ({ entries: l1.entries, bytes: l1.bytes }));
   let cachePolicy: CachePolicy | undefined;
+  let subgraphSchemas = new Map<string, GraphQLSchema>();
+  const recorders: FetchRecorders = new WeakMap();
+  const hitOperations = new WeakMap<Request, string>();
   const invalidator = new CacheInvalidator({
     bus,
     l1,
@@ -114,7 +122,9 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
-      return createSubgraphDataSource({ name, url: target, metrics, timeoutMs: config.subgraphTimeoutMs, signIdentity });
+      const source = createSubgraphDataSource({ name, url: target, metrics, timeoutMs: config.subgraphTimeoutMs, signIdentity });
+      if (!config.cache.enabled) return source;
+      return withFetchTagging(source, name, { recorders, schemaOf: (subgraph) => subgraphSchemas.get(subgraph), policy: () => cachePolicy! });
     },
     logger: {
       debug: (message) => logger.debug(String(message)),
@@ -124,6 +134,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     },
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    if (config.cache.enabled) subgraphSchemas = readSubgraphSchemas(coreSupergraphSdl);
     cachePolicy = readCachePolicy(coreSupergraphSdl, apiSchema);
     // Cached responses of the old supergraph: gone from L1; L2 keys carry the supergraph's hash.
     invalidator.flushLocal();
@@ -155,7 +166,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
         },
       }),
       useMetricsEndpoint(registry),
-      useRequestMetrics(metrics),
+      useRequestMetrics(metrics, { hitOperations }),
       useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }), principals }),
       ...(config.cache.enabled
         ? [
@@ -168,6 +179,14 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
               policy: () => cachePolicy!,
               principals,
               maxBodyBytes: limits.maxBodyBytes,
+              recorders,
+              persisted: {
+                mode: config.frontDoor.persistedOperations,
+                trusted,
+                isRegistered: async (hash) => (await apqStore.get(hash).catch(() => undefined)) !== undefined,
+              },
+              refusalProfile: refusalProfileOf(config),
+              hitOperations,
               onError: (error) => logger.warn({ err: error.message }, 'response cache store failed'),
             }),
           ]

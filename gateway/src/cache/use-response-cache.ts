@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
 import { type CacheEntry, type LruStore, type ResponseCacheStore, remainingSeconds } from '@tributary/cache';
 import { ANONYMOUS, type Principal } from '@tributary/subgraph-runtime';
-import { type DocumentNode, type ExecutionResult, getOperationAST } from 'graphql';
+import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { sha256Hex } from '../persisted/sha256.js';
 import type { ResponseCacheConfig } from './cache-config.js';
 import type { CacheInvalidator } from './cache-invalidator.js';
 import { requestKey, scopedKey } from './cache-key.js';
 import type { CacheMetrics } from './cache-metrics.js';
 import type { CachePolicy } from './cache-policy.js';
 import { CSRF_HEADERS } from '../limits/use-csrf-guard.js';
-import { type ResponseReads, addEntityIds, readResponse } from './response-tags.js';
+import { FetchRecorder, type FetchRecorders } from './fetch-recorder.js';
+import { entryTags } from './fetch-tagging.js';
+import { regularMediaType } from './media-type.js';
+import type { PersistedOperationsMode } from '../front-door-config.js';
+import { decidePersisted, documentIdOf } from '../persisted/persisted-request.js';
 
 /** Options of {@link useResponseCache}. */
 export interface ResponseCacheOptions {
@@ -25,6 +28,21 @@ export interface ResponseCacheOptions {
   principals: WeakMap<Request, Principal>;
   /** Requests with a larger body skip the cache (the body limit refuses them later). */
   maxBodyBytes: number;
+  /** Where the subgraph fetches of each executing query record what they read (see `withFetchTagging`). */
+  recorders: FetchRecorders;
+  /**
+   * The persisted-operation rules of this instance: a hit is served only to a request that they
+   * accept, exactly as the executing path would.
+   */
+  persisted: { mode: PersistedOperationsMode; trusted: ReadonlyMap<string, string>; isRegistered(hash: string): Promise<boolean> };
+  /**
+   * A digest of every setting of this instance that can refuse a document (limits,
+   * introspection, persisted mode): part of every key, so that an entry stored by an instance
+   * with other settings (through the shared L2) is never served here.
+   */
+  refusalProfile: string;
+  /** The operation name of each request answered from the cache, for the request metrics. */
+  hitOperations: WeakMap<Request, string>;
   onError: (error: Error) => void;
 }
 
@@ -35,44 +53,52 @@ interface RequestState {
   principal: Principal;
   startedAt: number;
   mutation?: boolean;
-  document?: DocumentNode;
-  reads?: ResponseReads;
+  recorder?: FetchRecorder;
+  /** Why an executed response was not stored (debug header). */
+  notStored?: string;
 }
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * The whole-response cache, two tiers (PRODUCT.md, "Cache semantics").
  *
- * Hit path, in `onRequest` before anything GraphQL: the request's key (document hash,
- * operation name, canonical variables), looked up in the principal's scope then the public
- * one, L1 then L2; a hit answers the stored bytes with `ETag`, `Cache-Control` (remaining TTL;
- * `private` for private entries) and 304 on `If-None-Match`. No parse, validation or plan.
+ * Hit path, in `onRequest` before anything GraphQL: the request's key (supergraph version, this
+ * instance's refusal profile, document hash, operation name, canonical variables), looked up in
+ * the principal's scope then the public one, L1 then L2. Only a request that every refusal rule
+ * would let through is answered: the persisted-operation rules are applied as the executing path
+ * applies them, CSRF prevention and content negotiation likewise, and limits and introspection
+ * through the key. A hit answers the stored bytes with `ETag`, `Cache-Control` and 304 on
+ * `If-None-Match`, in the media type Yoga would have chosen. No parse, validation or plan.
  * A request with `Cache-Control: no-cache` skips the lookup (and still refreshes the entry).
  *
- * Miss path: the document gets `_trid: id` on every entity (removed again before anyone sees
- * it), the result is walked for its tags, scope and TTL (`@cacheControl`), and a response
- * without errors, with a TTL above 0, whose tags were not invalidated while it executed, is
- * stored in both tiers. The bytes sent are the bytes stored. Mutations are never cached; their
- * response waits for the invalidation fence, so their author reads the new values.
+ * Miss path: the client's operation executes unchanged; its subgraph fetches record their tags,
+ * scope and TTL (`@cacheControl`, subgraph `Cache-Control`). A response without errors (nor
+ * completion errors in `extensions`), with a TTL above 0, whose tags were not invalidated while
+ * it executed, is stored in both tiers. The bytes sent are the bytes stored, which are the bytes
+ * Yoga sends with the cache off. Mutations are never cached; their response waits for the
+ * invalidation fence, so their author reads the new values.
  */
 export function useResponseCache(options: ResponseCacheOptions): Plugin {
-  const { config, l1, l2, invalidator, metrics } = options;
+  const { config, l1, l2, invalidator, metrics, persisted } = options;
   const states = new WeakMap<Request, RequestState>();
 
-  const keyOf = (params: KeyParams) => requestKey(`${options.policy().version}:${params.documentHash}`, params.operationName, params.variables);
-  const respond = (entry: CacheEntry, request: Request, tier: string, fetchAPI: { Response: typeof Response }) => {
+  const keyOf = (params: KeyParams) =>
+    requestKey(`${options.policy().version}:${options.refusalProfile}:${params.documentHash}`, params.operationName, params.variables);
+  const respond = (entry: CacheEntry, request: Request, tier: string, mediaType: string, fetchAPI: { Response: typeof Response }) => {
     const headers = cacheHeaders(entry, config.debug ? tier : undefined);
+    if (entry.operationName) options.hitOperations.set(request, entry.operationName);
     if (matchesEtag(request, entry.etag)) return new fetchAPI.Response(null, { status: 304, headers });
-    return new fetchAPI.Response(entry.body, { status: 200, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' } });
+    return new fetchAPI.Response(entry.body, { status: 200, headers: { ...headers, 'content-type': `${mediaType}; charset=utf-8` } });
   };
+  /** A hash-only request is answered only if the executing path would find its document. */
+  const admissible = async (params: KeyParams) => params.trusted || (await persisted.isRegistered(params.documentHash));
 
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/graphql' || (request.method !== 'GET' && request.method !== 'POST')) return;
       let state: RequestState;
+      let params: KeyParams | undefined;
       try {
-        const params = await requestParams(request, url, options.maxBodyBytes);
+        params = await requestParams(request, url, options.maxBodyBytes, persisted);
         if (!params) return;
         const principal = options.principals.get(request) ?? ANONYMOUS;
         state = { base: keyOf(params), principal, startedAt: invalidator.startedAt() };
@@ -81,15 +107,17 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       }
       states.set(request, state);
       // `Cache-Control: no-cache` from the client: answer from a fresh execution (and store it).
-      // A request that CSRF prevention would refuse is left to it.
-      if (!invalidator.isTrusting || /no-cache/i.test(request.headers.get('cache-control') ?? '') || !preflighted(request)) return;
+      // A request that CSRF prevention or content negotiation would refuse is left to Yoga.
+      const mediaType = regularMediaType(request.headers.get('accept'));
+      if (!invalidator.isTrusting || /no-cache/i.test(request.headers.get('cache-control') ?? '') || !preflighted(request) || !mediaType) return;
       const principal = state.principal;
       const keys = principal.kind === 'anonymous' ? [scopedKey(state.base, 'public')] : [scopedKey(state.base, principal), scopedKey(state.base, 'public')];
       for (const key of keys) {
         const entry = await l1.get(key);
         if (entry) {
+          if (!(await admissible(params))) return;
           metrics.lookups.inc({ tier: 'l1', result: 'hit' });
-          return endResponse(respond(entry, request, 'hit-l1', fetchAPI));
+          return endResponse(respond(entry, request, 'hit-l1', mediaType, fetchAPI));
         }
       }
       metrics.lookups.inc({ tier: 'l1', result: 'miss' });
@@ -97,9 +125,10 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       for (const key of keys) {
         const entry = await l2.get(key).catch((error: Error) => void options.onError(error));
         if (entry && invalidator.isFresh(entry.readAt, entry.tags)) {
+          if (!(await admissible(params))) return;
           metrics.lookups.inc({ tier: 'l2', result: 'hit' });
           await l1.set(key, entry);
-          return endResponse(respond(entry, request, 'hit-l2', fetchAPI));
+          return endResponse(respond(entry, request, 'hit-l2', mediaType, fetchAPI));
         }
       }
       metrics.lookups.inc({ tier: 'l2', result: 'miss' });
@@ -112,7 +141,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       const state = states.get(request);
       if (!state) return;
       try {
-        const yoga = keyParamsOf(params as ParamsLike);
+        const yoga = keyParamsOf({ ...(params as ParamsLike), documentId: documentIdOf(params as ParamsLike, request) }, persisted);
         if (!yoga || keyOf(yoga) !== state.base) state.uncacheable = true;
       } catch {
         state.uncacheable = true;
@@ -122,27 +151,18 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;
       const state = request && states.get(request);
-      if (!state) return undefined;
+      if (!state) return;
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation === 'mutation') {
         state.mutation = true;
-        return undefined;
+        return;
       }
-      const withIds = operation?.operation === 'query' && !state.uncacheable ? addEntityIds(args.document, args.schema) : null;
-      if (!withIds) {
+      if (operation?.operation !== 'query' || state.uncacheable) {
         state.uncacheable = true;
-        return undefined;
+        return;
       }
-      // The federation plugin, later in the list, plans and executes `args.document`.
-      (args as { document: DocumentNode }).document = withIds;
-      state.document = withIds;
-      return {
-        onExecuteDone({ result }) {
-          const single = result as ExecutionResult;
-          if (!single || typeof single !== 'object' || !('data' in single) || !single.data) return;
-          state.reads = readResponse(single.data as Record<string, unknown>, state.document!, args.operationName, args.schema, options.policy());
-        },
-      };
+      state.recorder = new FetchRecorder(options.policy().version, operation.name?.value);
+      options.recorders.set(args.contextValue as object, state.recorder);
     },
 
     async onResultProcess({ request, result, setResultProcessor }) {
@@ -152,31 +172,59 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         await invalidator.fence();
         return;
       }
-      if (!state.reads || state.uncacheable || Array.isArray(result)) return;
+      const recorder = state.recorder;
+      if (!recorder || state.uncacheable || Array.isArray(result)) return;
       const single = result as ExecutionResult;
-      const maxAgeS = state.reads.maxAgeS ?? config.defaultMaxAgeS;
-      const scope = state.reads.private ? 'private' : 'public';
-      if (single.errors?.length || maxAgeS <= 0 || (scope === 'private' && state.principal.kind === 'anonymous')) {
+      const maxAgeS = recorder.reads.maxAgeS ?? config.defaultMaxAgeS;
+      const scope = recorder.reads.private ? 'private' : 'public';
+      const mediaType = regularMediaType(request.headers.get('accept'));
+      const uncacheable = single.errors?.length
+        ? 'errors'
+        : single.extensions?.valueCompletion
+          ? 'completion errors'
+          : (recorder.unstorable ?? (maxAgeS <= 0 ? 'maxAge 0' : scope === 'private' && state.principal.kind === 'anonymous' ? 'private data read anonymously' : !mediaType ? 'streamed' : undefined));
+      if (uncacheable) {
+        state.notStored = uncacheable;
         metrics.stores.inc({ outcome: 'uncacheable' });
         return;
       }
-      const body = JSON.stringify(single);
-      const entry: CacheEntry = { body, etag: etagOf(body), tags: [...state.reads.tags], scope, storedAt: Date.now(), readAt: state.startedAt, ttlMs: maxAgeS * 1000 };
-      if (invalidator.isFresh(state.startedAt, entry.tags)) {
-        const key = scopedKey(state.base, scope === 'public' ? 'public' : state.principal);
-        await l1.set(key, entry);
-        void l2?.set(key, entry).catch((error: Error) => options.onError(error));
-        metrics.stores.inc({ outcome: 'stored' });
-      } else {
+      if (recorder.version !== options.policy().version || !invalidator.isTrusting || !invalidator.isFresh(state.startedAt, recorder.reads.tags)) {
+        state.notStored = 'stale';
         metrics.stores.inc({ outcome: 'stale' });
+        return;
       }
+      // What Yoga would send (its serialiser strips nothing from a result without errors).
+      const body = JSON.stringify(single);
+      const entry: CacheEntry = {
+        body,
+        etag: etagOf(body),
+        tags: entryTags(recorder.reads),
+        scope,
+        storedAt: Date.now(),
+        readAt: state.startedAt,
+        ttlMs: maxAgeS * 1000,
+        ...(recorder.operationName ? { operationName: recorder.operationName } : {}),
+      };
+      const key = scopedKey(state.base, scope === 'public' ? 'public' : state.principal);
+      await l1.set(key, entry);
+      void l2?.set(key, entry).catch((error: Error) => options.onError(error));
+      metrics.stores.inc({ outcome: 'stored' });
       setResultProcessor(
-        (_result, fetchAPI) => {
-          const miss = new fetchAPI.Response(body, { status: 200, headers: { ...cacheHeaders(entry, config.debug ? 'miss' : undefined), 'content-type': 'application/json; charset=utf-8' } });
-          return matchesEtag(request, entry.etag) ? new fetchAPI.Response(null, { status: 304, headers: cacheHeaders(entry) }) : miss;
-        },
-        'application/json',
+        (_result, fetchAPI) =>
+          matchesEtag(request, entry.etag)
+            ? new fetchAPI.Response(null, { status: 304, headers: cacheHeaders(entry) })
+            : new fetchAPI.Response(body, { status: 200, headers: { ...cacheHeaders(entry, config.debug ? 'miss' : undefined), 'content-type': `${mediaType}; charset=utf-8` } }),
+        mediaType!,
       );
+    },
+
+    onResponse({ request, response }) {
+      if (!config.debug) return;
+      const state = states.get(request);
+      if (state?.notStored !== undefined && !response.headers.has('x-tributary-cache')) {
+        response.headers.set('x-tributary-cache', 'not-stored');
+        response.headers.set('x-tributary-cache-reason', state.notStored);
+      }
     },
   };
 }
@@ -227,6 +275,8 @@ interface KeyParams {
   documentHash: string;
   operationName?: string;
   variables?: unknown;
+  /** The hash names a manifest document (no APQ lookup needed). */
+  trusted?: boolean;
 }
 
 interface ParamsLike {
@@ -243,15 +293,15 @@ interface ParamsLike {
  * must be `application/json` with a `Content-Length` within the body limit (a chunked body is
  * not read here, so that no size limit is bypassed).
  */
-async function requestParams(request: Request, url: URL, maxBodyBytes: number): Promise<KeyParams | undefined> {
+async function requestParams(request: Request, url: URL, maxBodyBytes: number, persisted: ResponseCacheOptions['persisted']): Promise<KeyParams | undefined> {
   let params: ParamsLike;
   if (request.method === 'GET') {
     const search = url.searchParams;
     params = {
-      query: search.get('query') ?? undefined,
-      operationName: search.get('operationName') ?? undefined,
-      variables: search.has('variables') ? JSON.parse(search.get('variables')!) : undefined,
-      extensions: search.has('extensions') ? JSON.parse(search.get('extensions')!) : undefined,
+      query: search.get('query') || undefined,
+      operationName: search.get('operationName') || undefined,
+      variables: search.get('variables') ? JSON.parse(search.get('variables')!) : undefined,
+      extensions: search.get('extensions') ? JSON.parse(search.get('extensions')!) : undefined,
       documentId: search.get('documentId') ?? undefined,
     };
   } else {
@@ -262,14 +312,21 @@ async function requestParams(request: Request, url: URL, maxBodyBytes: number): 
     params = await request.clone().json();
     if (!params || typeof params !== 'object' || Array.isArray(params)) return undefined;
   }
-  return keyParamsOf(params);
+  return keyParamsOf(params, persisted);
 }
 
-/** The key inputs of a request's params (Yoga's or ours); `undefined` without a usable document hash. */
-function keyParamsOf(params: ParamsLike): KeyParams | undefined {
-  const persisted = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
-  const query = typeof params.query === 'string' && params.query !== '' ? params.query : undefined;
-  const hash = query !== undefined ? sha256Hex(query) : typeof params.documentId === 'string' ? params.documentId.replace(/^sha256:/, '') : persisted;
-  if (typeof hash !== 'string' || !SHA256_HEX.test(hash.toLowerCase())) return undefined;
-  return { documentHash: hash.toLowerCase(), operationName: typeof params.operationName === 'string' ? params.operationName : undefined, variables: params.variables };
+/**
+ * The key inputs of a request's params (Yoga's or ours); `undefined` when the persisted-operation
+ * rules refuse the request or it names no document: the executing path answers those.
+ */
+function keyParamsOf(params: ParamsLike, persisted: ResponseCacheOptions['persisted']): KeyParams | undefined {
+  const decision = decidePersisted(params, persisted.mode, persisted.trusted);
+  if (decision.kind === 'refuse' || decision.kind === 'none') return undefined;
+  if (params.operationName !== undefined && params.operationName !== null && typeof params.operationName !== 'string') return undefined;
+  return {
+    documentHash: decision.hash,
+    operationName: (params.operationName as string | null | undefined) ?? undefined,
+    variables: params.variables,
+    trusted: decision.kind === 'document' || decision.trusted !== undefined,
+  };
 }

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { PersistedOperationsMode } from '../front-door-config.js';
 import type { PersistedQueryStore } from './persisted-query-store.js';
-import { sha256Hex } from './sha256.js';
+import { type PersistedDecision, decidePersisted, documentIdOf, notFound } from './persisted-request.js';
 
 /** Options of {@link usePersistedOperations}. */
 export interface PersistedOperationsOptions {
@@ -12,8 +12,6 @@ export interface PersistedOperationsOptions {
   /** Where APQ registers documents (`allow` mode). */
   store: PersistedQueryStore;
 }
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * Persisted operations at the gateway: Apollo's automatic persisted queries
@@ -33,34 +31,27 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 export function usePersistedOperations(options: PersistedOperationsOptions): Plugin {
   const { mode, trusted, store } = options;
   const toRegister = new WeakMap<Request, { hash: string; document: string }>();
-  const refuse = (code: string, message: string, status: number) => new GraphQLError(message, { extensions: { code, http: { status } } });
+  const refusal = (decision: PersistedDecision & { kind: 'refuse' }) =>
+    new GraphQLError(decision.message, { extensions: { code: decision.code, http: { status: decision.status } } });
   return {
     async onParams({ params, setParams, request }) {
-      const extension = params.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
-      const documentId = (params as { documentId?: unknown }).documentId;
-      const rawHash = typeof documentId === 'string' ? documentId.replace(/^sha256:/, '') : extension?.sha256Hash;
-      if (extension && extension.version !== 1) throw refuse('PERSISTED_QUERY_VERSION_NOT_SUPPORTED', 'Persisted query version not supported; use version 1', 400);
-      const hash = typeof rawHash === 'string' ? rawHash.toLowerCase() : undefined;
-      const query = typeof params.query === 'string' ? params.query : undefined;
-
-      if (query !== undefined) {
-        if (hash !== undefined && mode !== 'off' && sha256Hex(query) !== hash) {
-          throw refuse('PERSISTED_QUERY_MISMATCH', 'Provided sha256Hash does not match the query', 400);
+      const documentId = documentIdOf(params as { documentId?: unknown }, request);
+      const decision = decidePersisted({ ...params, documentId }, mode, trusted);
+      switch (decision.kind) {
+        case 'refuse':
+          throw refusal(decision);
+        case 'none':
+          return; // Yoga answers "Must provide query string."
+        case 'document':
+          if (decision.register) toRegister.set(request, { hash: decision.hash, document: decision.query });
+          return;
+        case 'hash': {
+          const document = decision.trusted ?? (await store.get(decision.hash).catch(() => undefined));
+          if (document === undefined) throw refusal(notFound());
+          const { documentId: _documentId, ...rest } = params as typeof params & { documentId?: unknown };
+          setParams({ ...rest, query: document });
         }
-        const queryHash = hash ?? sha256Hex(query);
-        if (mode === 'only' && !trusted.has(queryHash)) throw refuse('PERSISTED_QUERY_NOT_ALLOWED', 'Only persisted operations are allowed', 400);
-        if (mode === 'allow' && hash !== undefined && !trusted.has(hash)) toRegister.set(request, { hash, document: query });
-        return;
       }
-      if (rawHash === undefined) return; // Yoga answers "Must provide query string."
-      if (mode === 'off') throw refuse('PERSISTED_QUERY_NOT_SUPPORTED', 'PersistedQueryNotSupported', 200);
-      const document = hash && SHA256_HEX.test(hash) ? (trusted.get(hash) ?? (mode === 'allow' ? await store.get(hash).catch(() => undefined) : undefined)) : undefined;
-      if (document === undefined) {
-        if (mode === 'only') throw refuse('PERSISTED_QUERY_NOT_ALLOWED', 'Only persisted operations are allowed', 400);
-        throw new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 200 } } });
-      }
-      const { documentId: _documentId, ...rest } = params as typeof params & { documentId?: unknown };
-      setParams({ ...rest, query: document });
     },
     async onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;

@@ -17,7 +17,8 @@ interface RequestRecord {
  * label values at will: a name that is not a GraphQL name of at most 64 characters is recorded
  * as `invalid`, and past {@link MAX_OPERATION_LABELS} distinct names new ones as `other`.
  */
-export function useRequestMetrics(metrics: GatewayMetrics, graphqlPath = '/graphql'): Plugin {
+export function useRequestMetrics(metrics: GatewayMetrics, options: { graphqlPath?: string; hitOperations?: WeakMap<Request, string> } = {}): Plugin {
+  const graphqlPath = options.graphqlPath ?? '/graphql';
   const records = new WeakMap<Request, RequestRecord>();
   const seen = new Set<string>();
   const label = (name: string) => {
@@ -52,6 +53,9 @@ export function useRequestMetrics(metrics: GatewayMetrics, graphqlPath = '/graph
       const record = records.get(request);
       if (!record || request.method === 'OPTIONS') return;
       if (response.status >= 400 && record.outcome === 'success') record.outcome = 'http_error';
+      // A cache hit ends before params exist: the entry knows the operation's name.
+      const hit = options.hitOperations?.get(request);
+      if (hit && record.operation === 'anonymous') record.operation = label(hit);
       const labels = { operation: record.operation, outcome: record.outcome };
       metrics.requests.inc(labels);
       metrics.requestDuration.observe(labels, (performance.now() - record.startedAt) / 1000);

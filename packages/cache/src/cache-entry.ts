@@ -17,6 +17,8 @@ export interface CacheEntry {
   readAt: number;
   /** Lifetime from `storedAt`, in ms. */
   ttlMs: number;
+  /** The operation's name, if it has one: the request metrics label hits with it. */
+  operationName?: string;
 }
 
 /** Remaining lifetime of an entry at `now`, in whole seconds (for `Cache-Control: max-age`). */
