@@ -24,6 +24,8 @@ interface TableMapping {
 const id = (value: unknown) => String(value);
 const update = (type: string, key: unknown, ...fields: string[]): ChangeEvent => ({ kind: 'update', type, id: id(key), fields });
 
+const lists = (...coordinates: string[]): ChangeEvent => ({ kind: 'lists', coordinates });
+
 /** For a moved row, the parents before and after the move both changed. */
 function parents(change: RowChange, column: string, type: string, ...fields: string[]): ChangeEvent[] {
   const keys = new Set([change.old?.[column], change.new?.[column]].filter((k) => k !== null && k !== undefined));
@@ -35,11 +37,11 @@ function parents(change: RowChange, column: string, type: string, ...fields: str
  * what else a change means (derived fields and list memberships).
  */
 export const CHINOOK_TABLES: Record<string, TableMapping> = {
-  'catalog.artist': { entity: { type: 'Artist', key: 'artist_id' }, fields: { name: ['name'] }, derived: (_r, _c, changed) => (changed.has('name') ? [{ kind: 'lists', coordinates: ['Query.artists'] }] : []) },
+  'catalog.artist': { entity: { type: 'Artist', key: 'artist_id' }, fields: { name: ['name'] }, derived: (_r, _c, changed) => (changed.has('name') ? [lists('Query.artists', 'Query.search')] : []) },
   'catalog.album': {
     entity: { type: 'Album', key: 'album_id' },
     fields: { title: ['title'], artist_id: ['artist'] },
-    derived: (_r, change, changed) => (changed.has('artist_id') ? parents(change, 'artist_id', 'Artist', 'albums') : []),
+    derived: (_r, change, changed) => [...(changed.has('artist_id') ? parents(change, 'artist_id', 'Artist', 'albums') : []), ...(changed.has('title') ? [lists('Query.search')] : [])],
   },
   'catalog.genre': { entity: { type: 'Genre', key: 'genre_id' }, fields: { name: ['name'] } },
   'catalog.media_type': { entity: { type: 'MediaType', key: 'media_type_id' }, fields: { name: ['name'] } },
@@ -48,13 +50,16 @@ export const CHINOOK_TABLES: Record<string, TableMapping> = {
     fields: { name: ['name'], album_id: ['album'], media_type_id: ['mediaType'], genre_id: ['genre'], composer: ['composer'], milliseconds: ['milliseconds'], bytes: ['bytes'], unit_price: ['unitPrice'] },
     derived: (_r, change, changed) => [
       ...(changed.has('album_id') ? parents(change, 'album_id', 'Album', 'tracks') : []),
-      ...(changed.has('genre_id') ? [{ kind: 'lists', coordinates: ['Query.tracks', 'Query.topTracks'] } as ChangeEvent] : []),
+      ...(changed.has('genre_id') ? [lists('Query.tracks', 'Query.topTracks')] : []),
+      // Search matches names: a renamed track may enter or leave any search.
+      ...(changed.has('name') ? [lists('Query.search')] : []),
     ],
   },
   'customers.employee': {
     entity: { type: 'Employee', key: 'employee_id' },
-    fields: { first_name: ['firstName'], last_name: ['lastName'], title: ['title'], reports_to: ['reportsTo'] },
+    fields: { first_name: ['firstName'], last_name: ['lastName'], title: ['title'], reports_to: ['reportsTo'], hire_date: ['yearsOfService'] },
     derived: (_r, change, changed) => [
+      ...(changed.has('first_name') || changed.has('last_name') ? [lists('Query.people')] : []),
       ...(changed.has('reports_to') ? parents(change, 'reports_to', 'Employee', 'reports') : []),
       // A title decides who is a manager, and managers read every customer's private data.
       ...(changed.has('title') && change.op === 'UPDATE' ? [{ kind: 'lists', coordinates: ['private:any'] } as ChangeEvent] : []),
@@ -68,7 +73,8 @@ export const CHINOOK_TABLES: Record<string, TableMapping> = {
     },
     derived: (row, change, changed) => [
       ...(changed.has('support_rep_id') ? parents(change, 'support_rep_id', 'Employee', 'customers') : []),
-      ...(changed.has('country') ? [{ kind: 'lists', coordinates: ['Query.customers'] } as ChangeEvent] : []),
+      ...(changed.has('country') ? [lists('Query.customers')] : []),
+      ...(changed.has('first_name') || changed.has('last_name') ? [lists('Query.people')] : []),
       // Who may read this customer's private data changed: every private entry goes.
       ...(changed.has('support_rep_id') && change.op === 'UPDATE' ? [{ kind: 'lists', coordinates: ['private:any'] } as ChangeEvent] : []),
     ],

@@ -26,3 +26,4 @@ export { createYogaLogger } from './yoga-logger.js';
 export { type TextRules, parseTextArgument } from './text-argument.js';
 export { useAfterMutation } from './use-after-mutation.js';
 export { onShutdown } from './on-shutdown.js';
+export { likePattern } from './like-pattern.js';

@@ -1,4 +1,5 @@
 import {
+  likePattern,
   DecimalScalar,
   parseIdArgument,
   parsePageRequest,
@@ -11,15 +12,20 @@ import {
 import type { Resolvers } from './generated/resolvers-types.js';
 import { updateTrack } from './update-track.js';
 
-/** Escapes `%`, `_` and `\` so that user text matches literally inside `ILIKE`. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** The catalog subgraph's resolvers: every entity and one-to-many field goes through a loader. */
 export const resolvers: Resolvers = {
   Decimal: DecimalScalar,
   Query: {
+    search: async (_, args, { db }) => {
+      const { first } = parsePageRequest({ first: args.first, after: null });
+      const pattern = likePattern(parseTextArgument(args.text, 'text', { required: true, max: 120 }));
+      const [artists, albums, tracks] = await Promise.all([
+        db.selectFrom('catalog.artist').selectAll().where('name', 'ilike', pattern).orderBy('artist_id').limit(first).execute(),
+        db.selectFrom('catalog.album').selectAll().where('title', 'ilike', pattern).orderBy('album_id').limit(first).execute(),
+        db.selectFrom('catalog.track').selectAll().where('name', 'ilike', pattern).orderBy('track_id').limit(first).execute(),
+      ]);
+      return [...artists, ...albums, ...tracks].slice(0, first);
+    },
     artist: (_, { id }, { loaders }) => loaders.artist.load(parseIdArgument(id, 'id')),
     album: (_, { id }, { loaders }) => loaders.album.load(parseIdArgument(id, 'id')),
     track: (_, { id }, { loaders }) => loaders.track.load(parseIdArgument(id, 'id')),
@@ -51,6 +57,10 @@ export const resolvers: Resolvers = {
       if (principal.kind !== 'employee') throw forbidden('updateTrack is for employees');
       return updateTrack(db, parseIdArgument(id, 'id'), input);
     },
+  },
+  SearchResult: {
+    // Rows carry no type name: a track row has `track_id`, an album row `album_id`, an artist row neither.
+    __resolveType: (row) => ('track_id' in row ? 'Track' : 'album_id' in row ? 'Album' : 'Artist'),
   },
   Artist: {
     __resolveReference: (ref, { loaders }) => loadByRepresentation(ref.id, loaders.artist),

@@ -1,4 +1,5 @@
 import {
+  likePattern,
   canReadCustomer,
   countRows,
   forbidden,
@@ -13,6 +14,13 @@ import type { Context } from './context.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import type { CustomerRow } from './rows.js';
 import { updateCustomer } from './update-customer.js';
+
+/** Whole years from `start` to `now` (birthday arithmetic, in UTC). */
+function wholeYearsSince(start: Date, now: Date): number {
+  const years = now.getUTCFullYear() - start.getUTCFullYear();
+  const before = now.getUTCMonth() < start.getUTCMonth() || (now.getUTCMonth() === start.getUTCMonth() && now.getUTCDate() < start.getUTCDate());
+  return before ? years - 1 : years;
+}
 
 /** An employee's title through the request's loader (for the manager rule). */
 const titleOf = (ctx: Context) => async (employeeId: number) => (await ctx.loaders.employee.load(employeeId))?.title ?? null;
@@ -38,6 +46,15 @@ export const resolvers: Resolvers = {
     customer: (_, { id }, { loaders }) => loaders.customer.load(parseIdArgument(id, 'id')),
     employee: (_, { id }, { loaders }) => loaders.employee.load(parseIdArgument(id, 'id')),
     employees: (_, __, { db }) => db.selectFrom('customers.employee').selectAll().orderBy('employee_id').execute(),
+    people: async (_, args, { db }) => {
+      const { first } = parsePageRequest({ first: args.first, after: null });
+      const pattern = likePattern(parseTextArgument(args.nameContains, 'nameContains', { required: true, max: 40 }));
+      const [employees, customers] = await Promise.all([
+        db.selectFrom('customers.employee').selectAll().where((eb) => eb.or([eb('first_name', 'ilike', pattern), eb('last_name', 'ilike', pattern)])).orderBy('employee_id').limit(first).execute(),
+        db.selectFrom('customers.customer').selectAll().where((eb) => eb.or([eb('first_name', 'ilike', pattern), eb('last_name', 'ilike', pattern)])).orderBy('customer_id').limit(first).execute(),
+      ]);
+      return [...employees, ...customers].slice(0, first);
+    },
     customers: async (_, args, { db, principal }) => {
       if (principal.kind !== 'employee') throw forbidden('Query.customers is for employees');
       const page = parsePageRequest(args);
@@ -54,6 +71,10 @@ export const resolvers: Resolvers = {
       if (!own && !(await isManager(ctx.principal, titleOf(ctx)))) throw forbidden('updateCustomer is for the customer themself and managers');
       return updateCustomer(ctx.db, customerId, input);
     },
+  },
+  Person: {
+    // Rows carry no type name: an employee row has `employee_id`.
+    __resolveType: (row) => ('employee_id' in row ? 'Employee' : 'Customer'),
   },
   Customer: {
     __resolveReference: (ref, { loaders }) => loadByRepresentation(ref.id, loaders.customer),
@@ -77,6 +98,7 @@ export const resolvers: Resolvers = {
     id: (row) => String(row.employee_id),
     firstName: (row) => row.first_name,
     lastName: (row) => row.last_name,
+    yearsOfService: (row) => (row.hire_date === null ? null : wholeYearsSince(new Date(row.hire_date), new Date())),
     reportsTo: (row, _, { loaders }) => (row.reports_to === null ? null : loaders.employee.load(row.reports_to)),
     reports: (row, _, { loaders }) => loaders.reportsByManager.load(row.employee_id),
     customers: (row, _, { loaders }) => loaders.customersBySupportRep.load(row.employee_id),

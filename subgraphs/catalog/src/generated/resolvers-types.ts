@@ -106,6 +106,11 @@ export type Query = {
   artists: ArtistConnection;
   genre: Maybe<Genre>;
   genres: Array<Genre>;
+  /**
+   * Artists, albums and tracks whose name (or title) contains `text` (case-insensitive), in that
+   * order, each by id; at most `first` (at most 100) in all.
+   */
+  search: Array<SearchResult>;
   track: Maybe<Track>;
   tracks: TrackConnection;
 };
@@ -139,6 +144,12 @@ export type QueryGenreArgs = {
 };
 
 
+export type QuerySearchArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  text: Scalars['String']['input'];
+};
+
+
 export type QueryTrackArgs = {
   id: Scalars['ID']['input'];
 };
@@ -149,6 +160,9 @@ export type QueryTracksArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   genreId?: InputMaybe<Scalars['ID']['input']>;
 };
+
+/** What `Query.search` finds: artists by name, albums by title, tracks by name. */
+export type SearchResult = Album | Artist | Track;
 
 export type Track = {
   __typename?: 'Track';
@@ -291,6 +305,14 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['Track'], {"id":true}> );
 };
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  SearchResult:
+    | ( AlbumRow )
+    | ( ArtistRow )
+    | ( TrackRow )
+  ;
+};
 
 
 /** Mapping between all available schema types and the resolvers types */
@@ -311,6 +333,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SearchResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SearchResult']>;
   Track: ResolverTypeWrapper<TrackRow>;
   TrackConnection: ResolverTypeWrapper<TrackConnectionParent>;
   TrackEdge: ResolverTypeWrapper<Omit<TrackEdge, 'node'> & { node: ResolversTypes['Track'] }>;
@@ -335,6 +358,7 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
+  SearchResult: ResolversUnionTypes<ResolversParentTypes>['SearchResult'];
   Track: TrackRow;
   TrackConnection: TrackConnectionParent;
   TrackEdge: Omit<TrackEdge, 'node'> & { node: ResolversParentTypes['Track'] };
@@ -355,6 +379,7 @@ export type AlbumResolvers<ContextType = Context, ParentType extends ResolversPa
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tracks?: Resolver<Array<ResolversTypes['Track']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AlbumConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlbumConnection'] = ResolversParentTypes['AlbumConnection']> = {
@@ -374,6 +399,7 @@ export type ArtistResolvers<ContextType = Context, ParentType extends ResolversP
   albums?: Resolver<Array<ResolversTypes['Album']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ArtistConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ArtistConnection'] = ResolversParentTypes['ArtistConnection']> = {
@@ -419,8 +445,13 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   artists?: Resolver<ResolversTypes['ArtistConnection'], ParentType, ContextType, RequireFields<QueryArtistsArgs, 'first'>>;
   genre?: Resolver<Maybe<ResolversTypes['Genre']>, ParentType, ContextType, RequireFields<QueryGenreArgs, 'id'>>;
   genres?: Resolver<Array<ResolversTypes['Genre']>, ParentType, ContextType>;
+  search?: Resolver<Array<ResolversTypes['SearchResult']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
   track?: Resolver<Maybe<ResolversTypes['Track']>, ParentType, ContextType, RequireFields<QueryTrackArgs, 'id'>>;
   tracks?: Resolver<ResolversTypes['TrackConnection'], ParentType, ContextType, RequireFields<QueryTracksArgs, 'first'>>;
+};
+
+export type SearchResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchResult'] = ResolversParentTypes['SearchResult']> = {
+  __resolveType: TypeResolveFn<'Album' | 'Artist' | 'Track', ParentType, ContextType>;
 };
 
 export type TrackResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Track'] = ResolversParentTypes['Track'], FederationReferenceType extends FederationReferenceTypes['Track'] = FederationReferenceTypes['Track']> = {
@@ -434,6 +465,7 @@ export type TrackResolvers<ContextType = Context, ParentType extends ResolversPa
   milliseconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type TrackConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrackConnection'] = ResolversParentTypes['TrackConnection']> = {
@@ -461,6 +493,7 @@ export type Resolvers<ContextType = Context> = {
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SearchResult?: SearchResultResolvers<ContextType>;
   Track?: TrackResolvers<ContextType>;
   TrackConnection?: TrackConnectionResolvers<ContextType>;
   TrackEdge?: TrackEdgeResolvers<ContextType>;

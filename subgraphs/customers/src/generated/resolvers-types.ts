@@ -25,7 +25,7 @@ export type CacheControlScope =
  * customer themself, their support rep and managers: for anyone else it is `null` with a
  * `FORBIDDEN` error at its path.
  */
-export type Customer = {
+export type Customer = Person & {
   __typename?: 'Customer';
   address: Maybe<Scalars['String']['output']>;
   city: Maybe<Scalars['String']['output']>;
@@ -55,7 +55,7 @@ export type CustomerEdge = {
   node: Customer;
 };
 
-export type Employee = {
+export type Employee = Person & {
   __typename?: 'Employee';
   customers: Array<Customer>;
   firstName: Scalars['String']['output'];
@@ -64,6 +64,8 @@ export type Employee = {
   reports: Array<Employee>;
   reportsTo: Maybe<Employee>;
   title: Maybe<Scalars['String']['output']>;
+  /** Whole years since the hire date, at the time of the request (so never cached). */
+  yearsOfService: Maybe<Scalars['Int']['output']>;
 };
 
 export type Mutation = {
@@ -84,6 +86,13 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Someone the store knows by name: a customer or an employee. */
+export type Person = {
+  firstName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastName: Maybe<Scalars['String']['output']>;
+};
+
 export type Query = {
   __typename?: 'Query';
   customer: Maybe<Customer>;
@@ -91,6 +100,12 @@ export type Query = {
   customers: Maybe<CustomerConnection>;
   employee: Maybe<Employee>;
   employees: Array<Employee>;
+  /**
+   * Employees, then customers, whose first or last name contains `nameContains`
+   * (case-insensitive), each by id; at most `first` (at most 100) in all. A customer's `lastName`
+   * is private (see `Customer`).
+   */
+  people: Array<Person>;
 };
 
 
@@ -108,6 +123,12 @@ export type QueryCustomersArgs = {
 
 export type QueryEmployeeArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryPeopleArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  nameContains: Scalars['String']['input'];
 };
 
 /** Fields to change on a customer; each one is optional and left as it is when absent. */
@@ -219,6 +240,13 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Person:
+    | ( CustomerRow )
+    | ( EmployeeRow )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -232,6 +260,7 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Person: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Person']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateCustomerInput: UpdateCustomerInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -248,6 +277,7 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
+  Person: ResolversInterfaceTypes<ResolversParentTypes>['Person'];
   Query: Record<PropertyKey, never>;
   UpdateCustomerInput: UpdateCustomerInput;
   Int: Scalars['Int']['output'];
@@ -274,6 +304,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   supportRep?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CustomerConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = {
@@ -297,6 +328,8 @@ export type EmployeeResolvers<ContextType = Context, ParentType extends Resolver
   reports?: Resolver<Array<ResolversTypes['Employee']>, ParentType, ContextType>;
   reportsTo?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  yearsOfService?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -308,11 +341,16 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type PersonResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = {
+  __resolveType: TypeResolveFn<'Customer' | 'Employee', ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customers?: Resolver<Maybe<ResolversTypes['CustomerConnection']>, ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
   employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType, RequireFields<QueryEmployeeArgs, 'id'>>;
   employees?: Resolver<Array<ResolversTypes['Employee']>, ParentType, ContextType>;
+  people?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPeopleArgs, 'first' | 'nameContains'>>;
 };
 
 export type Resolvers<ContextType = Context> = {
@@ -322,6 +360,7 @@ export type Resolvers<ContextType = Context> = {
   Employee?: EmployeeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Person?: PersonResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 };
 
