@@ -73,6 +73,24 @@ function isPrivate(query: string): boolean {
 }
 
 describe('what the corpus stores', () => {
+  it("bounds an entry by its subgraphs' Cache-Control: max-age shortens it, no-store forbids it", async () => {
+    for (const [header, expected] of [
+      ['public, max-age=7', (seen: Seen, ttl: number) => seen.source === 'hit-l1' && ttl <= 7 && ttl >= 5],
+      ['no-store', (seen: Seen) => seen.source === 'not-stored'],
+      ['private, max-age=60', (seen: Seen) => seen.source === 'not-stored'], // private data read anonymously
+    ] as const) {
+      const shape = { ...CORPUS[0]!, subgraphs: CORPUS[0]!.subgraphs.map((s) => ({ ...s, cacheControl: header })) };
+      const stack = await startCorpusStack(shape);
+      stacks.push(stack);
+      const gateway = await stack.gateway({ CACHE_DEBUG: 'true' });
+      const request = { query: '{ products { id } }' };
+      await send(gateway, request, undefined);
+      const response = await fetch(gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+      const seen = { status: response.status, contentType: response.headers.get('content-type'), body: await response.text(), source: response.headers.get('x-tributary-cache') };
+      expect(expected(seen, Number(response.headers.get('x-tributary-cache-ttl'))), `${header}: ${seen.source} ttl ${response.headers.get('x-tributary-cache-ttl')}`).toBe(true);
+    }
+  });
+
   it('stores private answers under their principal only, and never an answer that read a maxAge 0 type', async () => {
     const stack = await startCorpusStack(CORPUS[0]!);
     stacks.push(stack);

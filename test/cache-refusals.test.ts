@@ -3,6 +3,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
 import { sha256Hex } from '@tributary/gateway';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { metricValue } from './support/metrics.js';
 import { REDIS_URL } from './support/services.js';
 import { type Stack, startStack } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
@@ -93,6 +94,13 @@ describe('a warm cache refuses what a miss would refuse', () => {
       expect([token.status, token.code]).toEqual([401, 'UNAUTHENTICATED']);
     });
 
+    it('refuses a body with an unexpected parameter, or variables that are not an object (400)', async () => {
+      const extra = await send(stack(), { body: { query: QUERY, debug: true } });
+      expect([extra.status, extra.code]).toEqual([400, 'BAD_REQUEST']);
+      const variables = await send(stack(), { body: { query: QUERY, variables: '{}' } });
+      expect(variables.status).toBe(400);
+    });
+
     it('answers the media type that Accept asks for, as the uncached path does', async () => {
       const response = await fetch(stack().gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify({ query: QUERY }) });
       expect(response.headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
@@ -122,6 +130,14 @@ describe('a warm cache refuses what a miss would refuse', () => {
     } finally {
       await depthOnly.close();
     }
+  });
+
+  it('counts hits under their operation name in the request metrics', async () => {
+    const named = 'query GenreName { genre(id: "2") { name } }';
+    for (let i = 0; i < 3; i++) await send(a, { body: { query: named } });
+    expect((await send(a, { body: { query: named } })).source).toBe('hit-l1');
+    const metrics = await (await fetch(a.gatewayUrl.replace('/graphql', '/metrics'))).text();
+    expect(metricValue(metrics, 'tributary_gateway_requests_total', { operation: 'GenreName', outcome: 'success' })).toBe(4);
   });
 
   it('runs trusted documents by documentId over GET, as a miss and as a hit', async () => {

@@ -29,7 +29,9 @@ export async function startCorpusStack(shape: CorpusShape): Promise<CorpusStack>
   const servers = await Promise.all(
     shape.subgraphs.map(async (subgraph) => {
       const schema = buildSubgraphSchema({ typeDefs: parse(subgraph.typeDefs), resolvers: subgraph.resolvers });
-      const yoga = createYoga({ schema, logging: false, maskedErrors: false, graphiql: false });
+      const header = subgraph.cacheControl;
+      const plugins = header ? [{ onResponse: ({ response }: { response: Response }) => void response.headers.set('cache-control', header) }] : [];
+      const yoga = createYoga({ schema, logging: false, maskedErrors: false, graphiql: false, plugins });
       const server = createServer(yoga);
       const port = await listen(server, 0, '127.0.0.1');
       return { name: subgraph.name, server, url: `http://127.0.0.1:${port}/graphql` };

@@ -5,6 +5,8 @@ export interface CorpusSubgraph {
   name: string;
   typeDefs: string;
   resolvers: GraphQLResolverMap<unknown>;
+  /** A `Cache-Control` header the subgraph sends with every answer. */
+  cacheControl?: string;
 }
 
 /** A request of the corpus; `as` is a subject (`customer:5`) or anonymous. */

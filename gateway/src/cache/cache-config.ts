@@ -10,7 +10,7 @@ export interface ResponseCacheConfig {
   l1MaxBytes: number;
   /** `CACHE_DEFAULT_MAX_AGE_S`: TTL when nothing read carries a `@cacheControl(maxAge)`, s. Default 300. */
   defaultMaxAgeS: number;
-  /** `CACHE_DEBUG`: `true` adds `x-tributary-cache: hit-l1 | hit-l2 | miss | bypass`. Default off. */
+  /** `CACHE_DEBUG`: `true` adds `x-tributary-cache: hit-l1 | hit-l2 | miss | not-stored` (with `x-tributary-cache-reason`). Default off. */
   debug: boolean;
 }
 

@@ -310,9 +310,28 @@ async function requestParams(request: Request, url: URL, maxBodyBytes: number, p
     const length = request.headers.get('content-length');
     if (length === null || !/^\d+$/.test(length) || Number(length) > maxBodyBytes) return undefined;
     params = await request.clone().json();
-    if (!params || typeof params !== 'object' || Array.isArray(params)) return undefined;
+    if (!params || typeof params !== 'object' || Array.isArray(params) || !yogaAccepts(params)) return undefined;
   }
   return keyParamsOf(params, persisted);
+}
+
+/** The body parameters Yoga accepts (`extraParamNames` included); any other non-null one is its 400. */
+const BODY_PARAMETERS = new Set(['query', 'variables', 'operationName', 'extensions', 'documentId']);
+
+/**
+ * Whether Yoga's parameter checks (`checkGraphQLQueryParams`) let a JSON body through: no
+ * unexpected parameters, a string `query` if any, object-or-null `variables` and `extensions`,
+ * a string-or-null `operationName`. A body they refuse is never answered from the cache.
+ */
+function yogaAccepts(params: ParamsLike): boolean {
+  for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined && !BODY_PARAMETERS.has(name)) return false;
+  const objectOrNull = (value: unknown) => value === null || value === undefined || (typeof value === 'object' && !Array.isArray(value));
+  return (
+    (params.query === null || params.query === undefined || typeof params.query === 'string') &&
+    objectOrNull(params.variables) &&
+    objectOrNull(params.extensions) &&
+    (params.operationName === null || params.operationName === undefined || typeof params.operationName === 'string')
+  );
 }
 
 /**
