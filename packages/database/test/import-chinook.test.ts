@@ -147,10 +147,11 @@ describe('the Chinook checksum', () => {
 
   it('logs slow import statements with their SQL text cut, never a whole INSERT', () => {
     const inserts = parseChinookInserts(readFileSync(copy.file, 'utf8'));
-    const cut = (text: string) => `${text.slice(0, LOGGED_SQL_MAX_CHARS)}… [truncated, ${text.length} chars]`;
+    const cut = (text: string) => (text.length <= LOGGED_SQL_MAX_CHARS ? text : `${text.slice(0, LOGGED_SQL_MAX_CHARS)}… [truncated, ${text.length} chars]`);
     const logged = warnings.map((w) => w.obj.sql as string).filter((text) => text.startsWith('INSERT INTO '));
-    expect(logged.length).toBeGreaterThan(0);
-    expect(logged.every((text) => inserts.some((insert) => cut(insert.sql) === text))).toBe(true);
+    // the track inserts (about 100 KB each) take well over 1 ms
+    expect(logged.filter((text) => text.startsWith('INSERT INTO catalog.track ') && text.endsWith(' chars]')).length).toBeGreaterThan(0);
+    expect(logged.filter((text) => !inserts.some((insert) => cut(insert.sql) === text))).toEqual([]);
     const longest = Math.max(...warnings.map((w) => (w.obj.sql as string).length));
     expect(longest).toBeLessThanOrEqual(cut('x'.repeat(999_999)).length);
   });
