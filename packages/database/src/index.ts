@@ -8,6 +8,7 @@ export { type ChinookImportResult, ChinookChecksumError, ChinookCountMismatchErr
 export { CHINOOK_ROW_COUNTS, CHINOOK_TABLE_SCHEMAS, type ChinookTable, parseChinookInserts } from './chinook/parse-chinook.js';
 export { type ChinookScript, ChinookNotFoundError, DEFAULT_CHINOOK_SHA256_FILE, DEFAULT_CHINOOK_SQL, REPO_ROOT, locateChinookSql } from './chinook/locate-chinook.js';
 export { SharedPGliteDialect } from './embedded/pglite-dialect.js';
+export { EMBEDDED_SHARED_BUFFERS } from './embedded/embedded-database.js';
 export type * from './tables.js';
 export { CHANGE_CHANNEL } from './migrations/004-change-notifications.js';
 export { type ListenHandlers, type Listening, LISTEN_RETRY_MS, listenPostgres, listenPGlite } from './listen.js';
