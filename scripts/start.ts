@@ -6,8 +6,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from '@tributary/database';
-import { DEFAULT_GATEWAY_PORT, readPort } from '@tributary/subgraph-runtime';
+import { fileURLToPath } from 'node:url';
+// This supervisor stays small (about 60 MB RSS instead of 200): it imports the two leaf modules it
+// needs, not the packages' index files, which would load Kysely, PGlite, Yoga and graphql-js.
+import { readPort } from '@tributary/subgraph-runtime/read-port';
+import { DEFAULT_GATEWAY_PORT } from '@tributary/subgraph-runtime/subgraph-manifest';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** How long to wait for `/readyz`, in ms (an embedded import takes several seconds). */
 const READY_TIMEOUT_MS = 120_000;

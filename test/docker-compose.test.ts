@@ -25,9 +25,9 @@ describe('docker-compose.yml', () => {
     expect(compose.services.subgraphs.depends_on.postgres.condition).toBe('service_healthy');
   });
 
-  it('mounts Chinook from outside the project and uses the pinned pnpm', () => {
-    expect(compose.services.subgraphs.environment.CHINOOK_SQL).toBe('/chinook/chinook.sql');
-    expect(compose.services.subgraphs.volumes).toContain('${CHINOOK_DIR:-../shared/datasets/chinook}:/chinook:ro');
+  it('imports the Chinook script shipped in the checkout (nothing mounted from outside it) and uses the pinned pnpm', () => {
+    expect(compose.services.subgraphs.environment.CHINOOK_SQL).toBeUndefined();
+    expect(compose.services.subgraphs.volumes).toEqual(['.:/app']);
     for (const name of ['subgraphs', 'gateway']) expect(compose.services[name].command.join(' ')).toContain('pnpm@12.4.2');
     expect(compose.services.subgraphs.command.join(' ')).toContain('pnpm start:subgraphs');
     expect(compose.services.gateway.command.join(' ')).toContain('pnpm start:gateway');

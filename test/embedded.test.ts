@@ -1,3 +1,5 @@
+import { EMBEDDED_SHARED_BUFFERS } from '@tributary/database';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALBUM_4, ALBUM_4_RESULT, DEEP_ALBUMS, DEEP_ALBUMS_MINIMUM } from './support/queries.js';
 import { type Stack, startStack } from './support/stack.js';
@@ -16,6 +18,13 @@ describe('embedded database (no DATABASE_URL)', () => {
     expect(Object.values(stack.subgraphs.databases).map((d) => d.kind)).toEqual(['embedded', 'embedded', 'embedded', 'embedded']);
     expect(stack.subgraphs.prepared?.chinook.status).toBe('imported');
     expect((await stack.query(ALBUM_4)).body).toEqual({ data: ALBUM_4_RESULT });
+  });
+
+  it('runs with 32 MB of shared buffers, three times the size of the imported database', async () => {
+    const { rows } = await sql<{ buffers: string; bytes: string }>`SELECT current_setting('shared_buffers') AS buffers, pg_database_size(current_database()) AS bytes`.execute(stack.subgraphs.databases.catalog!.db);
+    expect(EMBEDDED_SHARED_BUFFERS).toBe('32MB');
+    expect(rows[0]!.buffers).toBe('32MB');
+    expect(Number(rows[0]!.bytes) * 3).toBeLessThan(32 * 1024 * 1024);
   });
 
   it('costs the same statements for 5 and 100 albums', async () => {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { encodeCursor } from '@tributary/subgraph-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue } from './support/metrics.js';
 import { runScript } from './support/run-script.js';
@@ -81,7 +82,8 @@ describe('response cache, one instance', () => {
 
   it('evicts lists on create, including a list cached while empty', async () => {
     const all = '{ playlists(first: 100) { totalCount nodes { name } } }';
-    const after18 = await ask(stack, '{ playlists(first: 5, after: "azoxOA") { nodes { id name } } }');
+    const after18Query = `{ playlists(first: 5, after: "${encodeCursor('Query.playlists', 18)}") { nodes { id name } } }`;
+    const after18 = await ask(stack, after18Query);
     expect(after18.json).toEqual({ data: { playlists: { nodes: [] } } });
     await ask(stack, all);
     expect((await ask(stack, all)).statements).toBe(0);
@@ -89,7 +91,7 @@ describe('response cache, one instance', () => {
     const fresh = await ask(stack, all);
     expect(fresh.statements).toBeGreaterThan(0);
     expect(fresh.json.data.playlists.totalCount).toBe(19);
-    expect((await ask(stack, '{ playlists(first: 5, after: "azoxOA") { nodes { id name } } }')).json).toEqual({ data: { playlists: { nodes: [{ id: '19', name: 'Cached' }] } } });
+    expect((await ask(stack, after18Query)).json).toEqual({ data: { playlists: { nodes: [{ id: '19', name: 'Cached' }] } } });
   });
 
   it('keeps trackCount and tracks fresh when a track is removed', async () => {

@@ -1,12 +1,14 @@
 export { type DatabaseConfig, DATABASE_DEFAULTS, ConfigError, readDatabaseConfig } from './config.js';
 export { type CreateDatabaseOptions, type DatabaseHandle, createDatabase } from './create-database.js';
 export { type SqlStats, type SqlLogger, createSqlInstrumentation } from './sql-metrics.js';
+export { LOGGED_SQL_MAX_CHARS, truncateSql } from './truncate-sql.js';
 export { type PrepareResult, prepareDatabase } from './prepare-database.js';
 export { MIGRATIONS, migrateToLatest } from './migrate.js';
-export { type ChinookImportResult, ChinookCountMismatchError, importChinook, countRows } from './chinook/import-chinook.js';
+export { type ChinookImportResult, ChinookChecksumError, ChinookCountMismatchError, importChinook, countRows } from './chinook/import-chinook.js';
 export { CHINOOK_ROW_COUNTS, CHINOOK_TABLE_SCHEMAS, type ChinookTable, parseChinookInserts } from './chinook/parse-chinook.js';
-export { ChinookNotFoundError, DEFAULT_CHINOOK_SQL, REPO_ROOT, locateChinookSql } from './chinook/locate-chinook.js';
+export { type ChinookScript, ChinookNotFoundError, DEFAULT_CHINOOK_SHA256_FILE, DEFAULT_CHINOOK_SQL, REPO_ROOT, locateChinookSql } from './chinook/locate-chinook.js';
 export { SharedPGliteDialect } from './embedded/pglite-dialect.js';
+export { EMBEDDED_SHARED_BUFFERS } from './embedded/embedded-database.js';
 export type * from './tables.js';
 export { CHANGE_CHANNEL } from './migrations/004-change-notifications.js';
 export { type ListenHandlers, type Listening, LISTEN_RETRY_MS, listenPostgres, listenPGlite } from './listen.js';

@@ -13,7 +13,8 @@ export interface PrepareResult {
  * Migrates to the latest schema and, on an empty database, imports Chinook. Safe to run on
  * every start and from several processes at once.
  *
- * @throws ChinookNotFoundError when the script is needed and cannot be found; migration and
+ * @throws ChinookNotFoundError when the script cannot be found or is a folder; ChinookChecksumError
+ * when the shipped script was changed; migration and
  * import errors as they come (nothing is half-applied: each runs in a transaction).
  */
 export async function prepareDatabase(db: Kysely<any>, env: NodeJS.ProcessEnv = process.env): Promise<PrepareResult> {

@@ -1,5 +1,6 @@
 import type { LogEvent } from 'kysely';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { truncateSql } from './truncate-sql.js';
 
 /** The part of a pino logger that SQL instrumentation uses. */
 export interface SqlLogger {
@@ -44,7 +45,8 @@ function metricsFor(registry: Registry) {
 
 /**
  * Builds the Kysely `log` callback that counts, times and (past `slowStatementMs`) logs every
- * statement. Kysely calls it once per statement the driver executes, with its duration in ms
+ * statement, its SQL text cut to `LOGGED_SQL_MAX_CHARS` (parameters are never logged). Kysely
+ * calls it once per statement the driver executes, with its duration in ms
  * (kysely.dev, "Logging").
  */
 export function createSqlInstrumentation(options: {
@@ -73,7 +75,7 @@ export function createSqlInstrumentation(options: {
     metrics?.count.inc({ subgraph, outcome });
     metrics?.duration.observe({ subgraph }, event.queryDurationMillis / 1000);
     if (event.queryDurationMillis >= slowStatementMs) {
-      logger?.warn({ subgraph, durationMs: Math.round(event.queryDurationMillis), sql: event.query.sql }, 'slow SQL statement');
+      logger?.warn({ subgraph, durationMs: Math.round(event.queryDurationMillis), sql: truncateSql(event.query.sql) }, 'slow SQL statement');
     }
     for (const listener of listeners) listener(event.query.sql, event.query.parameters);
   };

@@ -1,4 +1,4 @@
-import { createDatabase, readDatabaseConfig } from '@tributary/database';
+import { LOGGED_SQL_MAX_CHARS, createDatabase, readDatabaseConfig, truncateSql } from '@tributary/database';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,28 @@ describe('SQL instrumentation', () => {
       expect(metricValue(text, 'tributary_sql_statements_total', { subgraph: 'catalog', outcome: 'error' })).toBe(1);
       expect(metricValue(text, 'tributary_sql_statement_duration_seconds_count', { subgraph: 'catalog' })).toBe(3);
       expect(metricValue(text, 'tributary_sql_statement_duration_seconds_bucket', { subgraph: 'catalog', le: '0.025' })).toBe(2);
+    } finally {
+      await handle.destroy();
+    }
+  });
+
+  it('cuts the SQL text of a long slow statement to LOGGED_SQL_MAX_CHARS and says how long it was', async () => {
+    const warnings: Array<{ obj: any; msg: string }> = [];
+    const handle = await createDatabase({
+      config: readDatabaseConfig({ DATABASE_URL: database.url, DATABASE_SLOW_STATEMENT_MS: '25' }),
+      name: 'catalog',
+      logger: { warn: (obj, msg) => warnings.push({ obj, msg }) },
+    });
+    try {
+      const padding = 'x'.repeat(5000);
+      const { rows } = await sql<{ length: number }>`select length(${sql.lit(padding)}) as length, pg_sleep(0.05)`.execute(handle.db);
+      expect(rows[0]!.length).toBe(5000);
+      const text = `select length('${padding}') as length, pg_sleep(0.05)`;
+      expect(LOGGED_SQL_MAX_CHARS).toBe(500);
+      expect(warnings).toEqual([
+        { obj: { subgraph: 'catalog', durationMs: expect.any(Number), sql: `${text.slice(0, 500)}… [truncated, ${text.length} chars]` }, msg: 'slow SQL statement' },
+      ]);
+      expect(truncateSql('select 1')).toBe('select 1');
     } finally {
       await handle.destroy();
     }

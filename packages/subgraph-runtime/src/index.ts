@@ -3,7 +3,7 @@ export { badUserInput } from './errors.js';
 export { toChinookKey, parseIdArgument, loadByRepresentation } from './ids.js';
 export { countRows } from './count-rows.js';
 export { DecimalScalar, DateTimeScalar, formatDecimal, parseDecimalArgument } from './scalars.js';
-export { type Connection, type PageRequest, MAX_PAGE_SIZE, parsePageRequest, encodeCursor, toConnection } from './connection.js';
+export { type Connection, type ConnectionId, type PageRequest, MAX_PAGE_SIZE, parsePageRequest, encodeCursor, toConnection } from './connection.js';
 export { type LoaderOptions, MAX_KEYS_PER_STATEMENT, createRowLoader, createGroupLoader, createValueLoader, loaderPerArguments } from './batch-loaders.js';
 export { DEFAULT_DRAIN_TIMEOUT_MS, listen, closeGracefully } from './http-lifecycle.js';
 export { useMetricsEndpoint } from './use-metrics-endpoint.js';

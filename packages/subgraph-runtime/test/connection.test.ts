@@ -4,19 +4,25 @@ import { describe, expect, it } from 'vitest';
 
 describe('connections', () => {
   it('defaults first to 20 and starts after key 0', () => {
-    expect(parsePageRequest({})).toEqual({ first: 20, afterKey: 0 });
-    expect(parsePageRequest({ first: 100, after: encodeCursor(42) })).toEqual({ first: 100, afterKey: 42 });
+    expect(parsePageRequest({}, 'Query.artists')).toEqual({ first: 20, afterKey: 0, connection: 'Query.artists' });
+    expect(parsePageRequest({ first: 100, after: encodeCursor('Query.artists', 42) }, 'Query.artists')).toEqual({ first: 100, afterKey: 42, connection: 'Query.artists' });
+    expect(parsePageRequest({ after: encodeCursor('Customer:5.invoices', 98) }, 'Customer:5.invoices')).toEqual({ first: 20, afterKey: 98, connection: 'Customer:5.invoices' });
+  });
+
+  it('makes opaque cursors of the connection and the key', () => {
+    expect(encodeCursor('Query.artists', 42)).toBe('UXVlcnkuYXJ0aXN0czo0Mg');
+    expect(Buffer.from(encodeCursor('Playlist:3.tracks', 7), 'base64url').toString()).toBe('Playlist:3.tracks:7');
   });
 
   it('builds edges, nodes and pageInfo from first + 1 rows', async () => {
-    const page = { first: 2, afterKey: 0 };
+    const page = parsePageRequest({ first: 2 }, 'Query.albums');
     const connection = toConnection([{ id: 1 }, { id: 2 }, { id: 3 }], page, (r) => r.id, () => 3);
     expect(connection.nodes).toEqual([{ id: 1 }, { id: 2 }]);
     expect(connection.edges).toEqual([
-      { cursor: encodeCursor(1), node: { id: 1 } },
-      { cursor: encodeCursor(2), node: { id: 2 } },
+      { cursor: encodeCursor('Query.albums', 1), node: { id: 1 } },
+      { cursor: encodeCursor('Query.albums', 2), node: { id: 2 } },
     ]);
-    expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor(2) });
+    expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor('Query.albums', 2) });
     expect(await connection.totalCount()).toBe(3);
     expect(toConnection([], page, () => 0, () => 0).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
   });
@@ -34,21 +40,36 @@ describe('connection and id misuse', () => {
   };
 
   it('refuses first over 100 or negative, naming first', () => {
-    expect(codeAndMessage(() => parsePageRequest({ first: 101 }))).toEqual(['BAD_USER_INPUT', 'first', 'Invalid argument "first": must be between 0 and 100, got 101']);
-    expect(codeAndMessage(() => parsePageRequest({ first: -1 }))[1]).toBe('first');
+    expect(codeAndMessage(() => parsePageRequest({ first: 101 }, 'Query.albums'))).toEqual(['BAD_USER_INPUT', 'first', 'Invalid argument "first": must be between 0 and 100, got 101']);
+    expect(codeAndMessage(() => parsePageRequest({ first: -1 }, 'Query.albums'))[1]).toBe('first');
   });
 
   it('refuses a cursor it did not make, naming after', () => {
-    expect(codeAndMessage(() => parsePageRequest({ after: 'bm9wZQ' }))).toEqual(['BAD_USER_INPUT', 'after', 'Invalid argument "after": not a cursor of this connection: "bm9wZQ"']);
+    expect(codeAndMessage(() => parsePageRequest({ after: 'bm9wZQ' }, 'Query.albums'))).toEqual(['BAD_USER_INPUT', 'after', 'Invalid argument "after": not a cursor of this connection: "bm9wZQ"']);
+    // the cursors of the previous format (`k:<key>`) and of unknown shapes
+    for (const text of ['k:18', 'Query.albums:0', 'Query.albums:-1', 'Query.albums:01', 'Query.:4', 'Customer:x.invoices:4', 'Query.albums:4\n']) {
+      expect(codeAndMessage(() => parsePageRequest({ after: Buffer.from(text).toString('base64url') }, 'Query.albums'))[1]).toBe('after');
+    }
+  });
+
+  it('refuses a cursor of another connection, naming after and both connections', () => {
+    expect(codeAndMessage(() => parsePageRequest({ after: encodeCursor('Query.artists', 5) }, 'Customer:5.invoices'))).toEqual([
+      'BAD_USER_INPUT',
+      'after',
+      'Invalid argument "after": a cursor of Query.artists, not of Customer:5.invoices',
+    ]);
+    expect(codeAndMessage(() => parsePageRequest({ after: encodeCursor('Customer:5.invoices', 98) }, 'Customer:3.invoices'))[2]).toBe(
+      'Invalid argument "after": a cursor of Customer:5.invoices, not of Customer:3.invoices',
+    );
   });
 
   it('accepts only the exact cursor string, and does not echo a huge one back', () => {
-    const cursor = encodeCursor(100);
-    expect(parsePageRequest({ after: cursor })).toEqual({ first: 20, afterKey: 100 });
+    const cursor = encodeCursor('Query.albums', 100);
+    expect(parsePageRequest({ after: cursor }, 'Query.albums')).toEqual({ first: 20, afterKey: 100, connection: 'Query.albums' });
     for (const variant of [`${cursor}=`, `${cursor}!!!`, cursor.split('').join(' ')]) {
-      expect(codeAndMessage(() => parsePageRequest({ after: variant }))[1]).toBe('after');
+      expect(codeAndMessage(() => parsePageRequest({ after: variant }, 'Query.albums'))[1]).toBe('after');
     }
-    const message = codeAndMessage(() => parsePageRequest({ after: 'x'.repeat(100_000) }))[2] as string;
+    const message = codeAndMessage(() => parsePageRequest({ after: 'x'.repeat(100_000) }, 'Query.albums'))[2] as string;
     expect(message.length).toBeLessThan(120);
   });
 

@@ -32,20 +32,20 @@ export const resolvers: Resolvers = {
     genre: (_, { id }, { loaders }) => loaders.genre.load(parseIdArgument(id, 'id')),
     genres: (_, __, { db }) => db.selectFrom('catalog.genre').selectAll().orderBy('genre_id').execute(),
     artists: async (_, args, { db }) => {
-      const page = parsePageRequest(args);
+      const page = parsePageRequest(args, 'Query.artists');
       let filtered = db.selectFrom('catalog.artist');
       if (args.nameContains) filtered = filtered.where('name', 'ilike', likePattern(parseTextArgument(args.nameContains, 'nameContains', { max: 120 })));
       const rows = await filtered.selectAll().where('artist_id', '>', page.afterKey).orderBy('artist_id').limit(page.first + 1).execute();
       return toConnection(rows, page, (r) => r.artist_id, () => countRows(filtered));
     },
     albums: async (_, args, { db }) => {
-      const page = parsePageRequest(args);
+      const page = parsePageRequest(args, 'Query.albums');
       const all = db.selectFrom('catalog.album');
       const rows = await all.selectAll().where('album_id', '>', page.afterKey).orderBy('album_id').limit(page.first + 1).execute();
       return toConnection(rows, page, (r) => r.album_id, () => countRows(all));
     },
     tracks: async (_, args, { db }) => {
-      const page = parsePageRequest(args);
+      const page = parsePageRequest(args, 'Query.tracks');
       let filtered = db.selectFrom('catalog.track');
       if (args.genreId !== null && args.genreId !== undefined) filtered = filtered.where('genre_id', '=', parseIdArgument(args.genreId, 'genreId'));
       const rows = await filtered.selectAll().where('track_id', '>', page.afterKey).orderBy('track_id').limit(page.first + 1).execute();

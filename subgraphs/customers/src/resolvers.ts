@@ -57,7 +57,7 @@ export const resolvers: Resolvers = {
     },
     customers: async (_, args, { db, principal }) => {
       if (principal.kind !== 'employee') throw forbidden('Query.customers is for employees');
-      const page = parsePageRequest(args);
+      const page = parsePageRequest(args, 'Query.customers');
       let filtered = db.selectFrom('customers.customer');
       if (args.country !== null && args.country !== undefined) filtered = filtered.where('country', '=', parseTextArgument(args.country, 'country', { max: 40 }));
       const rows = await filtered.selectAll().where('customer_id', '>', page.afterKey).orderBy('customer_id').limit(page.first + 1).execute();

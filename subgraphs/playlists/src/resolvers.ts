@@ -21,7 +21,7 @@ export const resolvers: Resolvers = {
   Query: {
     playlist: (_, { id }, { loaders }) => loaders.playlist.load(parseIdArgument(id, 'id')),
     playlists: async (_, args, { db }) => {
-      const page = parsePageRequest(args);
+      const page = parsePageRequest(args, 'Query.playlists');
       const all = db.selectFrom('playlists.playlist');
       const rows = await all.selectAll().where('playlist_id', '>', page.afterKey).orderBy('playlist_id').limit(page.first + 1).execute();
       return toConnection(rows, page, (r) => r.playlist_id, () => countRows(all));
@@ -50,7 +50,7 @@ export const resolvers: Resolvers = {
     id: (row) => String(row.playlist_id),
     trackCount: (row, _, { loaders }) => loaders.trackCount.load(row.playlist_id),
     tracks: async (row, args, { loaders }) => {
-      const page = parsePageRequest(args);
+      const page = parsePageRequest(args, `Playlist:${row.playlist_id}.tracks`);
       const rows = await loaders.tracksPageByPlaylist(page).load(row.playlist_id);
       return toConnection(rows, page, (r) => r.track_id, () => loaders.trackCount.load(row.playlist_id));
     },

@@ -86,7 +86,7 @@ export const resolvers: Resolvers = {
     id: (ref) => String(ref.customer_id),
     invoices: async (ref, args, ctx) => {
       const { loaders } = ctx;
-      const page = parsePageRequest(args);
+      const page = parsePageRequest(args, `Customer:${ref.customer_id}.invoices`);
       if (!(await canReadCustomerSales(ctx, ref.customer_id))) throw forbidden(`invoices of customer ${ref.customer_id}`);
       const rows = await loaders.invoicesPageByCustomer(page).load(ref.customer_id);
       return toConnection(rows, page, (r) => r.invoice_id, () => loaders.invoiceCountByCustomer.load(ref.customer_id));

@@ -2,6 +2,15 @@ import { PGlite } from '@electric-sql/pglite';
 import { TYPE_PARSERS } from '../type-parsers.js';
 
 /**
+ * Postgres `shared_buffers` of the embedded database. PGlite's default (128 MB) grows its
+ * WebAssembly memory past the 128 MB it starts with; Chinook, migrated and imported, is about
+ * 10 MB (`SELECT pg_database_size(current_database())`), and in memory mode its files already
+ * live in the process's memory. 32 MB keeps every page buffered and saves about 110 MB of RSS
+ * (docs/database/EMBEDDED_MEMORY.md).
+ */
+export const EMBEDDED_SHARED_BUFFERS = '32MB';
+
+/**
  * The process-wide embedded PGlite databases, one per data folder (`memory://` when none), so
  * that the four subgraphs of one process share one database. Reference-counted: the last
  * `release` closes it.
@@ -18,7 +27,7 @@ export async function acquireEmbeddedDatabase(dataDir?: string): Promise<{ pglit
   const key = dataDir ?? 'memory://';
   let entry = open.get(key);
   if (!entry) {
-    entry = { pglite: PGlite.create(key, { parsers: TYPE_PARSERS }), users: 0 };
+    entry = { pglite: PGlite.create(key, { parsers: TYPE_PARSERS, startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] }), users: 0 };
     open.set(key, entry);
   }
   entry.users++;
