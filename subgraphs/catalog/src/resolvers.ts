@@ -17,7 +17,7 @@ export const resolvers: Resolvers = {
   Decimal: DecimalScalar,
   Query: {
     search: async (_, args, { db }) => {
-      const { first } = parsePageRequest({ first: args.first, after: null });
+      const { first } = parsePageRequest({ first: args.first, after: null }, 'Query.search');
       const pattern = likePattern(parseTextArgument(args.text, 'text', { required: true, max: 120 }));
       const [artists, albums, tracks] = await Promise.all([
         db.selectFrom('catalog.artist').selectAll().where('name', 'ilike', pattern).orderBy('artist_id').limit(first).execute(),
