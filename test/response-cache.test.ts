@@ -184,6 +184,34 @@ describe('response cache, one instance', () => {
   });
 });
 
+describe('identical misses at once', () => {
+  it('execute once: 50 concurrent identical requests cost the SQL of one, and get the same bytes', async () => {
+    const query = '{ genre(id: "7") { name } }';
+    const { result, statements } = await stack.countStatements(() =>
+      Promise.all(
+        Array.from({ length: 50 }, async () => {
+          const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+          return { text: await response.text(), source: response.headers.get('x-tributary-cache') };
+        }),
+      ),
+    );
+    expect(statements).toBe(1);
+    expect(new Set(result.map((r) => r.text))).toEqual(new Set(['{"data":{"genre":{"name":"Latin"}}}']));
+    expect(result.filter((r) => r.source === 'miss')).toHaveLength(1);
+    expect(result.filter((r) => r.source === 'hit-coalesced').length).toBeGreaterThan(0);
+  });
+
+  it("never hand one principal's private answer to another waiting principal", async () => {
+    const query = '{ customer(id: "5") { email } }';
+    const answers = await Promise.all([
+      ...Array.from({ length: 5 }, () => ask(stack, query, undefined, { as: 'customer:5' })),
+      ...Array.from({ length: 5 }, () => ask(stack, query, undefined, { as: 'customer:6' })),
+    ]);
+    for (const answer of answers.slice(0, 5)) expect(answer.json).toEqual({ data: { customer: { email: 'frantisekw@jetbrains.com' } } });
+    for (const answer of answers.slice(5)) expect(answer.json.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+});
+
 describe('the hit path', () => {
   it('does no GraphQL work: no parse, no validation, no plan, no subgraph fetch', async () => {
     const work = { parse: 0, validate: 0, execute: 0 };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as wait } from 'node:timers/promises';
 import { type CacheEntry, type LruStore, type ResponseCacheStore, remainingSeconds } from '@tributary/cache';
-import { ANONYMOUS, type Principal } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, type Principal, principalSubject } from '@tributary/subgraph-runtime';
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ResponseCacheConfig } from './cache-config.js';
@@ -56,7 +57,21 @@ interface RequestState {
   recorder?: FetchRecorder;
   /** Why an executed response was not stored (debug header). */
   notStored?: string;
+  /** Set on the request that executes for identical requests waiting on it: hands them its outcome. */
+  release?: (shared: SharedOutcome | undefined) => void;
 }
+
+/** What a request that executed hands the identical requests that waited for it. */
+interface SharedOutcome {
+  entry: CacheEntry;
+  principal: Principal;
+}
+
+/**
+ * How long an identical request waits for the one executing before executing itself, in ms
+ * (the executing one normally settles within the subgraph timeout).
+ */
+export const COALESCE_WAIT_MS = 10_000;
 
 /**
  * The whole-response cache, two tiers (PRODUCT.md, "Cache semantics").
@@ -80,6 +95,14 @@ interface RequestState {
 export function useResponseCache(options: ResponseCacheOptions): Plugin {
   const { config, l1, l2, invalidator, metrics, persisted } = options;
   const states = new WeakMap<Request, RequestState>();
+  /** Executions in flight by key (without scope): identical misses wait for them (no thundering herd). */
+  const inflight = new Map<string, Promise<SharedOutcome | undefined>>();
+  const settle = (state: RequestState, shared: SharedOutcome | undefined) => {
+    if (!state.release) return;
+    state.release(shared);
+    state.release = undefined;
+    inflight.delete(state.base);
+  };
 
   const keyOf = (params: KeyParams) =>
     requestKey(`${options.policy().version}:${options.refusalProfile}:${params.documentHash}`, params.operationName, params.variables);
@@ -121,17 +144,32 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         }
       }
       metrics.lookups.inc({ tier: 'l1', result: 'miss' });
-      if (!l2) return;
-      for (const key of keys) {
-        const entry = await l2.get(key).catch((error: Error) => void options.onError(error));
-        if (entry && invalidator.isFresh(entry.readAt, entry.tags)) {
-          if (!(await admissible(params))) return;
-          metrics.lookups.inc({ tier: 'l2', result: 'hit' });
-          await l1.set(key, entry);
-          return endResponse(respond(entry, request, 'hit-l2', mediaType, fetchAPI));
+      if (l2) {
+        for (const key of keys) {
+          const entry = await l2.get(key).catch((error: Error) => void options.onError(error));
+          if (entry && invalidator.isFresh(entry.readAt, entry.tags)) {
+            if (!(await admissible(params))) return;
+            metrics.lookups.inc({ tier: 'l2', result: 'hit' });
+            await l1.set(key, entry);
+            return endResponse(respond(entry, request, 'hit-l2', mediaType, fetchAPI));
+          }
         }
+        metrics.lookups.inc({ tier: 'l2', result: 'miss' });
       }
-      metrics.lookups.inc({ tier: 'l2', result: 'miss' });
+      // An identical request is executing: wait for its stored answer (public, or this
+      // principal's) rather than execute again; anything else, and this one executes.
+      const executing = inflight.get(state.base);
+      if (!executing) {
+        inflight.set(state.base, new Promise((resolve) => (state.release = resolve)));
+        return;
+      }
+      const giveUp = new AbortController();
+      const shared = await Promise.race([executing, wait(COALESCE_WAIT_MS, undefined, { signal: giveUp.signal }).catch(() => undefined)]);
+      giveUp.abort();
+      if (shared && (shared.entry.scope === 'public' || principalSubject(shared.principal) === principalSubject(principal)) && (await admissible(params))) {
+        metrics.lookups.inc({ tier: 'coalesced', result: 'hit' });
+        return endResponse(respond(shared.entry, request, 'hit-coalesced', mediaType, fetchAPI));
+      }
     },
 
     onParams({ request, params }) {
@@ -184,11 +222,13 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
           ? 'completion errors'
           : (recorder.unstorable ?? (maxAgeS <= 0 ? 'maxAge 0' : scope === 'private' && state.principal.kind === 'anonymous' ? 'private data read anonymously' : !mediaType ? 'streamed' : undefined));
       if (uncacheable) {
+        settle(state, undefined);
         state.notStored = uncacheable;
         metrics.stores.inc({ outcome: 'uncacheable' });
         return;
       }
       if (recorder.version !== options.policy().version || !invalidator.isTrusting || !invalidator.isFresh(state.startedAt, recorder.reads.tags)) {
+        settle(state, undefined);
         state.notStored = 'stale';
         metrics.stores.inc({ outcome: 'stale' });
         return;
@@ -209,6 +249,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       await l1.set(key, entry);
       void l2?.set(key, entry).catch((error: Error) => options.onError(error));
       metrics.stores.inc({ outcome: 'stored' });
+      settle(state, { entry, principal: state.principal });
       setResultProcessor(
         (_result, fetchAPI) =>
           matchesEtag(request, entry.etag)
@@ -219,8 +260,10 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
     },
 
     onResponse({ request, response }) {
-      if (!config.debug) return;
       const state = states.get(request);
+      // Whatever happened (refused, failed, not cacheable), nobody waits for this request any longer.
+      if (state) settle(state, undefined);
+      if (!config.debug) return;
       if (state?.notStored !== undefined && !response.headers.has('x-tributary-cache')) {
         response.headers.set('x-tributary-cache', 'not-stored');
         response.headers.set('x-tributary-cache-reason', state.notStored);
