@@ -1,4 +1,4 @@
-import { type StatWatcher, unwatchFile, watchFile } from 'node:fs';
+import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { SupergraphManager, SupergraphSdlUpdateFunction } from '@apollo/gateway';
 import type { Logger } from 'pino';
@@ -25,7 +25,8 @@ export type FileSupergraphPhase =
  */
 export class FileSupergraphManager implements SupergraphManager {
   private state: FileSupergraphPhase = { phase: 'initialized' };
-  private watcher?: StatWatcher;
+  /** This manager's own listener: `unwatchFile` without it would stop every watcher of the file in the process. */
+  private listener?: () => void;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -41,10 +42,11 @@ export class FileSupergraphManager implements SupergraphManager {
   async initialize({ update }: { update: SupergraphSdlUpdateFunction }): Promise<{ supergraphSdl: string; cleanup: () => Promise<void> }> {
     const supergraphSdl = await readFile(this.filePath, 'utf8');
     this.state = { phase: 'watching', sdl: supergraphSdl, loadedAt: new Date(), reloads: 0 };
-    this.watcher = watchFile(this.filePath, { interval: POLL_INTERVAL_MS, persistent: false }, () => {
+    this.listener = () => {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.reload(update), RELOAD_DEBOUNCE_MS);
-    });
+    };
+    watchFile(this.filePath, { interval: POLL_INTERVAL_MS, persistent: false }, this.listener);
     return { supergraphSdl, cleanup: async () => this.stop() };
   }
 
@@ -69,7 +71,8 @@ export class FileSupergraphManager implements SupergraphManager {
 
   private stop(): void {
     clearTimeout(this.timer);
-    if (this.watcher) unwatchFile(this.filePath);
+    if (this.listener) unwatchFile(this.filePath, this.listener);
+    this.listener = undefined;
     this.state = { phase: 'stopped' };
   }
 }
