@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { LoaderOptions } from './batch-loaders.js';
 import { closeGracefully, listen } from './http-lifecycle.js';
+import { type LoaderRegistry, createLoaderRegistry } from './loader-registry.js';
+import { createWriteRecorder } from './write-recorder.js';
 import { IDENTITY_HEADER, createIdentityVerifier, readInternalSecret } from './internal-identity.js';
 import { ANONYMOUS, type Principal } from './principal.js';
 import { useAfterMutation } from './use-after-mutation.js';
@@ -32,8 +34,18 @@ export interface SubgraphDefinition<Context extends object> {
 
 /** What a subgraph's `createContext` gets for each request. */
 export interface SubgraphRequestContext {
+  /**
+   * The database, for this request: every write through it makes `loaderRegistry` forget what
+   * the write may have made stale (see `createWriteRecorder`).
+   */
   db: Kysely<Database>;
   loaderOptions: LoaderOptions;
+  /**
+   * This request's loaders by the tables they read: register each loader here
+   * (`loaderRegistry.register(reads, loader)`), so that a mutation's writes clear them and a
+   * later field of the same operation reads what the mutation wrote.
+   */
+  loaderRegistry: LoaderRegistry;
   /** The caller, verified from the gateway's identity header; `ANONYMOUS` without one. */
   principal: Principal;
 }
@@ -91,8 +103,11 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
   const log = options.logger.child({ subgraph: definition.name });
   const yoga = createYoga<object, object>({
     schema,
-    context: async ({ request }: { request: Request }) =>
-      definition.createContext({ db, loaderOptions, principal: await principalOf(request, identity) }),
+    context: async ({ request }: { request: Request }) => {
+      const principal = await principalOf(request, identity);
+      const loaderRegistry = createLoaderRegistry();
+      return definition.createContext({ db: db.withPlugin(createWriteRecorder(loaderRegistry)), loaderOptions, loaderRegistry, principal });
+    },
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
