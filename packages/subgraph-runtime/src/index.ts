@@ -9,6 +9,8 @@ export { type LoaderReads, type ClearableLoader, type RowChange, type LoaderRegi
 export { createWriteRecorder } from './write-recorder.js';
 export { DEFAULT_DRAIN_TIMEOUT_MS, listen, closeGracefully } from './http-lifecycle.js';
 export { useMetricsEndpoint } from './use-metrics-endpoint.js';
+export { type ReadinessProbe, useReadiness } from './use-readiness.js';
+export { DATABASE_READINESS_TIMEOUT_MS, createDatabaseReadiness } from './database-readiness.js';
 export { type SubgraphDefinition, type SubgraphRequestContext, type SubgraphIdentityOptions, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
 export { loadSchemaFile } from './load-schema-file.js';
 export { DEFAULT_HOST, InvalidConfigurationError, readHost, readPort } from './read-port.js';

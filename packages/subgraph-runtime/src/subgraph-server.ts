@@ -15,6 +15,8 @@ import { IDENTITY_HEADER, createIdentityVerifier, readInternalSecret } from './i
 import { ANONYMOUS, type Principal } from './principal.js';
 import { useAfterMutation } from './use-after-mutation.js';
 import { useMetricsEndpoint } from './use-metrics-endpoint.js';
+import { type ReadinessProbe, useReadiness } from './use-readiness.js';
+import { createDatabaseReadiness } from './database-readiness.js';
 import { createYogaLogger } from './yoga-logger.js';
 
 /**
@@ -79,9 +81,17 @@ export interface SubgraphServerOptions {
   loaders?: LoaderOptions;
   /** Production hides error details (Yoga's masked errors). Default: `NODE_ENV === 'production'`. */
   production?: boolean;
+  /**
+   * What `/readyz` checks besides the database (which it always checks: `select 1` within
+   * `DATABASE_READINESS_TIMEOUT_MS`). Default: nothing else.
+   */
+  readiness?: ReadinessProbe;
 }
 
-/** A subgraph serving HTTP: `/graphql`, `/healthz`, `/metrics`. */
+/**
+ * A subgraph serving HTTP: `/graphql`, `/healthz` (the process answers), `/readyz` (its database
+ * answers within 1 s, and `readiness` passes), `/metrics`.
+ */
 export interface RunningSubgraph {
   name: string;
   port: number;
@@ -114,7 +124,7 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
     graphiql: false,
     maskedErrors: { isDev: !(options.production ?? process.env.NODE_ENV === 'production') },
     logging: createYogaLogger(log),
-    plugins: [useMetricsEndpoint(registry), ...(options.afterMutation ? [useAfterMutation(options.afterMutation)] : [])],
+    plugins: [useMetricsEndpoint(registry), useReadiness(readinessOf(db, options.readiness)), ...(options.afterMutation ? [useAfterMutation(options.afterMutation)] : [])],
   });
   const server = createServer(yoga);
   const port = await listen(server, options.port, options.host);
@@ -126,6 +136,17 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
     server,
     yoga,
     close: () => closeGracefully(server),
+  };
+}
+
+/** The database's readiness, then `extra`'s. */
+function readinessOf(db: Kysely<Database>, extra: ReadinessProbe | undefined): ReadinessProbe {
+  const database = createDatabaseReadiness(db);
+  return {
+    async check() {
+      await database.check();
+      await extra?.check();
+    },
   };
 }
 
