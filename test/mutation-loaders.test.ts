@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { REDIS_URL } from './support/services.js';
 import { type Stack, startStack } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
 
@@ -8,12 +9,20 @@ import { type TestDatabase, cloneTemplateDatabase } from './support/test-databas
  * per-request loader may answer from what it memoised before `b` wrote. The read that follows
  * (warmed before the mutation, so that with the cache on it is a hit unless invalidated) agrees.
  */
-describe.each([['off'], ['on']])('with the response cache %s, a mutation run twice in one operation', (cache) => {
+describe.each([
+  ['off', 'off'],
+  ['on (L1, in-process bus)', 'on'],
+  ['on (L1 and L2, Redis bus)', 'redis'],
+] as const)('with the response cache %s, a mutation run twice in one operation', (_, cache) => {
   let database: TestDatabase;
   let stack: Stack;
   beforeAll(async () => {
     database = await cloneTemplateDatabase();
-    stack = await startStack({ databaseUrl: database.url, gatewayEnv: { RESPONSE_CACHE: cache } });
+    stack = await startStack({
+      databaseUrl: database.url,
+      gatewayEnv: { RESPONSE_CACHE: cache === 'off' ? 'off' : 'on' },
+      ...(cache === 'redis' ? { redis: { url: REDIS_URL, keyPrefix: `${inject('redisPrefix')}mutation-loaders:` } } : {}),
+    });
   });
   afterAll(async () => {
     await stack?.close();
