@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { ClearableLoader } from './loader-registry.js';
 
 /**
  * Most keys one statement carries. Keys travel as one array parameter (`= any($1)`), so
@@ -87,17 +88,31 @@ export function createValueLoader<V>(fetch: (keys: number[]) => Promise<Array<{ 
   );
 }
 
+/** Loaders made per argument set (see {@link loaderPerArguments}); clearing reaches every one. */
+export interface LoaderFamily<A, L extends ClearableLoader> extends ClearableLoader {
+  (args: A): L;
+}
+
 /**
  * Loaders that also depend on field arguments (`tracks(first, after)` of many playlists): one
  * loader per distinct argument set, made on first use, so that every parent asking the same
- * page shares one statement.
+ * page shares one statement. `clear(key)` and `clearAll()` reach every loader of the family,
+ * so a family registers like one loader (`LoaderRegistry.register`).
  */
-export function loaderPerArguments<A, L>(make: (args: A) => L, keyOf: (args: A) => string): (args: A) => L {
+export function loaderPerArguments<A, L extends ClearableLoader>(make: (args: A) => L, keyOf: (args: A) => string): LoaderFamily<A, L> {
   const loaders = new Map<string, L>();
-  return (args) => {
+  const family = (args: A) => {
     const key = keyOf(args);
     let loader = loaders.get(key);
     if (!loader) loaders.set(key, (loader = make(args)));
     return loader;
   };
+  return Object.assign(family, {
+    clear(key: number) {
+      for (const loader of loaders.values()) loader.clear(key);
+    },
+    clearAll() {
+      for (const loader of loaders.values()) loader.clearAll();
+    },
+  });
 }

@@ -9,10 +9,14 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { LoaderOptions } from './batch-loaders.js';
 import { closeGracefully, listen } from './http-lifecycle.js';
+import { type LoaderRegistry, createLoaderRegistry } from './loader-registry.js';
+import { createWriteRecorder } from './write-recorder.js';
 import { IDENTITY_HEADER, createIdentityVerifier, readInternalSecret } from './internal-identity.js';
 import { ANONYMOUS, type Principal } from './principal.js';
 import { useAfterMutation } from './use-after-mutation.js';
 import { useMetricsEndpoint } from './use-metrics-endpoint.js';
+import { type ReadinessProbe, useReadiness } from './use-readiness.js';
+import { createDatabaseReadiness } from './database-readiness.js';
 import { createYogaLogger } from './yoga-logger.js';
 
 /**
@@ -32,8 +36,18 @@ export interface SubgraphDefinition<Context extends object> {
 
 /** What a subgraph's `createContext` gets for each request. */
 export interface SubgraphRequestContext {
+  /**
+   * The database, for this request: every write through it makes `loaderRegistry` forget what
+   * the write may have made stale (see `createWriteRecorder`).
+   */
   db: Kysely<Database>;
   loaderOptions: LoaderOptions;
+  /**
+   * This request's loaders by the tables they read: register each loader here
+   * (`loaderRegistry.register(reads, loader)`), so that a mutation's writes clear them and a
+   * later field of the same operation reads what the mutation wrote.
+   */
+  loaderRegistry: LoaderRegistry;
   /** The caller, verified from the gateway's identity header; `ANONYMOUS` without one. */
   principal: Principal;
 }
@@ -67,9 +81,17 @@ export interface SubgraphServerOptions {
   loaders?: LoaderOptions;
   /** Production hides error details (Yoga's masked errors). Default: `NODE_ENV === 'production'`. */
   production?: boolean;
+  /**
+   * What `/readyz` checks besides the database (which it always checks: `select 1` within
+   * `DATABASE_READINESS_TIMEOUT_MS`). Default: nothing else.
+   */
+  readiness?: ReadinessProbe;
 }
 
-/** A subgraph serving HTTP: `/graphql`, `/healthz`, `/metrics`. */
+/**
+ * A subgraph serving HTTP: `/graphql`, `/healthz` (the process answers), `/readyz` (its database
+ * answers within 1 s, and `readiness` passes), `/metrics`.
+ */
 export interface RunningSubgraph {
   name: string;
   port: number;
@@ -91,15 +113,18 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
   const log = options.logger.child({ subgraph: definition.name });
   const yoga = createYoga<object, object>({
     schema,
-    context: async ({ request }: { request: Request }) =>
-      definition.createContext({ db, loaderOptions, principal: await principalOf(request, identity) }),
+    context: async ({ request }: { request: Request }) => {
+      const principal = await principalOf(request, identity);
+      const loaderRegistry = createLoaderRegistry();
+      return definition.createContext({ db: db.withPlugin(createWriteRecorder(loaderRegistry)), loaderOptions, loaderRegistry, principal });
+    },
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     graphiql: false,
     maskedErrors: { isDev: !(options.production ?? process.env.NODE_ENV === 'production') },
     logging: createYogaLogger(log),
-    plugins: [useMetricsEndpoint(registry), ...(options.afterMutation ? [useAfterMutation(options.afterMutation)] : [])],
+    plugins: [useMetricsEndpoint(registry), useReadiness(readinessOf(db, options.readiness)), ...(options.afterMutation ? [useAfterMutation(options.afterMutation)] : [])],
   });
   const server = createServer(yoga);
   const port = await listen(server, options.port, options.host);
@@ -111,6 +136,17 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
     server,
     yoga,
     close: () => closeGracefully(server),
+  };
+}
+
+/** The database's readiness, then `extra`'s. */
+function readinessOf(db: Kysely<Database>, extra: ReadinessProbe | undefined): ReadinessProbe {
+  const database = createDatabaseReadiness(db);
+  return {
+    async check() {
+      await database.check();
+      await extra?.check();
+    },
   };
 }
 

@@ -11,6 +11,7 @@ export interface Context {
   principal: Principal;
 }
 
-export function createContext({ db, loaderOptions, principal }: SubgraphRequestContext): Context {
-  return { db, loaders: createPlaylistsLoaders(db, loaderOptions), principal };
+/** The context of one request: its own loaders, registered so that its writes clear them. */
+export function createContext({ db, loaderOptions, loaderRegistry, principal }: SubgraphRequestContext): Context {
+  return { db, loaders: createPlaylistsLoaders(db, loaderRegistry, loaderOptions), principal };
 }

@@ -1,6 +1,7 @@
 import type { Database } from '@tributary/database';
 import {
   type LoaderOptions,
+  type LoaderRegistry,
   type PageRequest,
   createGroupLoader,
   createRowLoader,
@@ -10,23 +11,30 @@ import {
 import { type Kysely, sql } from 'kysely';
 
 /** The playlists subgraph's DataLoaders, made per request; one `= any($1)` statement per batch. */
-export function createPlaylistsLoaders(db: Kysely<Database>, options: LoaderOptions = {}) {
+export function createPlaylistsLoaders(db: Kysely<Database>, registry: LoaderRegistry, options: LoaderOptions = {}) {
+  const { register } = registry;
   return {
-    playlist: createRowLoader(
-      (ids) => db.selectFrom('playlists.playlist').selectAll().where('playlist_id', '=', sql<number>`any(${ids})`).execute(),
-      (row) => row.playlist_id,
-      options,
+    playlist: register(
+      { 'playlists.playlist': 'playlist_id' },
+      createRowLoader(
+        (ids) => db.selectFrom('playlists.playlist').selectAll().where('playlist_id', '=', sql<number>`any(${ids})`).execute(),
+        (row) => row.playlist_id,
+        options,
+      ),
     ),
-    trackCount: createValueLoader(
-      (ids) =>
-        db
-          .selectFrom('playlists.playlist_track')
-          .select(['playlist_id as key', sql<number>`count(*)::int`.as('value')])
-          .where('playlist_id', '=', sql<number>`any(${ids})`)
-          .groupBy('playlist_id')
-          .execute(),
-      0,
-      options,
+    trackCount: register(
+      { 'playlists.playlist_track': 'playlist_id' },
+      createValueLoader(
+        (ids) =>
+          db
+            .selectFrom('playlists.playlist_track')
+            .select(['playlist_id as key', sql<number>`count(*)::int`.as('value')])
+            .where('playlist_id', '=', sql<number>`any(${ids})`)
+            .groupBy('playlist_id')
+            .execute(),
+        0,
+        options,
+      ),
     ),
     /**
      * One page of each playlist's tracks for the same `(first, after)`, in one statement: a
@@ -38,37 +46,43 @@ export function createPlaylistsLoaders(db: Kysely<Database>, options: LoaderOpti
      *   cross join lateral (select track_id from playlists.playlist_track
      *     where playlist_id = p.playlist_id and track_id > $2 order by track_id limit $3) as t
      */
-    tracksPageByPlaylist: loaderPerArguments(
-      (page: PageRequest) =>
-        createGroupLoader(
-          async (ids) => {
-            const { rows } = await sql<{ playlist_id: number; track_id: number }>`
-              select p.playlist_id, t.track_id
-              from unnest(${ids}::int[]) as p(playlist_id)
-              cross join lateral (
-                select track_id from playlists.playlist_track
-                where playlist_id = p.playlist_id and track_id > ${page.afterKey}
-                order by track_id limit ${page.first + 1}
-              ) as t
-              order by p.playlist_id, t.track_id`.execute(db);
-            return rows;
-          },
-          (row) => row.playlist_id,
-          options,
-        ),
-      (page) => `${page.first}:${page.afterKey}`,
+    tracksPageByPlaylist: register(
+      { 'playlists.playlist_track': 'playlist_id' },
+      loaderPerArguments(
+        (page: PageRequest) =>
+          createGroupLoader(
+            async (ids) => {
+              const { rows } = await sql<{ playlist_id: number; track_id: number }>`
+                select p.playlist_id, t.track_id
+                from unnest(${ids}::int[]) as p(playlist_id)
+                cross join lateral (
+                  select track_id from playlists.playlist_track
+                  where playlist_id = p.playlist_id and track_id > ${page.afterKey}
+                  order by track_id limit ${page.first + 1}
+                ) as t
+                order by p.playlist_id, t.track_id`.execute(db);
+              return rows;
+            },
+            (row) => row.playlist_id,
+            options,
+          ),
+        (page) => `${page.first}:${page.afterKey}`,
+      ),
     ),
-    playlistsByTrack: createGroupLoader(
-      (ids) =>
-        db
-          .selectFrom('playlists.playlist_track as entry')
-          .innerJoin('playlists.playlist as playlist', 'playlist.playlist_id', 'entry.playlist_id')
-          .select(['entry.track_id', 'playlist.playlist_id', 'playlist.name'])
-          .where('entry.track_id', '=', sql<number>`any(${ids})`)
-          .orderBy('playlist.playlist_id')
-          .execute(),
-      (row) => row.track_id,
-      options,
+    playlistsByTrack: register(
+      { 'playlists.playlist_track': 'track_id', 'playlists.playlist': null },
+      createGroupLoader(
+        (ids) =>
+          db
+            .selectFrom('playlists.playlist_track as entry')
+            .innerJoin('playlists.playlist as playlist', 'playlist.playlist_id', 'entry.playlist_id')
+            .select(['entry.track_id', 'playlist.playlist_id', 'playlist.name'])
+            .where('entry.track_id', '=', sql<number>`any(${ids})`)
+            .orderBy('playlist.playlist_id')
+            .execute(),
+        (row) => row.track_id,
+        options,
+      ),
     ),
   };
 }

@@ -39,7 +39,9 @@ export async function addTrackToPlaylist(db: Kysely<Database>, playlistId: numbe
     if (!playlist) return null;
     const track = await trx.selectFrom('playlists.track_ref').select('track_id').where('track_id', '=', trackId).executeTakeFirst();
     if (!track) throw badUserInput('trackId', `no track has id ${trackId}`);
-    await trx.insertInto('playlists.playlist_track').values({ playlist_id: playlistId, track_id: trackId }).onConflict((oc) => oc.doNothing()).execute();
+    // RETURNING names the changed keys: the request's loaders forget only playlist `playlistId`
+    // and track `trackId` (see createWriteRecorder).
+    await trx.insertInto('playlists.playlist_track').values({ playlist_id: playlistId, track_id: trackId }).onConflict((oc) => oc.doNothing()).returningAll().execute();
     return playlist;
   });
 }
@@ -49,7 +51,7 @@ export async function removeTrackFromPlaylist(db: Kysely<Database>, playlistId: 
   return db.transaction().execute(async (trx) => {
     const playlist = await trx.selectFrom('playlists.playlist').selectAll().where('playlist_id', '=', playlistId).forUpdate().executeTakeFirst();
     if (!playlist) return null;
-    await trx.deleteFrom('playlists.playlist_track').where('playlist_id', '=', playlistId).where('track_id', '=', trackId).execute();
+    await trx.deleteFrom('playlists.playlist_track').where('playlist_id', '=', playlistId).where('track_id', '=', trackId).returningAll().execute();
     return playlist;
   });
 }

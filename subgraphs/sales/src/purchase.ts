@@ -62,6 +62,9 @@ export async function purchase(db: Kysely<Database>, customerIdArg: string, trac
     await trx
       .insertInto('sales.invoice_line')
       .values(trackIds.map((id) => ({ invoice_id: invoice.invoice_id, track_id: id, unit_price: fromCents(priceOf.get(id)!), quantity: quantities.get(id)! })))
+      // RETURNING names the changed keys: the request's loaders forget only these tracks'
+      // purchase counts and this invoice's lines (see createWriteRecorder).
+      .returning(['invoice_line_id', 'invoice_id', 'track_id'])
       .execute();
     return invoice;
   });
