@@ -1,9 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 
-/**
- * What `/readyz` asks. The gateway's: is a supergraph loaded, and are all its subgraphs ready? A
- * subgraph's: does its database answer (`createDatabaseReadiness`)?
- */
+/** What `/readyz` asks: is a supergraph loaded, and do all its subgraphs answer? */
 export interface ReadinessProbe {
   /** Resolves when ready; rejects with the reason otherwise. */
   check(): Promise<void>;
@@ -11,7 +8,7 @@ export interface ReadinessProbe {
 
 /**
  * `/readyz`: 200 `{"status":"ready"}` when the probe passes, else 503 with the reason, so that
- * load balancers (and the gateway) send traffic only to a service that can answer.
+ * load balancers send traffic only to a gateway that can answer.
  */
 export function useReadiness(probe: ReadinessProbe, path = '/readyz'): Plugin {
   return {
