@@ -14,6 +14,7 @@ import { DEFAULT_MANIFEST } from './front-door-config.js';
 import { createTokenVerifier } from './identity/token-verifier.js';
 import { useIdentity } from './identity/use-identity.js';
 import { useBatchLimit } from './limits/use-batch-limit.js';
+import { createOfflineGraphiQLRenderer } from './graphiql/render-offline-graphiql.js';
 import { useCsrfGuard } from './limits/use-csrf-guard.js';
 import { useDocumentLimits } from './limits/use-document-limits.js';
 import { maskGatewayError } from './mask-error.js';
@@ -152,6 +153,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     // No CORS headers unless origins are configured: browsers then allow same-origin calls only.
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
     graphiql: config.production ? false : { title: 'Tributary' },
+    // Served from the gateway (no CDN): GraphiQL works offline.
+    renderGraphiQL: config.production ? undefined : createOfflineGraphiQLRenderer(),
     maskedErrors: { isDev: !config.production, maskError: maskGatewayError },
     batching: { limit: limits.maxBatch },
     maxRequestBodySize: limits.maxBodyBytes,

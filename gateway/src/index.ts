@@ -3,6 +3,7 @@ export { type GatewayOptions, type GatewayPhase, type TributaryGateway, createGa
 export { type GatewayMetrics, createGatewayMetrics } from './metrics.js';
 export { type FileSupergraphPhase, FileSupergraphManager, POLL_INTERVAL_MS, RELOAD_DEBOUNCE_MS } from './supergraph/file-supergraph-manager.js';
 export { createLogger, loggerOrExit } from './logger.js';
+export { createOfflineGraphiQLRenderer } from './graphiql/render-offline-graphiql.js';
 export { type JwtConfig, DEVELOPMENT_JWT_SECRET, DEFAULT_CLOCK_TOLERANCE_S, readJwtConfig } from './identity/jwt-config.js';
 export { DEFAULT_TOKEN_TTL_S, signClientToken } from './identity/sign-client-token.js';
 export { UnauthenticatedError, createTokenVerifier } from './identity/token-verifier.js';
