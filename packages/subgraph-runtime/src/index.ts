@@ -8,6 +8,7 @@ export { type LoaderOptions, MAX_KEYS_PER_STATEMENT, createRowLoader, createGrou
 export { DEFAULT_DRAIN_TIMEOUT_MS, listen, closeGracefully } from './http-lifecycle.js';
 export { useMetricsEndpoint } from './use-metrics-endpoint.js';
 export { type SubgraphDefinition, type SubgraphRequestContext, type SubgraphIdentityOptions, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
+export { createChangeFeedMetrics } from './change-feed-metrics.js';
 export { loadSchemaFile } from './load-schema-file.js';
 export { DEFAULT_HOST, InvalidConfigurationError, readHost, readPort } from './read-port.js';
 export { type Principal, ANONYMOUS, parseSubject, principalSubject } from './principal.js';
