@@ -22,10 +22,10 @@ COPY subgraphs/catalog/package.json subgraphs/catalog/
 COPY subgraphs/customers/package.json subgraphs/customers/
 COPY subgraphs/sales/package.json subgraphs/sales/
 COPY subgraphs/playlists/package.json subgraphs/playlists/
-# --prod prunes devDependencies (vitest, typescript, codegen, benchmark peers): about 140 MB of
-# node_modules instead of 700. `pnpm deploy` does not fit: it copies workspace packages into
-# node_modules/.pnpm, where the paths they resolve from the repository root (schema files,
-# Chinook) no longer hold.
+# --prod leaves out devDependencies (vitest, typescript, codegen, benchmark peers): 138 MB of
+# node_modules instead of 375 MB (docs/deployment.md). `pnpm deploy` does not fit: it copies
+# workspace packages into node_modules/.pnpm, where the paths they resolve from the repository
+# root (schema files, the Chinook script) no longer hold.
 RUN pnpm install --frozen-lockfile --prod
 COPY . .
 
