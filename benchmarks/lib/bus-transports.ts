@@ -17,6 +17,9 @@ export const BROKER_URLS = {
   nats: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
 };
 
+/** amqplib leaves Nagle's algorithm on unless asked; ioredis and nats turn it off. Same for all. */
+const SOCKET_OPTIONS = { noDelay: true };
+
 /** What each transport promises, for the report. */
 export const GUARANTEES: Record<TransportName, string> = {
   'redis-pubsub': 'at most once; a disconnected subscriber misses events (Tributary flushes on reconnect)',
@@ -56,7 +59,7 @@ export async function prepare(transport: TransportName, topic: string): Promise<
     };
   }
   if (transport.startsWith('rabbitmq')) {
-    const connection = await amqp.connect(BROKER_URLS.rabbitmq);
+    const connection = await amqp.connect(BROKER_URLS.rabbitmq, SOCKET_OPTIONS);
     const channel = await connection.createChannel();
     await channel.assertExchange(topic, 'fanout', { durable: transport === 'rabbitmq-durable', autoDelete: false });
     return async () => {
@@ -76,12 +79,12 @@ export async function createPublisher(transport: TransportName, topic: string): 
       return { publish: async (m) => void (await redis.publish(topic, m)), close: async () => void redis.disconnect() };
     }
     case 'rabbitmq-transient': {
-      const connection = await amqp.connect(BROKER_URLS.rabbitmq);
+      const connection = await amqp.connect(BROKER_URLS.rabbitmq, SOCKET_OPTIONS);
       const channel = await connection.createChannel();
       return { publish: async (m) => void channel.publish(topic, '', m, { persistent: false }), close: () => connection.close() };
     }
     case 'rabbitmq-durable': {
-      const connection = await amqp.connect(BROKER_URLS.rabbitmq);
+      const connection = await amqp.connect(BROKER_URLS.rabbitmq, SOCKET_OPTIONS);
       const channel = await connection.createConfirmChannel();
       const publish = (m: Buffer) => new Promise<void>((resolve, reject) => channel.publish(topic, '', m, { persistent: true }, (error) => (error ? reject(error) : resolve())));
       return { publish, close: () => connection.close() };
@@ -110,7 +113,7 @@ export async function createSubscriber(transport: TransportName, topic: string, 
     case 'rabbitmq-transient':
     case 'rabbitmq-durable': {
       const durable = transport === 'rabbitmq-durable';
-      const connection = await amqp.connect(BROKER_URLS.rabbitmq);
+      const connection = await amqp.connect(BROKER_URLS.rabbitmq, SOCKET_OPTIONS);
       connection.on('error', () => undefined); // a close racing an ack; the run's result is already out
       const channel = await connection.createChannel();
       // Durable: a named queue per gateway that outlives its consumer (replay after a restart).
