@@ -186,6 +186,8 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .* CMD \["node", "scripts\/healthcheck\.mjs"\]$/m);
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
     expect(ignored).toContain('**/node_modules');
+    // docs/deployment.md puts the secrets in .env: never in an image layer.
+    expect(ignored).toContain('.env');
     for (const needed of ['scripts', 'schema', 'gateway', 'packages', 'subgraphs']) expect(ignored).not.toContain(needed);
   });
 });
