@@ -8,6 +8,7 @@ import { AckPolicy, DeliverPolicy, StorageType, connect as connectNats } from 'n
  * Tributary would use it: one publisher (the change feed), one subscriber per gateway.
  */
 export const TRANSPORTS = ['redis-pubsub', 'rabbitmq-transient', 'rabbitmq-durable', 'nats-core', 'nats-jetstream'] as const;
+/** One of {@link TRANSPORTS}. */
 export type TransportName = (typeof TRANSPORTS)[number];
 
 /** Where each broker listens: environment variables, else the development machine's defaults. */
@@ -35,7 +36,7 @@ export interface Publisher {
   close(): Promise<void>;
 }
 
-/** A connected subscriber; `onMessage` is called with each message's bytes. */
+/** A connected subscriber (see {@link createSubscriber}); `close` disconnects it. */
 export interface Subscriber {
   close(): Promise<void>;
 }
