@@ -96,7 +96,15 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const principals = new WeakMap<Request, Principal>();
   const l1 = createLruStore({ maxBytes: config.cache.l1MaxBytes, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
   const l2 = redis && config.cache.l2 ? createRedisStore({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) : undefined;
-  const cacheMetrics = createCacheMetrics(registry, () => ({ entries: l1.entries, bytes: l1.bytes }));
+  const cacheMetrics = createCacheMetrics(registry, {
+    size: () => ({ entries: l1.entries, bytes: l1.bytes }),
+    busConnected: () => bus.connected,
+    l2Connected: l2 ? () => redis!.status === 'ready' : undefined,
+  });
+  const onStoreError = (error: Error) => {
+    cacheMetrics.l2Errors.inc();
+    logger.warn({ err: error.message }, 'response cache store failed');
+  };
   let cachePolicy: CachePolicy | undefined;
   let subgraphSchemas = new Map<string, GraphQLSchema>();
   const recorders: FetchRecorders = new WeakMap();
@@ -107,7 +115,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     l2,
     policy: () => cachePolicy!,
     metrics: cacheMetrics,
-    onError: (error) => logger.warn({ err: error.message }, 'response cache store failed'),
+    onError: onStoreError,
   });
   const closeShared = async () => {
     invalidator.close();
@@ -189,7 +197,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
               },
               refusalProfile: refusalProfileOf(config),
               hitOperations,
-              onError: (error) => logger.warn({ err: error.message }, 'response cache store failed'),
+              onError: onStoreError,
             }),
           ]
         : []),

@@ -5,7 +5,7 @@ import { CHANGE_CHANNEL, type DatabaseHandle, type PrepareResult, createDatabase
 import { createBusFromEnv } from '@tributary/gateway';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
-import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createRegistry, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
+import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createRegistry, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
 import type { Logger } from 'pino';
 
 /** Every subgraph definition by name. */
@@ -80,7 +80,8 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
       databases[s.name] = await createDatabase({ config, name: s.name, registry: registries[s.name], logger: options.logger });
     }
     const prepared = options.prepare === false ? undefined : await prepareDatabase(databases[SUBGRAPHS[0]!.name]!.db, env);
-    const feed = await createChangeFeed({ database: databases[SUBGRAPHS[0]!.name]!, channel: CHANGE_CHANNEL, bus, logger: options.logger });
+    const feedMetrics = createChangeFeedMetrics(registries[SUBGRAPHS[0]!.name]!, bus);
+    const feed = await createChangeFeed({ database: databases[SUBGRAPHS[0]!.name]!, channel: CHANGE_CHANNEL, bus, logger: options.logger, onEvent: feedMetrics.onEvent });
     changeFeed = feed;
     for (const s of SUBGRAPHS) {
       subgraphs.push(

@@ -40,6 +40,7 @@ export class CacheInvalidator {
       onLost: () => {
         // Events published from now on will not reach us: nothing held can be trusted.
         this.trusting = false;
+        options.metrics.busLosses.inc();
         this.flushLocal();
       },
       onRestored: () => {

@@ -15,10 +15,29 @@ export interface CacheMetrics {
   /** `tributary_cache_l1_entries`, `tributary_cache_l1_bytes` */
   entries: Gauge<string>;
   bytes: Gauge<string>;
+  /** `tributary_cache_bus_connected`: 1 while this gateway hears the invalidation bus, 0 while it does not (no caching then). */
+  busConnected: Gauge<string>;
+  /** `tributary_cache_bus_losses_total`: times the bus connection was lost (each one drops L1). */
+  busLosses: Counter<string>;
+  /** `tributary_cache_l2_errors_total`: Redis (L2) reads, writes and evictions that failed. */
+  l2Errors: Counter<string>;
+  /** `tributary_cache_l2_connected`: 1 while the L2/APQ Redis connection is ready; only registered with Redis. */
+  l2Connected?: Gauge<string>;
 }
 
-/** Registers the cache metrics; `size` is read at scrape time. */
-export function createCacheMetrics(registry: Registry, size: () => { entries: number; bytes: number }): CacheMetrics {
+/** What {@link createCacheMetrics} reads at scrape time. */
+export interface CacheHealth {
+  /** Entries and approximate bytes in L1. */
+  size(): { entries: number; bytes: number };
+  /** Whether the invalidation bus listens. */
+  busConnected(): boolean;
+  /** Whether the L2 Redis connection is ready; absent without Redis. */
+  l2Connected?: () => boolean;
+}
+
+/** Registers the cache metrics; `health` is read at scrape time. */
+export function createCacheMetrics(registry: Registry, health: CacheHealth): CacheMetrics {
+  const { size, busConnected, l2Connected } = health;
   return {
     lookups: new Counter({ name: 'tributary_cache_requests_total', help: 'Response cache lookups by tier and result', labelNames: ['tier', 'result'], registers: [registry] }),
     stores: new Counter({ name: 'tributary_cache_stores_total', help: 'Responses offered to the cache, by outcome', labelNames: ['outcome'], registers: [registry] }),
@@ -32,5 +51,11 @@ export function createCacheMetrics(registry: Registry, size: () => { entries: nu
     }),
     entries: new Gauge({ name: 'tributary_cache_l1_entries', help: 'Entries in the in-process tier', registers: [registry], collect() { this.set(size().entries); } }),
     bytes: new Gauge({ name: 'tributary_cache_l1_bytes', help: 'Approximate bytes held by the in-process tier', registers: [registry], collect() { this.set(size().bytes); } }),
+    busConnected: new Gauge({ name: 'tributary_cache_bus_connected', help: '1 while the invalidation bus listens, 0 while it does not (caching is off then)', registers: [registry], collect() { this.set(busConnected() ? 1 : 0); } }),
+    busLosses: new Counter({ name: 'tributary_cache_bus_losses_total', help: 'Times the invalidation bus connection was lost (L1 dropped each time)', registers: [registry] }),
+    l2Errors: new Counter({ name: 'tributary_cache_l2_errors_total', help: 'Redis (L2) cache operations that failed', registers: [registry] }),
+    l2Connected: l2Connected
+      ? new Gauge({ name: 'tributary_cache_l2_connected', help: '1 while the L2 Redis connection is ready', registers: [registry], collect() { this.set(l2Connected() ? 1 : 0); } })
+      : undefined,
   };
 }

@@ -12,6 +12,7 @@ export { useMetricsEndpoint } from './use-metrics-endpoint.js';
 export { type ReadinessProbe, useReadiness } from './use-readiness.js';
 export { DATABASE_READINESS_TIMEOUT_MS, createDatabaseReadiness } from './database-readiness.js';
 export { type SubgraphDefinition, type SubgraphRequestContext, type SubgraphIdentityOptions, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
+export { createChangeFeedMetrics } from './change-feed-metrics.js';
 export { loadSchemaFile } from './load-schema-file.js';
 export { DEFAULT_HOST, InvalidConfigurationError, readHost, readPort } from './read-port.js';
 export { type Principal, ANONYMOUS, parseSubject, principalSubject } from './principal.js';
