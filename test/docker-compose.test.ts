@@ -98,6 +98,7 @@ describe('docker-compose.yml', () => {
     // The Chinook script shipped in the repository, at its place in the image (WORKDIR /app).
     expect(read('Dockerfile')).toMatch(/^WORKDIR \/app$/m);
     expect(sub.CHINOOK_SQL).toBe('/app/packages/database/data/chinook/chinook.sql');
+    expect(existsSync(path.join(REPO_ROOT, 'packages/database/data/chinook/chinook.sql'))).toBe(true);
     for (const gateway of gateways) {
       const env = services[gateway]!.environment;
       expect(env.NODE_ENV).toBe('production');
