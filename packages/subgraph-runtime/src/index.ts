@@ -7,6 +7,8 @@ export { type Connection, type PageRequest, MAX_PAGE_SIZE, parsePageRequest, enc
 export { type LoaderOptions, MAX_KEYS_PER_STATEMENT, createRowLoader, createGroupLoader, createValueLoader, loaderPerArguments } from './batch-loaders.js';
 export { DEFAULT_DRAIN_TIMEOUT_MS, listen, closeGracefully } from './http-lifecycle.js';
 export { useMetricsEndpoint } from './use-metrics-endpoint.js';
+export { type ReadinessProbe, useReadiness } from './use-readiness.js';
+export { type ConnectionStates, createConnectionStates } from './connection-states.js';
 export { type SubgraphDefinition, type SubgraphRequestContext, type SubgraphIdentityOptions, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
 export { loadSchemaFile } from './load-schema-file.js';
 export { DEFAULT_HOST, InvalidConfigurationError, readHost, readPort } from './read-port.js';

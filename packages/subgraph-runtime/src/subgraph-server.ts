@@ -13,6 +13,7 @@ import { IDENTITY_HEADER, createIdentityVerifier, readInternalSecret } from './i
 import { ANONYMOUS, type Principal } from './principal.js';
 import { useAfterMutation } from './use-after-mutation.js';
 import { useMetricsEndpoint } from './use-metrics-endpoint.js';
+import { type ReadinessProbe, useReadiness } from './use-readiness.js';
 import { createYogaLogger } from './yoga-logger.js';
 
 /**
@@ -67,9 +68,11 @@ export interface SubgraphServerOptions {
   loaders?: LoaderOptions;
   /** Production hides error details (Yoga's masked errors). Default: `NODE_ENV === 'production'`. */
   production?: boolean;
+  /** `/readyz`: 200 while it passes, 503 with its reason otherwise. Absent: no `/readyz`. */
+  readiness?: ReadinessProbe;
 }
 
-/** A subgraph serving HTTP: `/graphql`, `/healthz`, `/metrics`. */
+/** A subgraph serving HTTP: `/graphql`, `/healthz`, `/metrics` (and `/readyz` when given a probe). */
 export interface RunningSubgraph {
   name: string;
   port: number;
@@ -99,7 +102,7 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
     graphiql: false,
     maskedErrors: { isDev: !(options.production ?? process.env.NODE_ENV === 'production') },
     logging: createYogaLogger(log),
-    plugins: [useMetricsEndpoint(registry), ...(options.afterMutation ? [useAfterMutation(options.afterMutation)] : [])],
+    plugins: [useMetricsEndpoint(registry), ...(options.readiness ? [useReadiness(options.readiness)] : []), ...(options.afterMutation ? [useAfterMutation(options.afterMutation)] : [])],
   });
   const server = createServer(yoga);
   const port = await listen(server, options.port, options.host);
