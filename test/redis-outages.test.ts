@@ -131,3 +131,44 @@ describe('a hung Redis (SIGSTOP)', () => {
     expect(JSON.parse((await ask(query)).text).data.track.unitPrice).toBe((Number(before) + 1).toFixed(2));
   }, 30_000);
 });
+
+describe('a Redis that hangs under load', () => {
+  it('keeps what waits for it bounded (pending commands per connection) and answers every request', async () => {
+    redis.pause();
+    const started = Date.now();
+    let maxPending = 0;
+    let answered = 0;
+    const failures: string[] = [];
+    let slowest = 0;
+    try {
+      const until = Date.now() + 4_000;
+      const load = async (worker: number) => {
+        for (let i = 0; Date.now() < until; i++) {
+          // Distinct documents: each a miss that would be looked up and stored in L2.
+          const sent = Date.now();
+          const result = await ask(`{ w${worker}x${i}: genre(id: "${1 + ((worker + i) % 25)}") { name } }`);
+          slowest = Math.max(slowest, Date.now() - sent);
+          answered++;
+          if (result.status !== 200 || result.text.includes('"errors"')) failures.push(result.text);
+        }
+      };
+      const sample = async () => {
+        while (Date.now() < until) {
+          const text = await (await fetch(`${base()}/metrics`)).text();
+          for (const connection of ['redis-store', 'bus-publisher', 'bus-subscriber']) maxPending = Math.max(maxPending, metricValue(text, 'tributary_connection_pending_commands', { connection }) ?? 0);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      await Promise.all([...Array.from({ length: 8 }, (_, w) => load(w)), sample()]);
+    } finally {
+      redis.resume();
+    }
+    console.info(`hang under load: ${answered} requests in ${Date.now() - started} ms, slowest ${slowest} ms, at most ${maxPending} commands pending on one connection`);
+    expect(failures).toEqual([]);
+    expect(answered).toBeGreaterThan(40);
+    expect(maxPending).toBeLessThanOrEqual(1_000 + 1);
+    // Fails fast: no request waited for Redis beyond the 250 ms command timeout and the stalled loop's slack.
+    expect(slowest).toBeLessThan(2_000);
+    expect(await eventually(async () => (await readyz()) === 200, 10_000)).toBe(true);
+  }, 30_000);
+});

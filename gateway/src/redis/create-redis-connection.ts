@@ -43,7 +43,8 @@ export class RedisUnavailableError extends Error {
  * - after a timeout the connection counts as not answering: every command but one `PING` probe
  *   fails at once until a reply arrives; after {@link REDIS_HUNG_RECONNECT_MS} of silence the
  *   socket is dropped (its queue with it) and made again;
- * - at most `maxPending` commands, and {@link REDIS_MAX_BUFFERED_BYTES} unsent bytes, wait.
+ * - at most `maxPending` commands (and the probe), and {@link REDIS_MAX_BUFFERED_BYTES} unsent
+ *   bytes, wait.
  */
 export function createRedisConnection(url: string, options: RedisConnectionOptions): Redis {
   const maxPending = options.maxPending ?? REDIS_MAX_PENDING;
@@ -55,7 +56,8 @@ export function createRedisConnection(url: string, options: RedisConnectionOptio
 
   class GuardedRedis extends Redis {
     override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
-      if (this.status === 'ready' && !(command.name === 'ping' && probing)) {
+      const isProbe = command.name === 'ping' && probing;
+      if (this.status === 'ready' && !isProbe) {
         const refusal = !answering
           ? 'not answering'
           : this.commandQueue.length >= maxPending
@@ -69,7 +71,8 @@ export function createRedisConnection(url: string, options: RedisConnectionOptio
         }
       }
       const result = super.sendCommand(command, stream);
-      if (options.commandTimeoutMs !== undefined && !command.isResolved) armTimeout(command, options.commandTimeoutMs);
+      // The probe has no timeout: it waits behind the unanswered commands, one at a time.
+      if (options.commandTimeoutMs !== undefined && !isProbe && !command.isResolved) armTimeout(command, options.commandTimeoutMs);
       return result;
     }
   }
