@@ -2,6 +2,8 @@ import { type ChangeEvent, type ChangeFeed, createChangeFeed, createInProcessBus
 import { CHANGE_CHANNEL, type DatabaseHandle, LISTEN_APPLICATION_NAME, createDatabase, readDatabaseConfig } from '@tributary/database';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistry } from '@tributary/subgraph-runtime';
+import { metricValue } from '../../../test/support/metrics.js';
 import { POSTGRES_ADMIN_URL } from '../../../test/support/services.js';
 import { type TcpProxy, startTcpProxy } from '../../../test/support/tcp-proxy.js';
 import { type TestDatabase, cloneTemplateDatabase } from '../../../test/support/test-database.js';
@@ -20,6 +22,7 @@ describe('the change feed through repeated Postgres outages', () => {
   const events: ChangeEvent[] = [];
   const states: boolean[] = [];
   const poolSize = 3;
+  const registry = createRegistry('outages');
 
   const connections = async (applicationName: string) =>
     Number((await admin.query('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [database.name, applicationName])).rows[0].n);
@@ -51,7 +54,7 @@ describe('the change feed through repeated Postgres outages', () => {
     proxy = await startTcpProxy(Number(new URL(POSTGRES_ADMIN_URL).port || 5432));
     const url = new URL(database.url);
     url.port = String(proxy.port);
-    handle = await createDatabase({ config: readDatabaseConfig({ DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(poolSize), DATABASE_CONNECT_TIMEOUT_MS: '1000' }), name: 'outages' });
+    handle = await createDatabase({ config: readDatabaseConfig({ DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(poolSize), DATABASE_CONNECT_TIMEOUT_MS: '1000' }), name: 'outages', registry });
     const bus = createInProcessBus();
     bus.subscribe((event) => events.push(event));
     feed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, bus, onListening: (listening) => states.push(listening) });
@@ -110,5 +113,8 @@ describe('the change feed through repeated Postgres outages', () => {
     expect(await connections('tributary-outages')).toBeLessThanOrEqual(poolSize);
     const row = await handle.db.selectFrom('catalog.track').select('unit_price').where('track_id', '=', 7).executeTakeFirstOrThrow();
     expect(row.unit_price).toBe('3.49');
+    const open = metricValue(await registry.metrics(), 'tributary_db_pool_connections', { subgraph: 'outages', state: 'open' });
+    expect(open).toBeGreaterThanOrEqual(1);
+    expect(open).toBeLessThanOrEqual(poolSize);
   }, 120_000);
 });
