@@ -1,4 +1,4 @@
-import { BUS_HEARTBEAT_MS, BUS_SILENCE_MS } from '@tributary/cache';
+import { BUS_LOSS_BOUND_MS } from '@tributary/cache';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue } from './support/metrics.js';
@@ -106,19 +106,20 @@ describe('Redis outages of every shape', () => {
 });
 
 describe('a hung Redis (SIGSTOP)', () => {
-  it(`is a lost bus within ${BUS_SILENCE_MS + BUS_HEARTBEAT_MS} ms: a price updated with SQL during the hang is read fresh, and after SIGCONT too`, async () => {
+  it(`is a lost bus within ${BUS_LOSS_BOUND_MS} ms: a price updated with SQL at once during the hang is read fresh after that bound, and after SIGCONT too`, async () => {
     const query = '{ track(id: "40") { unitPrice } }';
     expect(await cached(query)).toBe(true);
     const before = JSON.parse((await ask(query)).text).data.track.unitPrice as string;
     const paused = Date.now();
     redis.pause();
     try {
-      // Within the bound, the gateway stops trusting its cache (measured, for the docs).
+      // The write comes at once; the bus is noticed silent within the bound, and the next read is fresh.
+      await sql.query('UPDATE catalog.track SET unit_price = unit_price + 1 WHERE track_id = 40');
       expect(await eventually(() => !stack.gateway.cache.isTrusting, 3_000)).toBe(true);
       const detectedMs = Date.now() - paused;
-      console.info(`hung bus detected after ${detectedMs} ms`);
-      await new Promise((r) => setTimeout(r, Math.max(0, BUS_SILENCE_MS + BUS_HEARTBEAT_MS - detectedMs)));
-      await sql.query('UPDATE catalog.track SET unit_price = unit_price + 1 WHERE track_id = 40');
+      console.info(`hung bus detected after ${detectedMs} ms (bound ${BUS_LOSS_BOUND_MS} ms)`);
+      // 50 ms: the probe's polling interval, and the slack of a loaded machine's timers.
+      expect(detectedMs).toBeLessThanOrEqual(BUS_LOSS_BOUND_MS + 150);
       const during = await ask(query);
       expect(during.source).toBe('miss');
       expect(JSON.parse(during.text).data.track.unitPrice).toBe((Number(before) + 1).toFixed(2));

@@ -44,13 +44,15 @@ export function createInProcessBus(): InvalidationBus {
 }
 
 /** Each Redis bus publishes a heartbeat this often, in ms. */
-export const BUS_HEARTBEAT_MS = 200;
+export const BUS_HEARTBEAT_MS = 100;
 /**
- * The bus counts as lost when a heartbeat it published has not come back within this many ms:
- * a hung Redis (SIGSTOP) or a network cut without a reset is noticed within
- * `BUS_SILENCE_MS + BUS_HEARTBEAT_MS` = 1 s, as a closed socket is noticed at once.
+ * The bus counts as lost when a heartbeat it published has not come back within this many ms.
+ * Checked at each heartbeat, so a hung Redis (SIGSTOP) or a network cut without a reset is
+ * noticed within {@link BUS_LOSS_BOUND_MS} of its start; a closed socket at once.
  */
-export const BUS_SILENCE_MS = 800;
+export const BUS_SILENCE_MS = 700;
+/** The bound on noticing a silent bus, in ms: the silence, plus up to two heartbeat periods. */
+export const BUS_LOSS_BOUND_MS = BUS_SILENCE_MS + 2 * BUS_HEARTBEAT_MS;
 /** After this much silence (ms) the subscriber's socket is dropped and made again. */
 export const BUS_RESUBSCRIBE_AFTER_MS = 3_000;
 
