@@ -32,12 +32,12 @@ async function waitForPort(port: number, open: boolean, timeoutMs = 5_000): Prom
   }
 }
 
-/** Starts `redis-server` (from the machine's PATH) on a free loopback port, keeping nothing on disk. */
-export async function startOwnRedis(): Promise<OwnRedis> {
+/** Starts `redis-server` (from the machine's PATH) on a free loopback port, keeping nothing on disk; `args` adds options (`--maxmemory 2mb`). */
+export async function startOwnRedis(args: string[] = []): Promise<OwnRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: 'ignore' });
     await waitForPort(port, true);
   };
   await start();

@@ -1,6 +1,7 @@
 import { type CacheEntry, createRedisStore } from '@tributary/cache';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startOwnRedis } from '../../../test/support/redis-server.js';
 import { REDIS_URL } from '../../../test/support/services.js';
 
 /** Every key under `prefix` (SCAN: this test's keys only). */
@@ -95,5 +96,40 @@ describe('the Redis tier (L2) layout', () => {
     expect(sent).toEqual(['evalsha']);
     expect(await own.zcard(`${prefix}calls:rc:0:z:Track:39.name`)).toBe(1);
     own.disconnect();
+  });
+});
+
+describe('the Redis tier on a full Redis (maxmemory, noeviction)', () => {
+  it('refuses new stores whole, while reads and invalidations go on: never stale', async () => {
+    const own = await startOwnRedis(['--maxmemory', '3mb', '--maxmemory-policy', 'noeviction']);
+    const redis = new Redis(own.url, { lazyConnect: true });
+    try {
+      await redis.connect();
+      const store = createRedisStore({ redis, keyPrefix: 'full:' });
+      const body = 'x'.repeat(20_000);
+      let refused: Error | undefined;
+      let stored = 0;
+      for (let i = 0; i < 1_000 && !refused; i++) {
+        await store.set(`doc${i}`, entry(60_000, ['Genre:1.name', `doc:${i}`], body)).then(
+          () => stored++,
+          (error: Error) => (refused = error),
+        );
+      }
+      expect(refused?.message).toMatch(/OOM/);
+      // The refused store left nothing behind: no entry, no member, no tag set of its own.
+      expect(await redis.exists(`full:rc:0:e:doc${stored}`)).toBe(0);
+      expect(await redis.exists(`full:rc:0:z:doc:${stored}`)).toBe(0);
+      expect(await redis.zcard('full:rc:0:z:Genre:1.name')).toBe(stored);
+      // Reads and invalidations still work.
+      expect((await store.get('doc0'))?.body).toBe(body);
+      expect(await store.invalidate(['Genre:1.name'])).toBe(stored);
+      expect(await store.get('doc0')).toBeUndefined();
+      // And stores work again once memory is free.
+      await store.set('after', entry(60_000, ['Genre:1.name'], body));
+      expect((await store.get('after'))?.body).toBe(body);
+    } finally {
+      redis.disconnect();
+      await own.stop();
+    }
   });
 });
