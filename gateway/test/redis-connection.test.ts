@@ -75,7 +75,8 @@ describe('a Redis connection to a hung server (SIGSTOP)', () => {
       expect(outcomes.ok).toBe(0);
       expect(outcomes.timedOut).toBeLessThanOrEqual(100);
       expect(outcomes.refused).toBeGreaterThanOrEqual(4_900);
-      expect(Math.max(...refusalLatencies)).toBeLessThan(50);
+      // Refused without waiting for anything: sooner than the command timeout could fire.
+      expect(Math.max(...refusalLatencies)).toBeLessThan(250);
       // Reported down after the first timeout, within the timeout (and a stalled loop's slack).
       const down = states.find(([, up]) => !up);
       expect(down).toBeDefined();

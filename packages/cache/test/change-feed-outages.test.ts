@@ -89,10 +89,10 @@ describe('the change feed through repeated Postgres outages', () => {
         await new Promise((r) => setTimeout(r, 2_000));
         await proxy.setMode('forward');
       },
-      // Nothing passes for 4 s, and nothing is reset: only the heartbeat can tell.
+      // Nothing passes for 5 s, and nothing is reset: only the heartbeat (1 s, answered within 3 s) can tell.
       hung: async () => {
         await proxy.setMode('hang');
-        await new Promise((r) => setTimeout(r, 4_000));
+        await new Promise((r) => setTimeout(r, 5_000));
         await proxy.setMode('forward');
       },
     };

@@ -12,8 +12,9 @@ export const LISTEN_HEARTBEAT_MS = 1_000;
 /**
  * A connection that does not answer its heartbeat, or a connect that does not finish, within
  * this many ms is given up (a hung server or a network cut without a reset looks the same).
+ * Not shorter: a Postgres slowed down by load must not cost every cache a flush.
  */
-export const LISTEN_TIMEOUT_MS = 2_000;
+export const LISTEN_TIMEOUT_MS = 3_000;
 
 /** `application_name` of the LISTEN connection (count them in `pg_stat_activity`). */
 export const LISTEN_APPLICATION_NAME = 'tributary-change-feed';
@@ -42,7 +43,7 @@ export interface Listening {
 
 /**
  * `LISTEN channel` on a dedicated `pg` connection (not one of the pool's), owned by one loop:
- * connect (bounded by {@link LISTEN_TIMEOUT_MS}), listen, send a heartbeat every
+ * connect (bounded by {@link LISTEN_TIMEOUT_MS}, 3 s), listen, send a heartbeat every
  * {@link LISTEN_HEARTBEAT_MS} until the connection ends, fails or stops answering, destroy its
  * socket, wait (jittered backoff, capped at 5 s) and start again. Nothing else schedules a
  * reconnect, so there is at most one connection, whatever the shape of the outage (refused,
