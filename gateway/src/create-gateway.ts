@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { useApolloFederation } from '@envelop/apollo-federation';
 import { REPO_ROOT } from '@tributary/database';
-import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint, useReadiness } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createConnectionStates, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint, useReadiness } from '@tributary/subgraph-runtime';
 import type { GraphQLSchema } from 'graphql';
 import { type Plugin, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -89,10 +89,18 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   disableApolloTelemetry();
   const signIdentity = createIdentitySigner(config.internalSecret);
   const trusted = loadManifests(config.frontDoor.manifestPaths.filter((file) => file !== DEFAULT_MANIFEST_PATH || existsSync(file)));
-  const redis = config.frontDoor.redisUrl ? createStoreRedis(config.frontDoor.redisUrl, logger) : undefined;
+  const connections = createConnectionStates([registry]);
+  if (config.frontDoor.redisUrl) connections.set('redis-store', false);
+  const redis = config.frontDoor.redisUrl ? createStoreRedis(config.frontDoor.redisUrl, logger, (up) => connections.set('redis-store', up)) : undefined;
+  if (redis) connections.watchPending('redis-store', () => redis.commandQueue.length);
   const apqStore = createPersistedQueryStore(config.frontDoor, redis);
   const ownBus = options.bus === undefined;
-  const bus = options.bus ?? createBusFromEnv({ REDIS_URL: config.frontDoor.redisUrl, REDIS_KEY_PREFIX: config.frontDoor.redisKeyPrefix });
+  const bus =
+    options.bus ??
+    createBusFromEnv({ REDIS_URL: config.frontDoor.redisUrl, REDIS_KEY_PREFIX: config.frontDoor.redisKeyPrefix }, { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending) });
+  // A bus given by the caller: its state is what its subscribers hear.
+  const unwatchBus = options.bus?.subscribe(() => undefined, { onLost: () => connections.set('bus', false), onRestored: () => connections.set('bus', true) });
+  if (options.bus) connections.set('bus', options.bus.connected);
   const principals = new WeakMap<Request, Principal>();
   const l1 = createLruStore({ maxBytes: config.cache.l1MaxBytes, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
   const l2 = redis && config.cache.l2 ? createRedisStore({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) : undefined;
@@ -118,6 +126,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     onError: onStoreError,
   });
   const closeShared = async () => {
+    unwatchBus?.();
     invalidator.close();
     if (ownBus) await bus.close();
     redis?.disconnect();
@@ -172,6 +181,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       useReadiness({
         check: async () => {
           if (supergraph.status.phase !== 'watching') throw new Error(`supergraph ${supergraph.status.phase}`);
+          // Without the bus, writes are not heard: this instance serves uncached, but is not ready.
+          if (config.cache.enabled) connections.check(['bus']);
           await probeSubgraphs(subgraphUrls, { [IDENTITY_HEADER]: await signIdentity(ANONYMOUS) });
         },
       }),

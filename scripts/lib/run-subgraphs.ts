@@ -5,7 +5,7 @@ import { CHANGE_CHANNEL, type DatabaseHandle, type PrepareResult, createDatabase
 import { createBusFromEnv } from '@tributary/gateway';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
-import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createRegistry, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
+import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createConnectionStates, createRegistry, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
 import type { Logger } from 'pino';
 
 /** Every subgraph definition by name. */
@@ -65,24 +65,40 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
   const ports = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, options.ports?.[s.name] ?? readPort(env, s.portEnv, s.defaultPort)]));
   const databases: Record<string, DatabaseHandle> = {};
   const subgraphs: RunningSubgraph[] = [];
+  const registries = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, createRegistry(s.name)]));
+  // One change feed and one bus per process, reported on every subgraph's /metrics and /readyz.
+  const connections = createConnectionStates(Object.values(registries));
   const ownBus = options.bus === undefined;
-  const bus = options.bus ?? createBusFromEnv(env);
+  const bus = options.bus ?? createBusFromEnv(env, { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending) });
+  if (!ownBus) connections.set('bus', bus.connected);
+  const unwatchBus = ownBus ? undefined : bus.subscribe(() => undefined, { onLost: () => connections.set('bus', false), onRestored: () => connections.set('bus', true) });
+  connections.set('change-feed', false);
+  const readiness = { check: async () => connections.check(['change-feed', 'bus']) };
   let changeFeed: ChangeFeed | undefined;
   const close = async () => {
     await Promise.all(subgraphs.map((s) => s.close()));
     await changeFeed?.close();
+    unwatchBus?.();
     if (ownBus) await bus.close();
     await Promise.all(Object.values(databases).map((db) => db.destroy()));
   };
   try {
-    const registries = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, createRegistry(s.name)]));
     for (const s of SUBGRAPHS) {
       databases[s.name] = await createDatabase({ config, name: s.name, registry: registries[s.name], logger: options.logger });
     }
     const prepared = options.prepare === false ? undefined : await prepareDatabase(databases[SUBGRAPHS[0]!.name]!.db, env);
     const feedMetrics = createChangeFeedMetrics(registries[SUBGRAPHS[0]!.name]!, bus);
-    const feed = await createChangeFeed({ database: databases[SUBGRAPHS[0]!.name]!, channel: CHANGE_CHANNEL, bus, logger: options.logger, onEvent: feedMetrics.onEvent });
+    const feed = await createChangeFeed({
+      database: databases[SUBGRAPHS[0]!.name]!,
+      channel: CHANGE_CHANNEL,
+      bus,
+      logger: options.logger,
+      onEvent: feedMetrics.onEvent,
+      onListening: (listening) => connections.set('change-feed', listening),
+    });
     changeFeed = feed;
+    // The embedded database's LISTEN is in process: it cannot be lost.
+    if (databases[SUBGRAPHS[0]!.name]!.kind === 'embedded') connections.set('change-feed', true);
     for (const s of SUBGRAPHS) {
       subgraphs.push(
         await startSubgraph(SUBGRAPH_DEFINITIONS[s.name], {
@@ -94,6 +110,7 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
           loaders: options.loaders,
           identity,
           afterMutation: () => feed.fence(),
+          readiness,
         }),
       );
     }

@@ -1,6 +1,7 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FrontDoorConfig } from '../front-door-config.js';
+import { createRedisConnection } from '../redis/create-redis-connection.js';
 import {
   type PersistedQueryStore,
   createLruPersistedQueryStore,
@@ -24,26 +25,21 @@ export function createPersistedQueryStore(config: FrontDoorConfig, redis: Redis 
 }
 
 /**
- * The gateway's Redis connection for its stores (APQ, response cache L2): commands fail fast
- * while Redis is down (no offline queue, 250 ms timeout), so that callers degrade instead of
- * waiting; one warning when it goes, one line when it is back.
+ * The gateway's Redis connection for its stores (APQ, response cache L2), named
+ * `tributary-store`: commands fail fast while Redis is down or hung (no offline queue, 250 ms
+ * timeout, bounded pending commands: see `createRedisConnection`), so that callers degrade
+ * instead of waiting; one warning when it goes, one line when it is back.
  */
-export function createStoreRedis(url: string, logger: Pick<Logger, 'warn' | 'info'>): Redis {
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-    connectTimeout: 1_000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-  });
+export function createStoreRedis(url: string, logger: Pick<Logger, 'warn' | 'info'>, onState?: (up: boolean) => void): Redis {
   let healthy = true;
-  redis.on('ready', () => {
-    if (!healthy) logger.info('Redis reachable again: shared stores back');
-    healthy = true;
+  return createRedisConnection(url, {
+    name: 'tributary-store',
+    commandTimeoutMs: REDIS_COMMAND_TIMEOUT_MS,
+    onState: (up) => {
+      onState?.(up);
+      if (up && !healthy) logger.info('Redis reachable again: shared stores back');
+      if (!up && healthy) logger.warn('Redis unreachable or not answering: stores in process only until it returns');
+      healthy = up;
+    },
   });
-  redis.on('error', (error) => {
-    if (healthy) logger.warn({ err: error.message }, 'Redis unreachable: stores in process only until it returns');
-    healthy = false;
-  });
-  return redis;
 }

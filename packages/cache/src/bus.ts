@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { ChangeEvent } from './change-event.js';
@@ -42,20 +43,72 @@ export function createInProcessBus(): InvalidationBus {
   };
 }
 
+/** Each Redis bus publishes a heartbeat this often, in ms. */
+export const BUS_HEARTBEAT_MS = 100;
 /**
- * Events over Redis pub/sub on `<prefix>invalidations`, reaching every gateway instance. A
- * subscriber's connection that drops (Redis restart, network cut) reports `onLost` when it is
- * back, because pub/sub keeps nothing for absent subscribers.
- *
- * @param publisher a connection for PUBLISH; `subscriber` a dedicated one (subscribe mode).
+ * The bus counts as lost when a heartbeat it published has not come back within this many ms.
+ * Checked at each heartbeat, so a hung Redis (SIGSTOP) or a network cut without a reset is
+ * noticed within {@link BUS_LOSS_BOUND_MS} of its start; a closed socket at once.
  */
-export function createRedisBus(options: { publisher: Redis; subscriber: Redis; keyPrefix: string }): InvalidationBus {
+export const BUS_SILENCE_MS = 700;
+/** The bound on noticing a silent bus, in ms: the silence, plus up to two heartbeat periods. */
+export const BUS_LOSS_BOUND_MS = BUS_SILENCE_MS + 2 * BUS_HEARTBEAT_MS;
+/** After this much silence (ms) the subscriber's socket is dropped and made again. */
+export const BUS_RESUBSCRIBE_AFTER_MS = 3_000;
+
+/** Options of {@link createRedisBus}. */
+export interface RedisBusOptions {
+  /** A connection for PUBLISH (commands fail fast while it is down). */
+  publisher: Redis;
+  /** A dedicated connection in subscribe mode, without ioredis's own resubscription. */
+  subscriber: Redis;
+  keyPrefix: string;
+  /** A name unique to this process, for its heartbeat channel. Default: random. */
+  instanceId?: string;
+}
+
+/**
+ * Events over Redis pub/sub on `<prefix>invalidations`, reaching every gateway instance.
+ *
+ * The bus proves itself: every {@link BUS_HEARTBEAT_MS} it publishes a heartbeat on
+ * `<prefix>heartbeat:<instance>`, a channel its subscriber listens to on the same connection as
+ * the invalidations, and it is lost (`onLost`) when its subscriber's socket closes or when a
+ * heartbeat has not come back within {@link BUS_SILENCE_MS}; it is back (`onRestored`) when a
+ * heartbeat comes back again. Events published while it was lost are gone (pub/sub keeps
+ * nothing): subscribers must stop trusting what they hold. The subscriber subscribes on each
+ * `ready` (the only owner of the subscription).
+ */
+export function createRedisBus(options: RedisBusOptions): InvalidationBus {
   const channel = `${options.keyPrefix}invalidations`;
+  const heartbeatChannel = `${options.keyPrefix}heartbeat:${options.instanceId ?? randomUUID()}`;
   const handlers = new Set<(event: ChangeEvent) => void>();
   const connections = new Set<BusConnectionHandlers>();
-  let connected = subscriberReady(options.subscriber);
-  const { subscriber } = options;
+  const { subscriber, publisher } = options;
+  let connected = false;
+  let closed = false;
+  /** Heartbeats published and not heard back yet: sequence → when sent. */
+  const outstanding = new Map<number, number>();
+  let sequence = 0;
+  let silentSince: number | undefined;
+
+  const lose = () => {
+    if (!connected) return;
+    connected = false;
+    for (const c of connections) c.onLost?.();
+  };
+  const restore = () => {
+    if (connected || closed) return;
+    connected = true;
+    for (const c of connections) c.onRestored?.();
+  };
   subscriber.on('message', (from: string, message: string) => {
+    if (from === heartbeatChannel) {
+      const heard = Number(message);
+      for (const sent of outstanding.keys()) if (sent <= heard) outstanding.delete(sent);
+      silentSince = undefined;
+      if (subscriber.status === 'ready') restore();
+      return;
+    }
     if (from !== channel) return;
     let event: ChangeEvent;
     try {
@@ -65,29 +118,40 @@ export function createRedisBus(options: { publisher: Redis; subscriber: Redis; k
     }
     for (const handler of handlers) handler(event);
   });
-  subscriber.on('ready', () => {
-    void subscriber.subscribe(channel).then(
-      () => {
-        if (connected) return;
-        connected = true;
-        for (const c of connections) c.onRestored?.();
-      },
-      () => undefined,
-    );
-  });
-  subscriber.on('close', () => {
-    if (!connected) return;
-    connected = false;
-    for (const c of connections) c.onLost?.();
-  });
-  void subscriber.subscribe(channel).catch(() => undefined);
+  // A heartbeat right after subscribing: the bus is trusted as soon as it is proven.
+  const subscribe = () => void subscriber.subscribe(channel, heartbeatChannel).then(beat, () => undefined);
+  subscriber.on('ready', subscribe);
+  subscriber.on('close', lose);
+  if (subscriber.status === 'ready') subscribe();
+
+  function beat() {
+    if (closed) return;
+    const now = Date.now();
+    const seq = ++sequence;
+    outstanding.set(seq, now);
+    void publisher.publish(heartbeatChannel, String(seq)).catch(() => undefined);
+    // Judged after pending I/O is read: a stalled event loop is not a silent bus.
+    setImmediate(() => {
+      const oldest = outstanding.values().next().value;
+      if (oldest === undefined || now - oldest <= BUS_SILENCE_MS) return;
+      for (const [sent, at] of outstanding) if (now - at > 10 * BUS_SILENCE_MS) outstanding.delete(sent);
+      lose();
+      silentSince ??= now;
+      if (now - silentSince > BUS_RESUBSCRIBE_AFTER_MS && subscriber.status === 'ready') {
+        silentSince = now;
+        subscriber.disconnect(true);
+      }
+    });
+  }
+  const heartbeat = setInterval(beat, BUS_HEARTBEAT_MS);
+  heartbeat.unref();
   return {
     get connected() {
       return connected;
     },
     async publish(event) {
-      await connectedWithin(options.publisher, 1_000);
-      await options.publisher.publish(channel, JSON.stringify({ ...event, at: event.at ?? Date.now() }));
+      await connectedWithin(publisher, 1_000);
+      await publisher.publish(channel, JSON.stringify({ ...event, at: event.at ?? Date.now() }));
     },
     subscribe(handler, connection) {
       handlers.add(handler);
@@ -98,15 +162,13 @@ export function createRedisBus(options: { publisher: Redis; subscriber: Redis; k
       };
     },
     async close() {
+      closed = true;
+      clearInterval(heartbeat);
       handlers.clear();
       connections.clear();
       subscriber.disconnect();
     },
   };
-}
-
-function subscriberReady(redis: Redis): boolean {
-  return redis.status === 'ready';
 }
 
 /** Waits (up to `timeoutMs`) for a connection still being made; a broken one fails at once. */

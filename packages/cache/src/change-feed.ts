@@ -8,7 +8,10 @@ export const FLUSH_RETRY_MS = 500;
 
 /** The part of a database handle the change feed uses (see `@tributary/database`). */
 export interface ListenableDatabase {
-  listen(channel: string, handlers: { onPayload(payload: string): void; onResubscribed?(): void }): Promise<{ close(): Promise<void> }>;
+  listen(
+    channel: string,
+    handlers: { onPayload(payload: string): void; onResubscribed?(): void; onState?(state: 'connecting' | 'listening' | 'retrying' | 'closed'): void },
+  ): Promise<{ close(): Promise<void> }>;
   /** Runs `NOTIFY channel, payload` (outside any transaction). */
   notify(channel: string, payload: string): Promise<void>;
 }
@@ -32,6 +35,11 @@ export interface ChangeFeedOptions {
   logger?: { warn(obj: object, msg: string): void };
   /** Called with each event published, for metrics and tests. */
   onEvent?: (event: ChangeEvent) => void;
+  /**
+   * Called when the LISTEN connection is lost (`false`: writes are not heard until it is back,
+   * then a flush is published) and made again (`true`), for `/metrics` and `/readyz`.
+   */
+  onListening?: (listening: boolean) => void;
 }
 
 /**
@@ -89,6 +97,7 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
     onPayload: (payload) => {
       queue = queue.then(() => handle(payload)).catch((error) => logger?.warn({ err: (error as Error).message }, 'change notification not understood'));
     },
+    onState: (state) => options.onListening?.(state === 'listening'),
     onResubscribed: () => {
       queue = queue.then(() => publish({ kind: 'flush', reason: 'change feed reconnected; notifications may have been lost' }));
     },

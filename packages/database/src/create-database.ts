@@ -5,6 +5,7 @@ import type { DatabaseConfig } from './config.js';
 import { acquireEmbeddedDatabase } from './embedded/embedded-database.js';
 import { SharedPGliteDialect } from './embedded/pglite-dialect.js';
 import { type ListenHandlers, type Listening, listenPGlite, listenPostgres } from './listen.js';
+import { watchPool } from './pool-metrics.js';
 import { type SqlLogger, type SqlStats, createSqlInstrumentation } from './sql-metrics.js';
 import type { Database } from './tables.js';
 import { TYPE_PARSERS } from './type-parsers.js';
@@ -62,6 +63,7 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
     pool.on('connect', (client) => {
       client.on('error', (error) => logger?.warn({ subgraph: name, err: error.message }, 'Postgres connection failed'));
     });
+    if (registry) watchPool(registry, name, pool);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
     const url = config.url;
     return { db, kind: 'postgres', stats, listen: (channel, handlers) => listenPostgres(url, channel, handlers, logger), notify: notifyWith(db), destroy: () => db.destroy() };

@@ -1,9 +1,26 @@
+import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { type Backoff, backoffDelay } from './backoff.js';
+import { settleWithin, sleep } from './deadline.js';
 import type { SqlLogger } from './sql-metrics.js';
 
-/** Delay before reconnecting a lost LISTEN connection, in ms (doubling up to 5 s). */
-export const LISTEN_RETRY_MS = 250;
+/** Delays between attempts to make a lost LISTEN connection again, in ms (jittered). */
+export const LISTEN_BACKOFF: Backoff = { baseMs: 250, capMs: 5_000 };
+/** A LISTEN connection sends `SELECT 1` this often, in ms, to find out it hangs. */
+export const LISTEN_HEARTBEAT_MS = 1_000;
+/**
+ * A connection that does not answer its heartbeat, or a connect that does not finish, within
+ * this many ms is given up (a hung server or a network cut without a reset looks the same).
+ * Not shorter: a Postgres slowed down by load must not cost every cache a flush.
+ */
+export const LISTEN_TIMEOUT_MS = 3_000;
+
+/** `application_name` of the LISTEN connection (count them in `pg_stat_activity`). */
+export const LISTEN_APPLICATION_NAME = 'tributary-change-feed';
+
+/** Where a LISTEN subscription is: `listening` is the only state in which writes are heard. */
+export type ListenState = 'connecting' | 'listening' | 'retrying' | 'closed';
 
 /** Callbacks of a LISTEN subscription. */
 export interface ListenHandlers {
@@ -14,58 +31,122 @@ export interface ListenHandlers {
    * (NOTIFY is not stored), so whoever trusted them must assume anything changed.
    */
   onResubscribed?(): void;
+  /** Each change of state (for `/metrics` and `/readyz`). */
+  onState?(state: ListenState): void;
 }
 
 /** A running LISTEN; `close` ends it. */
 export interface Listening {
+  readonly state: ListenState;
   close(): Promise<void>;
 }
 
 /**
- * `LISTEN channel` on a dedicated `pg` connection (not one of the pool's), made again with
- * backoff when it drops.
+ * `LISTEN channel` on a dedicated `pg` connection (not one of the pool's), owned by one loop:
+ * connect (bounded by {@link LISTEN_TIMEOUT_MS}, 3 s), listen, send a heartbeat every
+ * {@link LISTEN_HEARTBEAT_MS} until the connection ends, fails or stops answering, destroy its
+ * socket, wait (jittered backoff, capped at 5 s) and start again. Nothing else schedules a
+ * reconnect, so there is at most one connection, whatever the shape of the outage (refused,
+ * reset, terminated, hung), and the loop never stops before `close`.
+ *
+ * @throws the first connect's error (the caller's start fails; later losses are retried).
  */
 export async function listenPostgres(url: string, channel: string, handlers: ListenHandlers, logger?: SqlLogger): Promise<Listening> {
-  let closed = false;
-  let client: pg.Client | undefined;
-  let retryMs = LISTEN_RETRY_MS;
-  const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: url, application_name: 'tributary-change-feed' });
-    next.on('notification', (message) => {
+  const stop = new AbortController();
+  let state: ListenState = 'connecting';
+  let socket: net.Socket | undefined;
+  const setState = (next: ListenState) => {
+    if (next === state) return;
+    state = next;
+    handlers.onState?.(next);
+  };
+
+  /** One connection's life: resolves when it is over (and its socket destroyed). */
+  const session = async (onListening: () => void): Promise<void> => {
+    const own = new net.Socket();
+    socket = own;
+    const client = new pg.Client({ connectionString: url, application_name: LISTEN_APPLICATION_NAME, keepAlive: true, stream: () => own });
+    const lost = new Promise<Error>((resolve) => {
+      client.on('error', resolve);
+      client.on('end', () => resolve(new Error('connection ended')));
+    });
+    client.on('notification', (message) => {
       if (message.channel === channel && message.payload !== undefined) handlers.onPayload(message.payload);
     });
-    next.on('error', (error) => logger?.warn({ err: error.message }, 'change feed connection failed'));
-    next.on('end', () => {
-      if (closed) return;
-      setTimeout(() => void reconnect(), retryMs).unref();
-    });
-    await next.connect();
-    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-    client = next;
-    retryMs = LISTEN_RETRY_MS;
-  };
-  const reconnect = async (): Promise<void> => {
-    if (closed) return;
     try {
-      await connect();
-      handlers.onResubscribed?.();
-    } catch (error) {
-      logger?.warn({ err: (error as Error).message }, 'change feed reconnect failed');
-      retryMs = Math.min(retryMs * 2, 5_000);
-      setTimeout(() => void reconnect(), retryMs).unref();
+      await settleWithin(Promise.race([client.connect().then(() => client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)), lost.then((e) => Promise.reject(e))]), LISTEN_TIMEOUT_MS, 'LISTEN connect');
+      onListening();
+      const reason = await Promise.race([lost, heartbeats(client, stop.signal)]);
+      if (!stop.signal.aborted) logger?.warn({ err: reason.message }, 'change feed connection lost; reconnecting');
+    } finally {
+      own.destroy();
+      client.end().catch(() => undefined);
     }
   };
-  await connect();
+
+  let resolveFirst!: () => void;
+  let rejectFirst!: (error: Error) => void;
+  const first = new Promise<void>((resolve, reject) => ((resolveFirst = resolve), (rejectFirst = reject)));
+  const loop = async () => {
+    let attempt = 0;
+    let listened = false;
+    while (!stop.signal.aborted) {
+      setState('connecting');
+      try {
+        await session(() => {
+          attempt = 0;
+          setState('listening');
+          if (listened) handlers.onResubscribed?.();
+          else resolveFirst();
+          listened = true;
+        });
+      } catch (error) {
+        if (!listened) return rejectFirst(error as Error);
+        logger?.warn({ err: (error as Error).message, attempt }, 'change feed reconnect failed');
+      }
+      if (stop.signal.aborted) break;
+      setState('retrying');
+      await sleep(backoffDelay(++attempt, LISTEN_BACKOFF), stop.signal);
+    }
+  };
+  void loop();
+  await first;
   return {
+    get state() {
+      return state;
+    },
     close: async () => {
-      closed = true;
-      await client?.end().catch(() => undefined);
+      stop.abort();
+      socket?.destroy();
+      setState('closed');
     },
   };
+}
+
+/** Resolves with the reason once a `SELECT 1` fails or does not answer in time. */
+async function heartbeats(client: pg.Client, signal: AbortSignal): Promise<Error> {
+  for (;;) {
+    await sleep(LISTEN_HEARTBEAT_MS, signal);
+    if (signal.aborted) return new Error('closed');
+    try {
+      await settleWithin(client.query('SELECT 1'), LISTEN_TIMEOUT_MS, 'LISTEN heartbeat');
+    } catch (error) {
+      return error as Error;
+    }
+  }
 }
 
 /** `LISTEN channel` on the embedded database (same process: nothing can be lost). */
 export async function listenPGlite(pglite: PGlite, channel: string, handlers: ListenHandlers): Promise<Listening> {
   const unlisten = await pglite.listen(channel, (payload) => handlers.onPayload(payload));
-  return { close: () => unlisten() };
+  let state: ListenState = 'listening';
+  return {
+    get state() {
+      return state;
+    },
+    close: async () => {
+      state = 'closed';
+      await unlisten();
+    },
+  };
 }

@@ -11,6 +11,7 @@ export { DEFAULT_DRAIN_TIMEOUT_MS, listen, closeGracefully } from './http-lifecy
 export { useMetricsEndpoint } from './use-metrics-endpoint.js';
 export { type ReadinessProbe, useReadiness } from './use-readiness.js';
 export { DATABASE_READINESS_TIMEOUT_MS, createDatabaseReadiness } from './database-readiness.js';
+export { type ConnectionStates, createConnectionStates } from './connection-states.js';
 export { type SubgraphDefinition, type SubgraphRequestContext, type SubgraphIdentityOptions, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
 export { createChangeFeedMetrics } from './change-feed-metrics.js';
 export { loadSchemaFile } from './load-schema-file.js';
