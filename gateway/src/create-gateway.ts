@@ -162,6 +162,9 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     await closeShared();
     throw new Error(`Cannot load the supergraph from SUPERGRAPH_PATH=${config.supergraphPath}: ${(error as Error).message.split('\n')[0]}`);
   }
+  // The cache trusts nothing until the bus has proven itself (its first heartbeat came back):
+  // give it that moment, bounded, so that a fresh gateway caches from its first request.
+  if (config.cache.enabled) await waitUntil(() => bus.connected, BUS_PROOF_WAIT_MS);
 
   const yoga = createYoga<object, object>({
     graphqlEndpoint: '/graphql',
@@ -249,6 +252,15 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       phase = { phase: 'stopped' };
     },
   };
+}
+
+/** How long `createGateway` waits for its invalidation bus to prove itself before serving anyway (uncached until it does), ms. */
+export const BUS_PROOF_WAIT_MS = 2_000;
+
+/** Resolves when `condition()` holds, or after `timeoutMs` (checked every 5 ms). */
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 /**
