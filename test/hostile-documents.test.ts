@@ -62,7 +62,8 @@ describe.each([
   });
 
   it('leaves a fragment cycle to validation, without looping', async () => {
-    const { body, ms } = await post(stack.gatewayUrl, '{ ...A } fragment A on Query { genres { id } ...B } fragment B on Query { ...A ...B }');
+    const { status, body, ms } = await post(stack.gatewayUrl, '{ ...A } fragment A on Query { genres { id } ...B } fragment B on Query { ...A ...B }');
+    expect(status).toBe(400);
     expect(body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
     expect(ms).toBeLessThan(500);
   });

@@ -12,6 +12,7 @@ import type { GatewayConfig } from './config.js';
 import { DEFAULT_MANIFEST } from './front-door-config.js';
 import { createTokenVerifier } from './identity/token-verifier.js';
 import { useIdentity } from './identity/use-identity.js';
+import { useBatchItemGuard } from './limits/use-batch-item-guard.js';
 import { useBatchLimit } from './limits/use-batch-limit.js';
 import { useCsrfGuard } from './limits/use-csrf-guard.js';
 import { useDocumentLimits } from './limits/use-document-limits.js';
@@ -29,6 +30,8 @@ import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
 import { createGatewayMetrics } from './metrics.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestMetrics } from './plugins/use-request-metrics.js';
+import { useValidationErrors } from './plugins/use-validation-errors.js';
+import { useVariableErrors } from './plugins/use-variable-errors.js';
 import { probeSubgraphs } from './probe-subgraphs.js';
 import { createSubgraphDataSource } from './subgraph-data-source.js';
 import { FileSupergraphManager } from './supergraph/file-supergraph-manager.js';
@@ -155,6 +158,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
         },
       }),
       useMetricsEndpoint(registry),
+      useBatchItemGuard(),
       useRequestMetrics(metrics),
       useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }), principals }),
       ...(config.cache.enabled
@@ -175,9 +179,11 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       useCsrfGuard(),
       useBatchLimit(limits.maxBatch),
       usePersistedOperations({ mode: config.frontDoor.persistedOperations, trusted, store: apqStore }),
-      useDocumentLimits({ limits, introspection: config.frontDoor.introspection, fieldSuggestions: config.frontDoor.fieldSuggestions }),
+      useDocumentLimits({ limits, introspection: config.frontDoor.introspection }),
+      useValidationErrors({ fieldSuggestions: config.frontDoor.fieldSuggestions }),
       useRefusalMetrics(metrics),
       ...(options.plugins ?? []),
+      useVariableErrors(),
       // Last: it plans and executes the document the plugins before it settled on.
       useApolloFederation({ gateway, logger }),
     ],

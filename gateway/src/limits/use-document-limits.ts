@@ -18,8 +18,6 @@ export interface DocumentLimitsOptions {
   limits: Pick<RequestLimits, 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxRootFields' | 'maxCost'>;
   /** Allow `__schema` and `__type`. Off in production. */
   introspection: boolean;
-  /** Keep graphql-js's "Did you mean …?" hints in validation errors. Off in production. */
-  fieldSuggestions: boolean;
 }
 
 /** Codes of the refusals this plugin makes. */
@@ -35,8 +33,8 @@ export const LIMIT_CODES = {
 /**
  * Keeps hostile documents out before they are planned: at most `maxTokens` tokens (graphql-js
  * stops parsing there), `maxDepth` nested fields (through fragments; introspection fields not
- * counted), `maxAliases` aliases and `maxRootFields` root fields; introspection off and field
- * suggestions stripped when configured; an estimated cost (fields it may resolve, lists
+ * counted), `maxAliases` aliases and `maxRootFields` root fields; introspection off when
+ * configured; an estimated cost (fields it may resolve, lists
  * multiplied out) of at most `maxCost`. Each refusal is a GraphQL error with its own code.
  * Every check is linear in the document's size (each named fragment is measured once), and the
  * checks run before graphql-js's validation rules, which a refused document never reaches.
@@ -75,11 +73,6 @@ export function useDocumentLimits(options: DocumentLimitsOptions): Plugin {
       let refused = bySchema.get(documentAST);
       if (!refused) bySchema.set(documentAST, (refused = validate(schema, documentAST, rules)));
       if (refused.length > 0) setResult([...refused]);
-      return ({ result, setResult }) => {
-        if (!options.fieldSuggestions && result.some((e) => / Did you mean /.test(e.message))) {
-          setResult(result.map((e) => (/ Did you mean /.test(e.message) ? new GraphQLError(e.message.replace(/ Did you mean .*$/, ''), { nodes: e.nodes, extensions: e.extensions }) : e)));
-        }
-      };
     },
   };
 }
