@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ANONYMOUS, IDENTITY_HEADER, type Principal } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, IDENTITY_HEADER, type Principal, currentRequestSignal } from '@tributary/subgraph-runtime';
 import { Kind, parse } from 'graphql';
 import type { GatewayMetrics } from './metrics.js';
 
@@ -27,7 +27,11 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Re
     const started = performance.now();
     let outcome = 'error';
     try {
-      const response = await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      // A client that goes away takes its subgraph fetches with it (and the subgraph then cancels
+      // their SQL): nothing keeps working for nobody.
+      const client = currentRequestSignal();
+      const signal = client ? AbortSignal.any([AbortSignal.timeout(timeoutMs), client]) : AbortSignal.timeout(timeoutMs);
+      const response = await fetch(input, { ...init, signal });
       outcome = response.ok ? 'success' : 'http_error';
       return response.ok ? response : await fromHttpError(name, response, init?.body);
     } catch (error) {
