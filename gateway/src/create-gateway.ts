@@ -34,6 +34,8 @@ import { useValidationErrors } from './plugins/use-validation-errors.js';
 import { useVariableErrors } from './plugins/use-variable-errors.js';
 import { probeSubgraphs } from './probe-subgraphs.js';
 import { createSubgraphDataSource } from './subgraph-data-source.js';
+import { createDocumentCaches } from './memory/document-caches.js';
+import { createPlanCache } from './memory/plan-cache.js';
 import { FileSupergraphManager } from './supergraph/file-supergraph-manager.js';
 
 /** Options of {@link createGateway}. */
@@ -49,6 +51,11 @@ export interface GatewayOptions {
    * `REDIS_URL` is set, else a bus of this process (share it with subgraphs run in-process).
    */
   bus?: InvalidationBus;
+  /**
+   * Entries kept in the parse cache and the query plan cache. Default
+   * `DOCUMENT_CACHE_MAX_ENTRIES` and `PLAN_CACHE_MAX_ENTRIES` (1,000 each); bytes are bounded too.
+   */
+  cacheEntryBounds?: { documents?: number; plans?: number };
 }
 
 /** The default manifest is optional (it exists once `pnpm codegen` ran); others must exist. */
@@ -66,6 +73,8 @@ export interface TributaryGateway {
   /** Applies change events to the response cache; `fence()` waits for those published so far. */
   cache: CacheInvalidator;
   readonly status: GatewayPhase;
+  /** Entries now in the parse cache and the query plan cache (bounds in `memory/`). */
+  readonly cacheEntries: { documents: number; plans: number };
   /** Starts serving HTTP; resolves with the bound port (port 0 picks a free one). */
   listen(port?: number, host?: string): Promise<number>;
   /** Graceful stop: refuses new connections, lets requests in flight finish, then unloads. */
@@ -112,8 +121,11 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const { limits } = config.frontDoor;
   /** The URL of each subgraph of the current supergraph, for `/readyz`. */
   const subgraphUrls = new Map<string, string>();
+  const documentCaches = createDocumentCaches({ maxEntries: options.cacheEntryBounds?.documents });
+  const planCache = createPlanCache({ maxEntries: options.cacheEntryBounds?.plans });
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
+    queryPlannerConfig: { cache: planCache },
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
@@ -149,6 +161,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     batching: { limit: limits.maxBatch },
     maxRequestBodySize: limits.maxBodyBytes,
     extraParamNames: ['documentId'],
+    parserAndValidationCache: documentCaches,
     logging: createYogaLogger(logger, createErrorReporter({ logger, registry })),
     plugins: [
       useReadiness({
@@ -199,6 +212,9 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     cache: invalidator,
     get status() {
       return phase;
+    },
+    get cacheEntries() {
+      return { documents: documentCaches.documentCache.size, plans: planCache.size };
     },
     async listen(port = config.port, host) {
       server = createServer(withRequestSignal(yoga));

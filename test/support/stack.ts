@@ -59,6 +59,8 @@ export interface StackOptions {
   plugins?: Plugin[];
   /** Logger of the gateway and the subgraphs. Default: silent. */
   logger?: Logger;
+  /** The gateway's parse and plan cache entry bounds (see `GatewayOptions`). */
+  cacheEntryBounds?: { documents?: number; plans?: number };
 }
 
 /** Starts subgraphs (port 0) and a gateway (port 0) pointed at them. */
@@ -81,7 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let gateway: TributaryGateway;
   try {
     const config = readGatewayConfig({ ...redisEnv, ...options.gatewayEnv, ...(options.supergraphPath ? { SUPERGRAPH_PATH: options.supergraphPath } : {}) });
-    gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs.urls }, logger: options.logger ?? silentLogger, plugins: options.plugins, bus: sharedBus ?? (options.subgraphs && !options.redis ? subgraphs.bus : undefined) });
+    gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs.urls }, logger: options.logger ?? silentLogger, cacheEntryBounds: options.cacheEntryBounds, plugins: options.plugins, bus: sharedBus ?? (options.subgraphs && !options.redis ? subgraphs.bus : undefined) });
   } catch (error) {
     if (ownSubgraphs) await subgraphs.close();
     throw error;
