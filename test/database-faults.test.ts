@@ -77,10 +77,11 @@ describe('a statement whose request was abandoned', () => {
       expect(body).toEqual({ data: null, errors: [{ message: 'Subgraph "catalog" is unavailable: no answer within 400 ms', path: ['genres'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] });
     }
     expect(await eventually(waitingStatements, (n) => n === 0, 1_000)).toBe(0);
-    // 6 abandoned requests on a pool of 3: the catalog still answers, well before any timeout.
+    // 6 abandoned requests on a pool of 3: the catalog still answers, well before the pool's
+    // connect timeout (5 s) or Postgres's statement_timeout (10 s) would have freed a connection.
     const started = performance.now();
     expect((await stack.query('{ album(id: "1") { title } }')).body).toEqual({ data: { album: { title: 'For Those About To Rock We Salute You' } } });
-    expect(performance.now() - started).toBeLessThan(300);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('is cancelled when the client goes away', async () => {
@@ -108,7 +109,7 @@ describe('database failures as clients see them', () => {
     stack = await startStack({
       databaseUrl: database.url,
       logger: capture.logger,
-      subgraphEnv: { DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_POOL_SIZE: '2', DATABASE_CONNECT_TIMEOUT_MS: '200' },
+      subgraphEnv: { DATABASE_STATEMENT_TIMEOUT_MS: '1500', DATABASE_POOL_SIZE: '2', DATABASE_CONNECT_TIMEOUT_MS: '500' },
     });
   });
   afterAll(async () => {
@@ -125,9 +126,21 @@ describe('database failures as clients see them', () => {
     });
   });
 
+  it("reports a failed entity field at the field's path", async () => {
+    locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE sales.invoice_line IN ACCESS EXCLUSIVE MODE');
+    // Track.purchaseCount (Int!) comes from the sales subgraph through an entity fetch.
+    expect((await stack.query('{ track(id: "3") { name purchaseCount } }')).body).toEqual({
+      data: { track: null },
+      errors: [{ message: 'Database unavailable: statement timed out or was cancelled', path: ['track', 'purchaseCount'], extensions: { code: 'DATABASE_UNAVAILABLE' } }],
+    });
+  });
+
   it('gives DATABASE_UNAVAILABLE for a pool that has no connection free in time', async () => {
     await lockGenres();
-    // Two statements hold the pool's two connections (waiting for the lock, 1 s); the third waits 200 ms for one.
+    // Two statements hold the pool's two connections (waiting for the lock, 1.5 s); the third waits 500 ms for one.
     const holding = [stack.query('{ genre(id: "1") { name } }'), stack.query('{ genre(id: "2") { name } }')];
     expect(await eventually(waitingStatements, (n) => n === 2, 1_000)).toBe(2);
     const third = await stack.query('{ album(id: "7") { title } }'); // not cached yet
@@ -167,11 +180,16 @@ describe('a subgraph outage', () => {
       const requests = 200;
       const answers = await Promise.all(Array.from({ length: requests }, (_, i) => stack.query(`{ playlist(id: "${(i % 18) + 1}") { name } }`)));
       expect(answers.every((a) => a.body.errors?.[0]?.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
+      // An entity fetch to the stopped subgraph: the error is at each requested field's path.
+      expect((await stack.query('{ track(id: "1") { name playlists { name } } }')).body).toEqual({
+        data: { track: null },
+        errors: [{ message: 'Subgraph "playlists" is unavailable: connection refused', path: ['track', 'playlists'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }],
+      });
       const outageLines = capture.lines.filter((l) => l.code === 'SUBGRAPH_UNAVAILABLE');
       expect(outageLines).toEqual([expect.objectContaining({ level: 40, count: 1, msg: 'Subgraph "playlists" is unavailable: connection refused' })]);
       expect(capture.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
       const metrics = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
-      expect(metricValue(metrics, 'tributary_errors_total', { code: 'SUBGRAPH_UNAVAILABLE' })).toBe(requests);
+      expect(metricValue(metrics, 'tributary_errors_total', { code: 'SUBGRAPH_UNAVAILABLE' })).toBe(requests + 1);
     } finally {
       await stack.close();
     }

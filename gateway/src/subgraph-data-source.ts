@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ANONYMOUS, IDENTITY_HEADER, type Principal, currentRequestSignal } from '@tributary/subgraph-runtime';
-import { Kind, parse } from 'graphql';
+import { Kind, type SelectionSetNode, parse } from 'graphql';
 import type { GatewayMetrics } from './metrics.js';
 
 /** Options of {@link createSubgraphDataSource}. */
@@ -79,7 +79,7 @@ function describeFailure(error: unknown, timeoutMs: number): string {
 /**
  * What the gateway gets when a subgraph cannot be reached: a GraphQL response with one
  * `SUBGRAPH_UNAVAILABLE` error per field that the fetch asked for (each root field, or each
- * `_entities` representation), so that the gateway places every error at its field's path in
+ * field of each `_entities` representation), so that the gateway places every error at its field's path in
  * the client's response and the rest of the response stays intact. A thrown error would reach
  * the client without a path.
  */
@@ -91,16 +91,40 @@ function unavailableResponse(name: string, reason: string, body: unknown): Respo
   return Response.json({ data: null, errors });
 }
 
-/** `[["playlist"], ["album"]]` for a root fetch, `[["_entities", 0], …]` for an entity fetch. */
+/**
+ * The paths of the fields a fetch asked for: `[["playlist"], ["album"]]` for a root fetch;
+ * for an entity fetch, each field selected for each representation's type:
+ * `[["_entities", 0, "purchaseCount"], …]` (the gateway maps those to the fields' paths in the
+ * client's response, `["album", "tracks", 0, "purchaseCount"]`), or `["_entities", i]` when no
+ * field but `__typename` was selected.
+ */
 function requestedPaths(body: unknown): Array<Array<string | number>> {
   try {
-    const { query, variables } = JSON.parse(String(body)) as { query: string; variables?: { representations?: unknown[] } };
+    const { query, variables } = JSON.parse(String(body)) as { query: string; variables?: { representations?: Array<{ __typename?: unknown }> } };
     const operation = parse(query).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
     if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
-    const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [(s.alias ?? s.name).value] : []));
-    if (fields.length === 1 && fields[0] === '_entities') return (variables?.representations ?? []).map((_, i) => ['_entities', i]);
-    return fields.map((field) => [field]);
+    const roots = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s] : []));
+    if (roots.length === 1 && roots[0]!.name.value === '_entities' && roots[0]!.selectionSet) {
+      const entities = roots[0]!.selectionSet;
+      return (variables?.representations ?? []).flatMap((representation, i) => {
+        const fields = fieldsFor(entities, typeof representation?.__typename === 'string' ? representation.__typename : undefined);
+        return fields.length > 0 ? fields.map((field) => ['_entities', i, field]) : [['_entities', i]];
+      });
+    }
+    return roots.map((field) => [(field.alias ?? field.name).value]);
   } catch {
     return [];
   }
+}
+
+/** Response names of the fields (not `__typename`) that `set` selects on an object of type `typename`. */
+function fieldsFor(set: SelectionSetNode, typename: string | undefined): string[] {
+  const names = new Set<string>();
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD && selection.name.value !== '__typename') names.add((selection.alias ?? selection.name).value);
+    else if (selection.kind === Kind.INLINE_FRAGMENT && (!selection.typeCondition || selection.typeCondition.name.value === typename)) {
+      for (const name of fieldsFor(selection.selectionSet, typename)) names.add(name);
+    }
+  }
+  return [...names];
 }
