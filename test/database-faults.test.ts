@@ -177,6 +177,7 @@ describe('a subgraph outage', () => {
     try {
       await stack.subgraphs.subgraphs.find((s) => s.name === 'playlists')!.close();
       capture.lines.length = 0;
+      const startedAt = Date.now();
       const requests = 200;
       const answers = await Promise.all(Array.from({ length: requests }, (_, i) => stack.query(`{ playlist(id: "${(i % 18) + 1}") { name } }`)));
       expect(answers.every((a) => a.body.errors?.[0]?.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
@@ -185,8 +186,12 @@ describe('a subgraph outage', () => {
         data: { track: null },
         errors: [{ message: 'Subgraph "playlists" is unavailable: connection refused', path: ['track', 'playlists'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }],
       });
+      // One line per 10 s begun (one, unless the machine is slow), the first with count 1, and
+      // together the lines count no more failures than there were.
       const outageLines = capture.lines.filter((l) => l.code === 'SUBGRAPH_UNAVAILABLE');
-      expect(outageLines).toEqual([expect.objectContaining({ level: 40, count: 1, msg: 'Subgraph "playlists" is unavailable: connection refused' })]);
+      expect(outageLines.length).toBeLessThanOrEqual(Math.floor((Date.now() - startedAt) / 10_000) + 1);
+      expect(outageLines[0]).toEqual(expect.objectContaining({ level: 40, count: 1, msg: 'Subgraph "playlists" is unavailable: connection refused' }));
+      expect(outageLines.reduce((sum, l) => sum + (l.count as number), 0)).toBeLessThanOrEqual(requests + 1);
       expect(capture.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
       const metrics = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
       expect(metricValue(metrics, 'tributary_errors_total', { code: 'SUBGRAPH_UNAVAILABLE' })).toBe(requests + 1);
