@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { useApolloFederation } from '@envelop/apollo-federation';
 import { REPO_ROOT } from '@tributary/database';
-import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createErrorReporter, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint, withRequestSignal } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createErrorReporter, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint } from '@tributary/subgraph-runtime';
 import { type Plugin, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -217,7 +217,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       return { documents: documentCaches.documentCache.size, plans: planCache.size };
     },
     async listen(port = config.port, host) {
-      server = createServer(withRequestSignal(yoga));
+      server = createServer(yoga);
       const bound = await listen(server, port, host);
       phase = { phase: 'serving', port: bound };
       return bound;

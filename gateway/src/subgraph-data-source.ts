@@ -1,7 +1,12 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ANONYMOUS, IDENTITY_HEADER, type Principal, currentRequestSignal } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, IDENTITY_HEADER, type Principal } from '@tributary/subgraph-runtime';
 import { Kind, type SelectionSetNode, parse } from 'graphql';
 import type { GatewayMetrics } from './metrics.js';
+
+/** Carries a fetch's id from `willSendRequest` to the fetcher, which removes it: never sent. */
+const FETCH_ID_HEADER = 'x-tributary-fetch-id';
+/** Fetches between `willSendRequest` and the fetcher at once, at most. */
+const MAX_PENDING_FETCHES = 10_000;
 
 /** Options of {@link createSubgraphDataSource}. */
 export interface SubgraphDataSourceOptions {
@@ -23,30 +28,51 @@ export interface SubgraphDataSourceOptions {
  */
 export function createSubgraphDataSource(options: SubgraphDataSourceOptions): RemoteGraphQLDataSource {
   const { name, url, metrics, timeoutMs } = options;
+  // Each client request's signal, from `willSendRequest` (which sees the request's context) to the
+  // fetcher (which sees only the fetch's headers: Apollo builds the init without a signal).
+  const clientSignals = new Map<string, AbortSignal>();
+  let fetchIds = 0;
   const fetcher = async (input: string, init?: RequestInit): Promise<Response> => {
     const started = performance.now();
+    const headers = init?.headers as Record<string, string> | undefined;
+    const fetchId = headers?.[FETCH_ID_HEADER];
+    const client = fetchId === undefined ? undefined : clientSignals.get(fetchId);
+    if (fetchId !== undefined) {
+      clientSignals.delete(fetchId);
+      delete headers![FETCH_ID_HEADER];
+    }
     let outcome = 'error';
     try {
       // A client that goes away takes its subgraph fetches with it (and the subgraph then cancels
       // their SQL): nothing keeps working for nobody.
-      const client = currentRequestSignal();
       const signal = client ? AbortSignal.any([AbortSignal.timeout(timeoutMs), client]) : AbortSignal.timeout(timeoutMs);
       const response = await fetch(input, { ...init, signal });
       outcome = response.ok ? 'success' : 'http_error';
       return response.ok ? response : await fromHttpError(name, response, init?.body);
     } catch (error) {
-      return unavailableResponse(name, describeFailure(error, timeoutMs), init?.body);
+      if (client?.aborted) outcome = 'abandoned';
+      return unavailableResponse(name, client?.aborted ? 'the client went away' : describeFailure(error, timeoutMs), init?.body);
     } finally {
       metrics.subgraphFetchDuration.observe({ subgraph: name, outcome }, (performance.now() - started) / 1000);
     }
   };
-  return new RemoteGraphQLDataSource<{ principal?: Principal }>({
+  return new RemoteGraphQLDataSource<{ principal?: Principal; request?: Request }>({
     url,
     fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'],
+
     // Only what the gateway itself sets reaches a subgraph: client headers are never forwarded,
     // so a client's own identity header is dropped here.
     async willSendRequest({ request, context }) {
       request.http!.headers.set(IDENTITY_HEADER, await options.signIdentity(context.principal ?? ANONYMOUS));
+      const signal = context.request?.signal;
+      if (signal) {
+        const id = String(++fetchIds);
+        // A fetch that never happened (an error between this hook and the fetcher) leaves its
+        // entry; this bounds what such entries can hold.
+        if (clientSignals.size >= MAX_PENDING_FETCHES) clientSignals.clear();
+        clientSignals.set(id, signal);
+        request.http!.headers.set(FETCH_ID_HEADER, id);
+      }
     },
   });
 }
