@@ -32,3 +32,27 @@ for (const levels of [10, 16, 22, 30, 40]) {
   const verdict = refused.map((e) => e.extensions.code).join(',') || 'accepted';
   console.log(`${levels} levels, ${Buffer.byteLength(source)} bytes: limits ${limitsMs.toFixed(1)} ms (${verdict}); graphql-js validation ${validationMs.toFixed(1)} ms`);
 }
+
+// Heap held by a parsed document (what the parse cache keeps), per token: the basis of
+// BYTES_PER_TOKEN in gateway/src/memory/document-caches.ts. Needs `node --expose-gc`.
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc) {
+  const shapes: Record<string, (i: number) => string> = {
+    'flat (2,000 tokens)': (i) => `{ a${i}: genres { ${'id name '.repeat(995)} } }`,
+    'nested (1,300 tokens)': (i) => `query Q${i} { ${'albums(first: 10) { nodes { tracks { name album { artist { name '.repeat(60)}${'} } } } } '.repeat(60)} }`,
+  };
+  for (const [name, make] of Object.entries(shapes)) {
+    const kept: unknown[] = [];
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    let tokens = 0;
+    for (let i = 0; i < 300; i++) {
+      const parsed = parse(make(i), { maxTokens: 2_000 });
+      for (let token = parsed.loc?.startToken; token; token = token.next ?? undefined) tokens++;
+      kept.push(parsed);
+    }
+    gc();
+    const bytes = process.memoryUsage().heapUsed - before;
+    console.log(`parsed ${name}: ${Math.round(bytes / kept.length / 1024)} KiB per document, ${Math.round(bytes / tokens)} bytes per token`);
+  }
+}

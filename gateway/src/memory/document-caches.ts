@@ -9,8 +9,8 @@ export const DOCUMENT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 export const PARSE_ERROR_CACHE_MAX_ENTRIES = 1_000;
 /**
  * Heap bytes per lexical token of a parsed document with locations, measured with graphql-js
- * 16 on Node 20 (325–511 bytes: AST nodes, their `loc`, and the token list `loc` keeps alive).
- * A document at the 2,000-token limit holds about 1 MB.
+ * 16 on Node 20 by `pnpm bench:hostile` (325–510 bytes: AST nodes, their `loc`, and the token
+ * list `loc` keeps alive). A document at the 2,000-token limit holds about 1 MB.
  */
 export const BYTES_PER_TOKEN = 512;
 
