@@ -149,6 +149,19 @@ describe('database failures as clients see them', () => {
     });
   });
 
+  it("reports an entity that cannot be loaded at the entity's own path (no single field failed)", async () => {
+    locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE catalog.track IN ACCESS EXCLUSIVE MODE');
+    // topTracks comes from sales as Track references; the catalog loads each (__resolveReference).
+    // Track.name cannot be resolved for either; topTracks is [Track!]!, so null reaches the root.
+    expect((await stack.query('{ topTracks(first: 2) { id name } }')).body).toEqual({
+      data: null,
+      errors: [0, 1].map((i) => ({ message: 'Database unavailable: statement timed out or was cancelled', path: ['topTracks', i], extensions: { code: 'DATABASE_UNAVAILABLE' } })),
+    });
+  });
+
   it('gives DATABASE_UNAVAILABLE for a pool that has no connection free in time', async () => {
     await lockGenres();
     // Two statements hold the pool's two connections (waiting for the lock, 1.5 s); the third waits 500 ms for one.
