@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { useApolloFederation } from '@envelop/apollo-federation';
 import { REPO_ROOT } from '@tributary/database';
-import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createConnectionStates, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint, useReadiness } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createConnectionStates, createErrorReporter, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint, useReadiness } from '@tributary/subgraph-runtime';
 import type { GraphQLSchema } from 'graphql';
 import { type Plugin, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -13,6 +13,7 @@ import type { GatewayConfig } from './config.js';
 import { DEFAULT_MANIFEST } from './front-door-config.js';
 import { createTokenVerifier } from './identity/token-verifier.js';
 import { useIdentity } from './identity/use-identity.js';
+import { useBatchItemGuard } from './limits/use-batch-item-guard.js';
 import { useBatchLimit } from './limits/use-batch-limit.js';
 import { createOfflineGraphiQLRenderer } from './graphiql/render-offline-graphiql.js';
 import { useCsrfGuard } from './limits/use-csrf-guard.js';
@@ -34,8 +35,12 @@ import { usePersistedOperations } from './persisted/use-persisted-operations.js'
 import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
 import { createGatewayMetrics } from './metrics.js';
 import { useRequestMetrics } from './plugins/use-request-metrics.js';
+import { useValidationErrors } from './plugins/use-validation-errors.js';
+import { useVariableErrors } from './plugins/use-variable-errors.js';
 import { probeSubgraphs } from './probe-subgraphs.js';
 import { createSubgraphDataSource } from './subgraph-data-source.js';
+import { createDocumentCaches } from './memory/document-caches.js';
+import { createPlanCache } from './memory/plan-cache.js';
 import { FileSupergraphManager } from './supergraph/file-supergraph-manager.js';
 
 /** Options of {@link createGateway}. */
@@ -51,6 +56,11 @@ export interface GatewayOptions {
    * `REDIS_URL` is set, else a bus of this process (share it with subgraphs run in-process).
    */
   bus?: InvalidationBus;
+  /**
+   * Entries kept in the parse cache and the query plan cache. Default
+   * `DOCUMENT_CACHE_MAX_ENTRIES` and `PLAN_CACHE_MAX_ENTRIES` (1,000 each); bytes are bounded too.
+   */
+  cacheEntryBounds?: { documents?: number; plans?: number };
 }
 
 /** The default manifest is optional (it exists once `pnpm codegen` ran); others must exist. */
@@ -68,6 +78,8 @@ export interface TributaryGateway {
   /** Applies change events to the response cache; `fence()` waits for those published so far. */
   cache: CacheInvalidator;
   readonly status: GatewayPhase;
+  /** Entries now in the parse cache and the query plan cache (bounds in `memory/`). */
+  readonly cacheEntries: { documents: number; plans: number };
   /** Starts serving HTTP; resolves with the bound port (port 0 picks a free one). */
   listen(port?: number, host?: string): Promise<number>;
   /** Graceful stop: refuses new connections, lets requests in flight finish, then unloads. */
@@ -134,8 +146,11 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const { limits } = config.frontDoor;
   /** The URL of each subgraph of the current supergraph, for `/readyz`. */
   const subgraphUrls = new Map<string, string>();
+  const documentCaches = createDocumentCaches({ maxEntries: options.cacheEntryBounds?.documents });
+  const planCache = createPlanCache({ maxEntries: options.cacheEntryBounds?.plans });
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
+    queryPlannerConfig: { cache: planCache },
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
@@ -179,7 +194,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     batching: { limit: limits.maxBatch },
     maxRequestBodySize: limits.maxBodyBytes,
     extraParamNames: ['documentId'],
-    logging: createYogaLogger(logger),
+    parserAndValidationCache: documentCaches,
+    logging: createYogaLogger(logger, createErrorReporter({ logger, registry })),
     plugins: [
       useReadiness({
         check: async () => {
@@ -190,6 +206,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
         },
       }),
       useMetricsEndpoint(registry),
+      useBatchItemGuard(),
       useRequestMetrics(metrics, { hitOperations }),
       useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }), principals }),
       ...(config.cache.enabled
@@ -218,9 +235,11 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       useCsrfGuard(),
       useBatchLimit(limits.maxBatch),
       usePersistedOperations({ mode: config.frontDoor.persistedOperations, trusted, store: apqStore }),
-      useDocumentLimits({ limits, introspection: config.frontDoor.introspection, fieldSuggestions: config.frontDoor.fieldSuggestions }),
+      useDocumentLimits({ limits, introspection: config.frontDoor.introspection }),
+      useValidationErrors({ fieldSuggestions: config.frontDoor.fieldSuggestions }),
       useRefusalMetrics(metrics),
       ...(options.plugins ?? []),
+      useVariableErrors(),
       // Last: it plans and executes the document the plugins before it settled on.
       useApolloFederation({ gateway, logger }),
     ],
@@ -236,6 +255,9 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     cache: invalidator,
     get status() {
       return phase;
+    },
+    get cacheEntries() {
+      return { documents: documentCaches.documentCache.size, plans: planCache.size };
     },
     async listen(port = config.port, host) {
       server = createServer(yoga);

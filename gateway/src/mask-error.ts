@@ -2,6 +2,9 @@ import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import { REFUSAL_CODES } from './refusal-codes.js';
 
+/** Codes of errors about the request as a whole (no data): HTTP 400 whatever the client accepts. */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
+
 /**
  * The gateway's one place for masking errors (Yoga's `maskedErrors.maskError`).
  *
@@ -27,6 +30,9 @@ export function maskGatewayError(error: unknown, message: string, isDev?: boolea
     // (`spec: true`); Tributary keeps the refusal's status, as for
     // `application/graphql-response+json`.
     if (REFUSAL_CODES.has(code)) extensions.http = { status: http?.status && http.status !== 200 ? http.status : 400, headers: http?.headers };
+    // A document that does not parse or validate is a request error: 400 for every `Accept`,
+    // as Apollo Server answers (Yoga would answer 200 to `application/json`).
+    else if (REQUEST_ERROR_CODES.has(code)) extensions.http = { status: 400 };
     else if (http) extensions.http = http;
     return new GraphQLError(graphqlError.message, { nodes: graphqlError.nodes, path: graphqlError.path, extensions });
   }

@@ -1,7 +1,12 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ANONYMOUS, IDENTITY_HEADER, type Principal } from '@tributary/subgraph-runtime';
-import { Kind, parse } from 'graphql';
+import { Kind, type SelectionSetNode, parse } from 'graphql';
 import type { GatewayMetrics } from './metrics.js';
+
+/** Carries a fetch's id from `willSendRequest` to the fetcher, which removes it: never sent. */
+const FETCH_ID_HEADER = 'x-tributary-fetch-id';
+/** Fetches between `willSendRequest` and the fetcher at once, at most. */
+const MAX_PENDING_FETCHES = 10_000;
 
 /** Options of {@link createSubgraphDataSource}. */
 export interface SubgraphDataSourceOptions {
@@ -23,26 +28,51 @@ export interface SubgraphDataSourceOptions {
  */
 export function createSubgraphDataSource(options: SubgraphDataSourceOptions): RemoteGraphQLDataSource {
   const { name, url, metrics, timeoutMs } = options;
+  // Each client request's signal, from `willSendRequest` (which sees the request's context) to the
+  // fetcher (which sees only the fetch's headers: Apollo builds the init without a signal).
+  const clientSignals = new Map<string, AbortSignal>();
+  let fetchIds = 0;
   const fetcher = async (input: string, init?: RequestInit): Promise<Response> => {
     const started = performance.now();
+    const headers = init?.headers as Record<string, string> | undefined;
+    const fetchId = headers?.[FETCH_ID_HEADER];
+    const client = fetchId === undefined ? undefined : clientSignals.get(fetchId);
+    if (fetchId !== undefined) {
+      clientSignals.delete(fetchId);
+      delete headers![FETCH_ID_HEADER];
+    }
     let outcome = 'error';
     try {
-      const response = await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      // A client that goes away takes its subgraph fetches with it (and the subgraph then cancels
+      // their SQL): nothing keeps working for nobody.
+      const signal = client ? AbortSignal.any([AbortSignal.timeout(timeoutMs), client]) : AbortSignal.timeout(timeoutMs);
+      const response = await fetch(input, { ...init, signal });
       outcome = response.ok ? 'success' : 'http_error';
       return response.ok ? response : await fromHttpError(name, response, init?.body);
     } catch (error) {
-      return unavailableResponse(name, describeFailure(error, timeoutMs), init?.body);
+      if (client?.aborted) outcome = 'abandoned';
+      return unavailableResponse(name, client?.aborted ? 'the client went away' : describeFailure(error, timeoutMs), init?.body);
     } finally {
       metrics.subgraphFetchDuration.observe({ subgraph: name, outcome }, (performance.now() - started) / 1000);
     }
   };
-  return new RemoteGraphQLDataSource<{ principal?: Principal }>({
+  return new RemoteGraphQLDataSource<{ principal?: Principal; request?: Request }>({
     url,
     fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'],
+
     // Only what the gateway itself sets reaches a subgraph: client headers are never forwarded,
     // so a client's own identity header is dropped here.
     async willSendRequest({ request, context }) {
       request.http!.headers.set(IDENTITY_HEADER, await options.signIdentity(context.principal ?? ANONYMOUS));
+      const signal = context.request?.signal;
+      if (signal) {
+        const id = String(++fetchIds);
+        // A fetch that never happened (an error between this hook and the fetcher) leaves its
+        // entry; this bounds what such entries can hold.
+        if (clientSignals.size >= MAX_PENDING_FETCHES) clientSignals.clear();
+        clientSignals.set(id, signal);
+        request.http!.headers.set(FETCH_ID_HEADER, id);
+      }
     },
   });
 }
@@ -75,7 +105,7 @@ function describeFailure(error: unknown, timeoutMs: number): string {
 /**
  * What the gateway gets when a subgraph cannot be reached: a GraphQL response with one
  * `SUBGRAPH_UNAVAILABLE` error per field that the fetch asked for (each root field, or each
- * `_entities` representation), so that the gateway places every error at its field's path in
+ * field of each `_entities` representation), so that the gateway places every error at its field's path in
  * the client's response and the rest of the response stays intact. A thrown error would reach
  * the client without a path.
  */
@@ -87,16 +117,40 @@ function unavailableResponse(name: string, reason: string, body: unknown): Respo
   return Response.json({ data: null, errors });
 }
 
-/** `[["playlist"], ["album"]]` for a root fetch, `[["_entities", 0], …]` for an entity fetch. */
+/**
+ * The paths of the fields a fetch asked for: `[["playlist"], ["album"]]` for a root fetch;
+ * for an entity fetch, each field selected for each representation's type:
+ * `[["_entities", 0, "purchaseCount"], …]` (the gateway maps those to the fields' paths in the
+ * client's response, `["album", "tracks", 0, "purchaseCount"]`), or `["_entities", i]` when no
+ * field but `__typename` was selected.
+ */
 function requestedPaths(body: unknown): Array<Array<string | number>> {
   try {
-    const { query, variables } = JSON.parse(String(body)) as { query: string; variables?: { representations?: unknown[] } };
+    const { query, variables } = JSON.parse(String(body)) as { query: string; variables?: { representations?: Array<{ __typename?: unknown }> } };
     const operation = parse(query).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
     if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
-    const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [(s.alias ?? s.name).value] : []));
-    if (fields.length === 1 && fields[0] === '_entities') return (variables?.representations ?? []).map((_, i) => ['_entities', i]);
-    return fields.map((field) => [field]);
+    const roots = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s] : []));
+    if (roots.length === 1 && roots[0]!.name.value === '_entities' && roots[0]!.selectionSet) {
+      const entities = roots[0]!.selectionSet;
+      return (variables?.representations ?? []).flatMap((representation, i) => {
+        const fields = fieldsFor(entities, typeof representation?.__typename === 'string' ? representation.__typename : undefined);
+        return fields.length > 0 ? fields.map((field) => ['_entities', i, field]) : [['_entities', i]];
+      });
+    }
+    return roots.map((field) => [(field.alias ?? field.name).value]);
   } catch {
     return [];
   }
+}
+
+/** Response names of the fields (not `__typename`) that `set` selects on an object of type `typename`. */
+function fieldsFor(set: SelectionSetNode, typename: string | undefined): string[] {
+  const names = new Set<string>();
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD && selection.name.value !== '__typename') names.add((selection.alias ?? selection.name).value);
+    else if (selection.kind === Kind.INLINE_FRAGMENT && (!selection.typeCondition || selection.typeCondition.name.value === typename)) {
+      for (const name of fieldsFor(selection.selectionSet, typename)) names.add(name);
+    }
+  }
+  return [...names];
 }

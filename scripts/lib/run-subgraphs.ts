@@ -5,7 +5,7 @@ import { CHANGE_CHANNEL, type DatabaseHandle, type PrepareResult, createDatabase
 import { createBusFromEnv } from '@tributary/gateway';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
-import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createConnectionStates, createRegistry, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
+import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createConnectionStates, createRegistry, currentRequestSignal, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
 import type { Logger } from 'pino';
 
 /** Every subgraph definition by name. */
@@ -84,7 +84,7 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
   };
   try {
     for (const s of SUBGRAPHS) {
-      databases[s.name] = await createDatabase({ config, name: s.name, registry: registries[s.name], logger: options.logger });
+      databases[s.name] = await createDatabase({ config, name: s.name, registry: registries[s.name], logger: options.logger, statementSignal: currentRequestSignal });
     }
     const prepared = options.prepare === false ? undefined : await prepareDatabase(databases[SUBGRAPHS[0]!.name]!.db, env);
     const feedMetrics = createChangeFeedMetrics(registries[SUBGRAPHS[0]!.name]!, bus);

@@ -2,7 +2,7 @@ import { type TributaryGateway, createGateway, readGatewayConfig, readJwtConfig,
 import { parseSubject } from '@tributary/subgraph-runtime';
 import type { LoaderOptions } from '@tributary/subgraph-runtime';
 import type { Plugin } from 'graphql-yoga';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { createInProcessBus } from '@tributary/cache';
 import { type RunningSubgraphs, runSubgraphs } from '../../scripts/lib/run-subgraphs.js';
 
@@ -57,6 +57,10 @@ export interface StackOptions {
   subgraphs?: RunningSubgraphs;
   /** Extra gateway plugins (tests that count what the gateway does). */
   plugins?: Plugin[];
+  /** Logger of the gateway and the subgraphs. Default: silent. */
+  logger?: Logger;
+  /** The gateway's parse and plan cache entry bounds (see `GatewayOptions`). */
+  cacheEntryBounds?: { documents?: number; plans?: number };
 }
 
 /** Starts subgraphs (port 0) and a gateway (port 0) pointed at them. */
@@ -72,14 +76,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env,
       ports: { catalog: 0, customers: 0, sales: 0, playlists: 0 },
       host: '127.0.0.1',
-      logger: silentLogger,
+      logger: options.logger ?? silentLogger,
       loaders: options.loaders,
       bus: sharedBus,
     }));
   let gateway: TributaryGateway;
   try {
     const config = readGatewayConfig({ ...redisEnv, ...options.gatewayEnv, ...(options.supergraphPath ? { SUPERGRAPH_PATH: options.supergraphPath } : {}) });
-    gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs.urls }, logger: silentLogger, plugins: options.plugins, bus: sharedBus ?? (options.subgraphs && !options.redis ? subgraphs.bus : undefined) });
+    gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs.urls }, logger: options.logger ?? silentLogger, cacheEntryBounds: options.cacheEntryBounds, plugins: options.plugins, bus: sharedBus ?? (options.subgraphs && !options.redis ? subgraphs.bus : undefined) });
   } catch (error) {
     if (ownSubgraphs) await subgraphs.close();
     throw error;

@@ -1,22 +1,23 @@
 import {
   type ASTVisitor,
+  type DocumentNode,
+  type GraphQLSchema,
   GraphQLError,
   Kind,
   type SelectionSetNode,
-  type ValidationContext,
   type ValidationRule,
+  validate,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestLimits } from '../front-door-config.js';
 import { costRule } from './cost-rule.js';
+import { memoizeFragments } from './fragment-memo.js';
 
 /** Options of {@link useDocumentLimits}. */
 export interface DocumentLimitsOptions {
   limits: Pick<RequestLimits, 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxRootFields' | 'maxCost'>;
   /** Allow `__schema` and `__type`. Off in production. */
   introspection: boolean;
-  /** Keep graphql-js's "Did you mean …?" hints in validation errors. Off in production. */
-  fieldSuggestions: boolean;
 }
 
 /** Codes of the refusals this plugin makes. */
@@ -32,9 +33,11 @@ export const LIMIT_CODES = {
 /**
  * Keeps hostile documents out before they are planned: at most `maxTokens` tokens (graphql-js
  * stops parsing there), `maxDepth` nested fields (through fragments; introspection fields not
- * counted), `maxAliases` aliases and `maxRootFields` root fields; introspection off and field
- * suggestions stripped when configured; an estimated cost (fields it may resolve, lists
+ * counted), `maxAliases` aliases and `maxRootFields` root fields; introspection off when
+ * configured; an estimated cost (fields it may resolve, lists
  * multiplied out) of at most `maxCost`. Each refusal is a GraphQL error with its own code.
+ * Every check is linear in the document's size (each named fragment is measured once), and the
+ * checks run before graphql-js's validation rules, which a refused document never reaches.
  */
 export function useDocumentLimits(options: DocumentLimitsOptions): Plugin {
   const { limits } = options;
@@ -45,6 +48,7 @@ export function useDocumentLimits(options: DocumentLimitsOptions): Plugin {
     costRule(limits.maxCost, (message) => limitError(LIMIT_CODES.cost, message)),
   ];
   if (!options.introspection) rules.push(introspectionRule);
+  const refusals = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
   return {
     onParse({ parseFn, setParseFn }) {
       setParseFn((source, parseOptions) => {
@@ -59,13 +63,16 @@ export function useDocumentLimits(options: DocumentLimitsOptions): Plugin {
         }
       });
     },
-    onValidate({ addValidationRule }) {
-      for (const rule of rules) addValidationRule(rule);
-      return ({ result, setResult }) => {
-        if (!options.fieldSuggestions && result.some((e) => / Did you mean /.test(e.message))) {
-          setResult(result.map((e) => (/ Did you mean /.test(e.message) ? new GraphQLError(e.message.replace(/ Did you mean .*$/, ''), { nodes: e.nodes, extensions: e.extensions }) : e)));
-        }
-      };
+    onValidate({ params: { schema, documentAST }, setResult }) {
+      // The limits run alone, before graphql-js's rules: a refused document costs one linear
+      // pass, and never reaches rules that are quadratic in repeated fields
+      // (OverlappingFieldsCanBeMerged). Their verdict is kept per schema and document object
+      // (Yoga's document cache hands out the same object for the same text).
+      let bySchema = refusals.get(schema);
+      if (!bySchema) refusals.set(schema, (bySchema = new WeakMap()));
+      let refused = bySchema.get(documentAST);
+      if (!refused) bySchema.set(documentAST, (refused = validate(schema, documentAST, rules)));
+      if (refused.length > 0) setResult([...refused]);
     },
   };
 }
@@ -79,29 +86,32 @@ function limitError(code: string, message: string): GraphQLError {
 }
 
 function depthRule(max: number): ValidationRule {
-  return (context) => ({
-    OperationDefinition(node) {
-      const depth = selectionDepth(node.selectionSet, context, new Set());
-      if (depth > max) context.reportError(limitError(LIMIT_CODES.depth, `Operation is ${depth} fields deep; the limit is ${max}`));
-    },
-  });
+  return (context) => {
+    const fragmentDepths: FragmentValues = memoizeFragments(context, 0, (fragment) => selectionDepth(fragment.selectionSet, fragmentDepths));
+    return {
+      OperationDefinition(node) {
+        const depth = selectionDepth(node.selectionSet, fragmentDepths);
+        if (depth > max) context.reportError(limitError(LIMIT_CODES.depth, `Operation is ${depth} fields deep; the limit is ${max}`));
+      },
+    };
+  };
 }
 
-/** Deepest field nesting under a selection set, following fragments once each. */
-function selectionDepth(set: SelectionSetNode, context: ValidationContext, visited: Set<string>): number {
+/** A number per named fragment, computed once per document. */
+type FragmentValues = (name: string) => number | undefined;
+
+/** Deepest field nesting under a selection set (introspection fields not counted), each fragment's depth from `fragmentDepths`. */
+function selectionDepth(set: SelectionSetNode, fragmentDepths: FragmentValues): number {
   let deepest = 0;
   for (const selection of set.selections) {
     let depth = 0;
     if (selection.kind === Kind.FIELD) {
       if (selection.name.value.startsWith('__')) continue;
-      depth = 1 + (selection.selectionSet ? selectionDepth(selection.selectionSet, context, visited) : 0);
+      depth = 1 + (selection.selectionSet ? selectionDepth(selection.selectionSet, fragmentDepths) : 0);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      depth = selectionDepth(selection.selectionSet, context, visited);
+      depth = selectionDepth(selection.selectionSet, fragmentDepths);
     } else {
-      const name = selection.name.value;
-      const fragment = context.getFragment(name);
-      if (!fragment || visited.has(name)) continue;
-      depth = selectionDepth(fragment.selectionSet, context, new Set([...visited, name]));
+      depth = fragmentDepths(selection.name.value) ?? 0;
     }
     deepest = Math.max(deepest, depth);
   }
@@ -125,23 +135,24 @@ function aliasRule(max: number): ValidationRule {
 }
 
 function rootFieldRule(max: number): ValidationRule {
-  return (context) => ({
-    OperationDefinition(node) {
-      const count = rootFields(node.selectionSet, context, new Set());
-      if (count > max) context.reportError(limitError(LIMIT_CODES.rootFields, `Operation has ${count} root fields; the limit is ${max}`));
-    },
-  });
+  return (context) => {
+    const fragmentRootFields: FragmentValues = memoizeFragments(context, 0, (fragment) => rootFields(fragment.selectionSet, fragmentRootFields));
+    return {
+      OperationDefinition(node) {
+        const count = rootFields(node.selectionSet, fragmentRootFields);
+        if (count > max) context.reportError(limitError(LIMIT_CODES.rootFields, `Operation has ${count} root fields; the limit is ${max}`));
+      },
+    };
+  };
 }
 
-function rootFields(set: SelectionSetNode, context: ValidationContext, visited: Set<string>): number {
+/** Fields (not `__typename`) at the top of a selection set, each spread counting its fragment's. */
+function rootFields(set: SelectionSetNode, fragmentRootFields: FragmentValues): number {
   let count = 0;
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) count += selection.name.value === '__typename' ? 0 : 1;
-    else if (selection.kind === Kind.INLINE_FRAGMENT) count += rootFields(selection.selectionSet, context, visited);
-    else if (!visited.has(selection.name.value)) {
-      const fragment = context.getFragment(selection.name.value);
-      if (fragment) count += rootFields(fragment.selectionSet, context, new Set([...visited, selection.name.value]));
-    }
+    else if (selection.kind === Kind.INLINE_FRAGMENT) count += rootFields(selection.selectionSet, fragmentRootFields);
+    else count += fragmentRootFields(selection.name.value) ?? 0;
   }
   return count;
 }

@@ -33,8 +33,11 @@ export function useRequestMetrics(metrics: GatewayMetrics, options: { graphqlPat
       if (url.pathname === graphqlPath) records.set(request, { startedAt: performance.now(), operation: 'anonymous', outcome: 'success' });
     },
     onParams({ request, params }) {
+      // Each item of a batched body arrives here as sent, objects or not (`[null]`, `[1]`):
+      // Yoga refuses those with BAD_REQUEST after this hook, which must not throw first.
       const record = records.get(request);
-      if (record && params.operationName) record.operation = label(params.operationName);
+      const name = params !== null && typeof params === 'object' ? (params as { operationName?: unknown }).operationName : undefined;
+      if (record && typeof name === 'string' && name) record.operation = label(name);
     },
     onExecute({ args }) {
       // The name written in the document, when the client did not send `operationName`.

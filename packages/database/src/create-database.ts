@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Registry } from 'prom-client';
+import { createCancellingPool } from './cancelling-pool.js';
 import type { DatabaseConfig } from './config.js';
 import { acquireEmbeddedDatabase } from './embedded/embedded-database.js';
 import { SharedPGliteDialect } from './embedded/pglite-dialect.js';
@@ -19,6 +20,12 @@ export interface CreateDatabaseOptions {
   registry?: Registry;
   /** Receives the slow-statement log. Absent: nothing is logged. */
   logger?: SqlLogger;
+  /**
+   * The signal of the request a statement runs for, read as each statement starts: when it
+   * aborts, the running statement is cancelled (see `createCancellingPool`; Postgres only).
+   * Absent: statements run to completion or `statement_timeout`.
+   */
+  statementSignal?: () => AbortSignal | undefined;
 }
 
 /** A Kysely instance with its SQL statistics and the means to close it. */
@@ -64,7 +71,11 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
       client.on('error', (error) => logger?.warn({ subgraph: name, err: error.message }, 'Postgres connection failed'));
     });
     if (registry) watchPool(registry, name, pool);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+    const statementSignal = options.statementSignal;
+    const dialectPool = statementSignal
+      ? createCancellingPool(pool, { signal: statementSignal, onCancelError: (error) => logger?.warn({ subgraph: name, err: error.message }, 'could not cancel an abandoned statement') })
+      : pool;
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }), log });
     const url = config.url;
     return { db, kind: 'postgres', stats, listen: (channel, handlers) => listenPostgres(url, channel, handlers, logger), notify: notifyWith(db), destroy: () => db.destroy() };
   }

@@ -1,5 +1,6 @@
 export { type DatabaseConfig, DATABASE_DEFAULTS, ConfigError, readDatabaseConfig } from './config.js';
 export { type CreateDatabaseOptions, type DatabaseHandle, createDatabase } from './create-database.js';
+export { type CancellingPoolOptions, type KyselyPool, createCancellingPool } from './cancelling-pool.js';
 export { type SqlStats, type SqlLogger, createSqlInstrumentation } from './sql-metrics.js';
 export { LOGGED_SQL_MAX_CHARS, truncateSql } from './truncate-sql.js';
 export { type PrepareResult, prepareDatabase } from './prepare-database.js';

@@ -29,7 +29,10 @@ export {
 } from './internal-identity.js';
 export { type EmployeeTitleLookup, forbidden, isManagerTitle, canReadCustomer, isManager } from './authorization.js';
 export { createYogaLogger } from './yoga-logger.js';
+export { type ErrorReporter, type ErrorReporterOptions, type ErrorLogger, DEFAULT_ERROR_LOG_INTERVAL_MS, MAX_ERROR_CAUSES, createErrorReporter } from './error-reporter.js';
+export { DATABASE_UNAVAILABLE, databaseFailure, databaseUnavailable } from './database-failure.js';
 export { type TextRules, parseTextArgument } from './text-argument.js';
 export { useAfterMutation } from './use-after-mutation.js';
 export { onShutdown } from './on-shutdown.js';
 export { likePattern } from './like-pattern.js';
+export { withRequestSignal, currentRequestSignal } from './request-signal.js';

@@ -3,7 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { Database, DatabaseHandle } from '@tributary/database';
 import { type DocumentNode, GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError as yogaMaskError, type YogaServerInstance } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -18,6 +18,9 @@ import { useMetricsEndpoint } from './use-metrics-endpoint.js';
 import { type ReadinessProbe, useReadiness } from './use-readiness.js';
 import { createDatabaseReadiness } from './database-readiness.js';
 import { createYogaLogger } from './yoga-logger.js';
+import { databaseFailure, databaseUnavailable } from './database-failure.js';
+import { createErrorReporter } from './error-reporter.js';
+import { withRequestSignal } from './request-signal.js';
 
 /**
  * What makes a subgraph: its schema, resolvers and per-request context. Everything else (HTTP,
@@ -122,11 +125,11 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     graphiql: false,
-    maskedErrors: { isDev: !(options.production ?? process.env.NODE_ENV === 'production') },
-    logging: createYogaLogger(log),
+    maskedErrors: { isDev: !(options.production ?? process.env.NODE_ENV === 'production'), maskError: maskSubgraphError },
+    logging: createYogaLogger(log, createErrorReporter({ logger: log, registry })),
     plugins: [useMetricsEndpoint(registry), useReadiness(readinessOf(db, options.readiness)), ...(options.afterMutation ? [useAfterMutation(options.afterMutation)] : [])],
   });
-  const server = createServer(yoga);
+  const server = createServer(withRequestSignal(yoga));
   const port = await listen(server, options.port, options.host);
   log.info({ port }, 'subgraph listening');
   return {
@@ -148,6 +151,17 @@ function readinessOf(db: Kysely<Database>, extra: ReadinessProbe | undefined): R
       await extra?.check();
     },
   };
+}
+
+/**
+ * Yoga's masking, except for database failures: those reach the gateway (and the client) as
+ * `DATABASE_UNAVAILABLE` at the failed field's path with a reason in words (a pool timeout, a
+ * statement timeout, a lost connection), never the SQL error itself.
+ */
+function maskSubgraphError(error: unknown, message: string, isDev?: boolean): Error {
+  const reason = databaseFailure(error);
+  if (reason) return databaseUnavailable(reason, (error as GraphQLError).path, (error as GraphQLError).nodes);
+  return yogaMaskError(error, message, isDev);
 }
 
 /**
