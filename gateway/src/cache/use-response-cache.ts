@@ -385,6 +385,9 @@ function keyParamsOf(params: ParamsLike, persisted: ResponseCacheOptions['persis
   const decision = decidePersisted(params, persisted.mode, persisted.trusted);
   if (decision.kind === 'refuse' || decision.kind === 'none') return undefined;
   if (params.operationName !== undefined && params.operationName !== null && typeof params.operationName !== 'string') return undefined;
+  // `""` names no operation (the executor answers OPERATION_RESOLUTION_FAILURE), yet would share
+  // the key of a request without a name: left to the executing path, never looked up or stored.
+  if (params.operationName === '') return undefined;
   return {
     documentHash: decision.hash,
     operationName: (params.operationName as string | null | undefined) ?? undefined,

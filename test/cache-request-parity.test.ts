@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type CorpusStack, startCorpusStack } from './support/corpus-stack.js';
+import { CORPUS } from './support/federation-corpus.js';
+import { REDIS_URL } from './support/services.js';
+
+/**
+ * A warm cache answers every HTTP request exactly as the gateway without a cache does: requests
+ * that Yoga reads differently from the cache's lookup (parameters, content types) are refused or
+ * answered alike, from L1 and from L2 on another instance.
+ */
+
+/** A raw HTTP request to `/graphql`. */
+interface Probe {
+  method?: 'GET' | 'POST';
+  search?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** What a client sees: status, media type and body bytes (plus where the answer came from). */
+async function send(url: string, probe: Probe) {
+  const target = new URL(url);
+  for (const [name, value] of Object.entries(probe.search ?? {})) target.searchParams.set(name, value);
+  const method = probe.method ?? 'POST';
+  const response = await fetch(target, {
+    method,
+    headers: { ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...probe.headers },
+    body: method === 'POST' ? probe.body : undefined,
+  });
+  return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text(), source: response.headers.get('x-tributary-cache') };
+}
+
+const QUERY = '{ products { id } }';
+const PREFLIGHT = { 'apollo-require-preflight': 'true' };
+
+let stack: CorpusStack;
+let uncached: string;
+let a: string;
+let b: string;
+beforeAll(async () => {
+  stack = await startCorpusStack(CORPUS[0]!);
+  const redis = { REDIS_URL, REDIS_KEY_PREFIX: `${inject('redisPrefix')}parity:`, CACHE_DEBUG: 'true' };
+  uncached = await stack.gateway({ RESPONSE_CACHE: 'off' });
+  a = await stack.gateway(redis);
+  b = await stack.gateway(redis);
+  // Warm: the query stored by `a` (L1 and L2); a GET of it has the same key.
+  const post: Probe = { body: JSON.stringify({ query: QUERY }) };
+  expect((await send(a, post)).source).toBe('miss');
+  expect((await send(a, post)).source).toBe('hit-l1');
+  expect((await send(b, post)).source).toBe('hit-l2');
+  expect((await send(a, { method: 'GET', search: { query: QUERY }, headers: PREFLIGHT })).source).toBe('hit-l1');
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** Sends `probe` without the cache, then to both warm instances; each answer must equal the uncached one. */
+async function expectUncachedAnswer(probe: Probe, expected: { status: number }) {
+  const reference = await send(uncached, probe);
+  expect(reference.status).toBe(expected.status);
+  for (const url of [a, b]) {
+    const { source, ...seen } = await send(url, probe);
+    const { source: _none, ...want } = reference;
+    expect(seen, `answered from ${source}`).toEqual(want);
+  }
+}
+
+describe('a warm cache answers as the gateway without a cache', () => {
+  it('refuses an empty operationName (400 OPERATION_RESOLUTION_FAILURE), which names no operation', async () => {
+    await expectUncachedAnswer({ body: JSON.stringify({ query: QUERY, operationName: '' }) }, { status: 400 });
+  });
+});
