@@ -69,4 +69,18 @@ describe('a warm cache answers as the gateway without a cache', () => {
   it('refuses an empty operationName (400 OPERATION_RESOLUTION_FAILURE), which names no operation', async () => {
     await expectUncachedAnswer({ body: JSON.stringify({ query: QUERY, operationName: '' }) }, { status: 400 });
   });
+
+  it.each(['Application/JSON', 'application/graphql-response+json', 'application/json ; charset=utf-8', 'application/jsonp'])(
+    'answers 415 to a POST whose content type Yoga does not read as JSON (%j)',
+    async (contentType) => {
+      await expectUncachedAnswer({ headers: { 'content-type': contentType }, body: JSON.stringify({ query: QUERY }) }, { status: 415 });
+    },
+  );
+
+  it.each(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8', 'application/json, text/plain', 'application/graphql+json'])(
+    'answers a POST whose content type Yoga reads as JSON (%j)',
+    async (contentType) => {
+      await expectUncachedAnswer({ headers: { 'content-type': contentType }, body: JSON.stringify({ query: QUERY }) }, { status: 200 });
+    },
+  );
 });

@@ -300,12 +300,21 @@ function matchesEtag(request: Request, etag: string): boolean {
 /** What CSRF prevention lets through without a preflight header: JSON bodies only. */
 function preflighted(request: Request): boolean {
   if (CSRF_HEADERS.some((h) => request.headers.has(h))) return true;
-  const type = firstMediaType(request);
-  return request.method === 'POST' && (type === 'application/json' || type === 'application/graphql-response+json');
+  return request.method === 'POST' && yogaReadsJson(request);
 }
 
-function firstMediaType(request: Request): string {
-  return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+/** The content types Yoga 5 parses a POST body as JSON for (`isPOSTJsonRequest`); others are its 415. */
+const JSON_CONTENT_TYPES = ['application/json', 'application/graphql+json'];
+
+/**
+ * Whether Yoga reads this POST's body as JSON, decided as Yoga decides it: the first item of
+ * `Content-Type` equals one of {@link JSON_CONTENT_TYPES} or starts with it and `;`, case and
+ * spaces as sent. Anything else (`Application/JSON`, `application/json ;…`,
+ * `application/graphql-response+json`) Yoga answers 415, so the cache must not answer it.
+ */
+function yogaReadsJson(request: Request): boolean {
+  const type = (request.headers.get('content-type') ?? '').split(',')[0]!;
+  return JSON_CONTENT_TYPES.some((json) => type === json || type.startsWith(`${json};`));
 }
 
 /** A strong ETag: the body's SHA-256, base64url. */
@@ -333,7 +342,7 @@ interface ParamsLike {
 /**
  * What the cache key needs from the request, read without disturbing Yoga (the body of a clone),
  * or `undefined` when the request is not a single, plainly cacheable GraphQL request: a POST
- * must be `application/json` with a `Content-Length` within the body limit (a chunked body is
+ * must be JSON as Yoga reads it ({@link yogaReadsJson}) with a `Content-Length` within the body limit (a chunked body is
  * not read here, so that no size limit is bypassed).
  */
 async function requestParams(request: Request, url: URL, maxBodyBytes: number, persisted: ResponseCacheOptions['persisted']): Promise<KeyParams | undefined> {
@@ -348,8 +357,7 @@ async function requestParams(request: Request, url: URL, maxBodyBytes: number, p
       documentId: search.get('documentId') ?? undefined,
     };
   } else {
-    const type = firstMediaType(request);
-    if (type !== 'application/json' && type !== 'application/graphql-response+json') return undefined;
+    if (!yogaReadsJson(request)) return undefined;
     const length = request.headers.get('content-length');
     if (length === null || !/^\d+$/.test(length) || Number(length) > maxBodyBytes) return undefined;
     params = await request.clone().json();
