@@ -83,4 +83,23 @@ describe('a warm cache answers as the gateway without a cache', () => {
       await expectUncachedAnswer({ headers: { 'content-type': contentType }, body: JSON.stringify({ query: QUERY }) }, { status: 200 });
     },
   );
+
+  it.each([
+    ['extensions', '"x"'],
+    ['extensions', '[]'],
+    ['extensions', '7'],
+    ['variables', '[]'],
+    ['variables', '"x"'],
+  ])('refuses a GET whose %s is not a JSON object (400), as Yoga does (%s)', async (name, value) => {
+    await expectUncachedAnswer({ method: 'GET', search: { query: QUERY, [name]: value }, headers: PREFLIGHT }, { status: 400 });
+  });
+
+  it.each([
+    ['extensions', '{}'],
+    ['extensions', 'null'],
+    ['variables', 'null'],
+    ['variables', '{}'],
+  ])('answers a GET whose %s is an object or null (%s)', async (name, value) => {
+    await expectUncachedAnswer({ method: 'GET', search: { query: QUERY, [name]: value }, headers: PREFLIGHT }, { status: 200 });
+  });
 });

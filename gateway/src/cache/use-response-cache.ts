@@ -356,6 +356,8 @@ async function requestParams(request: Request, url: URL, maxBodyBytes: number, p
       extensions: search.get('extensions') ? JSON.parse(search.get('extensions')!) : undefined,
       documentId: search.get('documentId') ?? undefined,
     };
+    // Yoga parses the same four parameters of the URL, then checks them as it checks a body's.
+    if (!yogaAccepts(params)) return undefined;
   } else {
     if (!yogaReadsJson(request)) return undefined;
     const length = request.headers.get('content-length');
