@@ -1,3 +1,4 @@
+import { sha256Hex } from '@tributary/gateway';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CorpusStack, startCorpusStack } from './support/corpus-stack.js';
 import { CORPUS } from './support/federation-corpus.js';
@@ -47,6 +48,7 @@ beforeAll(async () => {
   const post: Probe = { body: JSON.stringify({ query: QUERY }) };
   expect((await send(a, post)).source).toBe('miss');
   expect((await send(a, post)).source).toBe('hit-l1');
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the L2 write is not awaited by the response
   expect((await send(b, post)).source).toBe('hit-l2');
   expect((await send(a, { method: 'GET', search: { query: QUERY }, headers: PREFLIGHT })).source).toBe('hit-l1');
 });
@@ -101,5 +103,24 @@ describe('a warm cache answers as the gateway without a cache', () => {
     ['variables', '{}'],
   ])('answers a GET whose %s is an object or null (%s)', async (name, value) => {
     await expectUncachedAnswer({ method: 'GET', search: { query: QUERY, [name]: value }, headers: PREFLIGHT }, { status: 200 });
+  });
+
+  it.each([
+    ['L1', () => a, '{ products { id sku } }'],
+    ['L2', () => b, '{ products { id title } }'],
+  ])('registers an APQ document sent with its hash when the answer is a hit (%s), so that the hash alone then runs', async (_tier, instance, query) => {
+    const hash = { persistedQuery: { version: 1, sha256Hash: sha256Hex(query) } };
+    // Stored by `a` from a plain request (a client that does not use APQ, or a CDN warm-up).
+    expect((await send(a, { body: JSON.stringify({ query }) })).source).toBe('miss');
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the L2 write is not awaited
+    // Apollo's persisted-query link: hash alone, PERSISTED_QUERY_NOT_FOUND, then document and hash.
+    for (const url of [uncached, instance()]) {
+      const unknown = await send(url, { body: JSON.stringify({ extensions: hash }) });
+      expect(unknown.body).toContain('PERSISTED_QUERY_NOT_FOUND');
+      const registering = await send(url, { body: JSON.stringify({ query, extensions: hash }) });
+      expect(registering.status).toBe(200);
+    }
+    // Registered: the hash alone runs, with the cache as without it.
+    await expectUncachedAnswer({ body: JSON.stringify({ extensions: hash }) }, { status: 200 });
   });
 });

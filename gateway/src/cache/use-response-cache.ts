@@ -35,7 +35,17 @@ export interface ResponseCacheOptions {
    * The persisted-operation rules of this instance: a hit is served only to a request that they
    * accept, exactly as the executing path would.
    */
-  persisted: { mode: PersistedOperationsMode; trusted: ReadonlyMap<string, string>; isRegistered(hash: string): Promise<boolean> };
+  persisted: {
+    mode: PersistedOperationsMode;
+    trusted: ReadonlyMap<string, string>;
+    isRegistered(hash: string): Promise<boolean>;
+    /**
+     * Registers an APQ document (document and hash sent together, `allow` mode) as the executing
+     * path would: a hit for such a request must register it too, else the hash alone stays
+     * `PERSISTED_QUERY_NOT_FOUND` for as long as the document is cached. Must not throw.
+     */
+    register(hash: string, document: string): Promise<void>;
+  };
   /**
    * A digest of every setting of this instance that can refuse a document (limits,
    * introspection, persisted mode): part of every key, so that an entry stored by an instance
@@ -112,8 +122,15 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
     if (matchesEtag(request, entry.etag)) return new fetchAPI.Response(null, { status: 304, headers });
     return new fetchAPI.Response(entry.body, { status: 200, headers: { ...headers, 'content-type': `${mediaType}; charset=utf-8` } });
   };
-  /** A hash-only request is answered only if the executing path would find its document. */
-  const admissible = async (params: KeyParams) => params.trusted || (await persisted.isRegistered(params.documentHash));
+  /**
+   * Whether a hit may answer: a hash-only request only if the executing path would find its
+   * document; a document sent with its APQ hash is registered first, as the executing path does.
+   */
+  const admissible = async (params: KeyParams) => {
+    if (!params.trusted && !(await persisted.isRegistered(params.documentHash))) return false;
+    if (params.register !== undefined) await persisted.register(params.documentHash, params.register);
+    return true;
+  };
 
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
@@ -329,6 +346,8 @@ interface KeyParams {
   variables?: unknown;
   /** The hash names a manifest document (no APQ lookup needed). */
   trusted?: boolean;
+  /** The document to register in the APQ store under `documentHash` when answered (APQ registration). */
+  register?: string;
 }
 
 interface ParamsLike {
@@ -403,5 +422,6 @@ function keyParamsOf(params: ParamsLike, persisted: ResponseCacheOptions['persis
     operationName: (params.operationName as string | null | undefined) ?? undefined,
     variables: params.variables,
     trusted: decision.kind === 'document' || decision.trusted !== undefined,
+    ...(decision.kind === 'document' && decision.register ? { register: decision.query } : {}),
   };
 }
