@@ -244,7 +244,10 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         metrics.stores.inc({ outcome: 'uncacheable' });
         return;
       }
-      if (recorder.version !== options.policy().version || !invalidator.isTrusting || !invalidator.isFresh(state.startedAt, recorder.reads.tags)) {
+      // The tags the entry will carry (with `private:any` on private entries): an event that would
+      // have evicted the entry, had it been stored already, forbids storing it.
+      const tags = entryTags(recorder.reads);
+      if (recorder.version !== options.policy().version || !invalidator.isTrusting || !invalidator.isFresh(state.startedAt, tags)) {
         settle(state, undefined);
         state.notStored = 'stale';
         metrics.stores.inc({ outcome: 'stale' });
@@ -255,7 +258,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       const entry: CacheEntry = {
         body,
         etag: etagOf(body),
-        tags: entryTags(recorder.reads),
+        tags,
         scope,
         storedAt: Date.now(),
         readAt: state.startedAt,
