@@ -123,4 +123,20 @@ describe('a warm cache answers as the gateway without a cache', () => {
     // Registered: the hash alone runs, with the cache as without it.
     await expectUncachedAnswer({ body: JSON.stringify({ extensions: hash }) }, { status: 200 });
   });
+
+  it('answers 304 only for the representation the ETag names: a JSON ETag does not validate a graphql-response+json answer', async () => {
+    const get = (accept: string, etag?: string): Probe => ({
+      method: 'GET',
+      search: { query: QUERY },
+      headers: { ...PREFLIGHT, accept, ...(etag ? { 'if-none-match': etag } : {}) },
+    });
+    const json = await fetch(`${a}?query=${encodeURIComponent(QUERY)}`, { headers: { ...PREFLIGHT, accept: 'application/json' } });
+    await json.text();
+    const etag = json.headers.get('etag')!;
+    expect(etag).toMatch(/^"/);
+    // A browser's HTTP cache revalidates its stored JSON answer for a request that asks for the other media type.
+    await expectUncachedAnswer(get('application/graphql-response+json', etag), { status: 200 });
+    // The same representation is still validated.
+    expect((await send(a, get('application/json', etag))).status).toBe(304);
+  });
 });

@@ -117,9 +117,9 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
   const keyOf = (params: KeyParams) =>
     requestKey(`${options.policy().version}:${options.refusalProfile}:${params.documentHash}`, params.operationName, params.variables);
   const respond = (entry: CacheEntry, request: Request, tier: string, mediaType: string, fetchAPI: { Response: typeof Response }) => {
-    const headers = cacheHeaders(entry, config.debug ? tier : undefined);
+    const headers = cacheHeaders(entry, mediaType, config.debug ? tier : undefined);
     if (entry.operationName) options.hitOperations.set(request, entry.operationName);
-    if (matchesEtag(request, entry.etag)) return new fetchAPI.Response(null, { status: 304, headers });
+    if (matchesEtag(request, headers.etag!)) return new fetchAPI.Response(null, { status: 304, headers });
     return new fetchAPI.Response(entry.body, { status: 200, headers: { ...headers, 'content-type': `${mediaType}; charset=utf-8` } });
   };
   /**
@@ -271,10 +271,12 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       metrics.stores.inc({ outcome: 'stored' });
       settle(state, { entry, principal: state.principal });
       setResultProcessor(
-        (_result, fetchAPI) =>
-          matchesEtag(request, entry.etag)
-            ? new fetchAPI.Response(null, { status: 304, headers: cacheHeaders(entry) })
-            : new fetchAPI.Response(body, { status: 200, headers: { ...cacheHeaders(entry, config.debug ? 'miss' : undefined), 'content-type': `${mediaType}; charset=utf-8` } }),
+        (_result, fetchAPI) => {
+          const headers = cacheHeaders(entry, mediaType!, config.debug ? 'miss' : undefined);
+          return matchesEtag(request, headers.etag!)
+            ? new fetchAPI.Response(null, { status: 304, headers: cacheHeaders(entry, mediaType!) })
+            : new fetchAPI.Response(body, { status: 200, headers: { ...headers, 'content-type': `${mediaType}; charset=utf-8` } });
+        },
         mediaType!,
       );
     },
@@ -293,19 +295,32 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
 }
 
 /**
- * `ETag`, `Cache-Control` (and, in debug, where the answer came from) for an entry. HTTP caches
- * cannot hear invalidations, so they must revalidate every time (`max-age=0, must-revalidate`),
- * which costs them a 304 from the hit path; the entry's remaining TTL travels as
- * `x-tributary-cache-ttl` (seconds) for those who want to know it.
+ * `ETag`, `Cache-Control` (and, in debug, where the answer came from) for an entry answered as
+ * `mediaType`. HTTP caches cannot hear invalidations, so they must revalidate every time
+ * (`max-age=0, must-revalidate`), which costs them a 304 from the hit path; the entry's remaining
+ * TTL travels as `x-tributary-cache-ttl` (seconds) for those who want to know it.
  */
-function cacheHeaders(entry: CacheEntry, debug?: string): Record<string, string> {
+function cacheHeaders(entry: CacheEntry, mediaType: string, debug?: string): Record<string, string> {
   const headers: Record<string, string> = {
-    etag: entry.etag,
+    etag: representationEtag(entry.etag, mediaType),
     'cache-control': `${entry.scope}, max-age=0, must-revalidate`,
     'x-tributary-cache-ttl': String(remainingSeconds(entry, Date.now())),
   };
   if (debug) headers['x-tributary-cache'] = debug;
   return headers;
+}
+
+/**
+ * The ETag of one representation of an entry (RFC 9110 §8.8.3: it names the body and its media
+ * type): the entry's ETag for `application/json`, marked for any other type. A browser's HTTP
+ * cache keys by URL and revalidates its stored JSON answer for a request that asks for
+ * `application/graphql-response+json`: a 304 would hand that client the JSON one.
+ *
+ * @example
+ * representationEtag('"q1w2"', 'application/graphql-response+json') // '"q1w2-gr"'
+ */
+function representationEtag(etag: string, mediaType: string): string {
+  return mediaType === 'application/json' ? etag : `${etag.slice(0, -1)}-gr"`;
 }
 
 /** `If-None-Match` per RFC 9110 §13.1.2: `*`, a list, weak comparison. */
