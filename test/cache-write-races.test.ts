@@ -7,9 +7,11 @@ import { type Stack, startStack, tokenFor } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
 
 /**
- * Never foreign, when access changes while a private read is in flight: an answer that read a
- * customer's private data before their support rep changed, and whose storing comes after that
- * change's event (which evicts `private:any`), must not be stored, else the former rep keeps it.
+ * Never stale, never foreign, when a write lands while a read is in flight (a gate holds one of
+ * its subgraph fetches until the write's event has arrived): an answer that read a field before
+ * a plain SQL write changed it is not stored; nor is one that read a customer's private data
+ * before their support rep changed (that event evicts `private:any`), else the former rep keeps
+ * getting what a miss now refuses.
  */
 
 /** An HTTP proxy in front of a subgraph that holds requests while closed. */
@@ -43,16 +45,26 @@ async function startGate(target: string) {
   };
 }
 
-async function ask(stack: Stack, query: string, subject: string) {
+async function ask(stack: Stack, query: string, subject?: string) {
   const response = await fetch(stack.gatewayUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(subject)}` },
+    headers: { 'content-type': 'application/json', ...(subject ? { authorization: `Bearer ${await tokenFor(subject)}` } : {}) },
     body: JSON.stringify({ query }),
   });
   return { text: await response.text(), source: response.headers.get('x-tributary-cache') };
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function sql(url: string, statement: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
 
 let database: TestDatabase;
 let uncached: Stack;
@@ -80,10 +92,7 @@ it("does not store a private answer whose reader lost access while it executed (
   const inFlight = ask(cached, query, 'employee:4');
   await arrived;
   await pause(100); // the customers fetch has read the email as employee 4's customer
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await client.query('UPDATE customers.customer SET support_rep_id = 3 WHERE customer_id = 5');
-  await client.end();
+  await sql(database.url, 'UPDATE customers.customer SET support_rep_id = 3 WHERE customer_id = 5');
   await pause(300); // its event (private:any) has reached the gateway
   gate.open();
   const first = await inFlight;
@@ -94,4 +103,21 @@ it("does not store a private answer whose reader lost access while it executed (
   expect(reference.text).toContain('FORBIDDEN');
   const again = await ask(cached, query, 'employee:4');
   expect(again.text, `answered from ${again.source}`).toBe(reference.text);
+});
+
+it('does not store a public answer that read a field a plain SQL write changed while it executed', async () => {
+  const query = '{ track(id: "1") { name } topTracks(first: 1) { id } }';
+  const { arrived } = gate.close();
+  const inFlight = ask(cached, query);
+  await arrived;
+  await pause(100); // the catalog fetch has read the old name
+  await sql(database.url, "UPDATE catalog.track SET name = 'For Those About To Rock (Live)' WHERE track_id = 1");
+  await pause(300);
+  gate.open();
+  const first = await inFlight;
+  expect(first.text).toContain('"name":"For Those About To Rock (We Salute You)"');
+  expect(first.source).toBe('not-stored');
+  const again = await ask(cached, query);
+  expect(again.text).toBe((await ask(uncached, query)).text);
+  expect(again.text).toContain('(Live)');
 });
