@@ -6,8 +6,9 @@
  * nothing their entries carry (they read `Customer:5.email`, not `Employee:8`). The deleted
  * manager's still-valid token then keeps getting customers' private data from their private
  * entries, which a miss refuses with FORBIDDEN: a hit answers what a miss would refuse.
- * Suggested fix: emit `private:any` for a manager row's DELETE too (any op but INSERT, which
- * cannot widen what was stored: before it the principal's reads were FORBIDDEN, not stored).
+ * The same holds for an UPDATE of a manager's `employee_id` (the old id's token loses the title).
+ * Suggested fix: emit `private:any` for a manager row's DELETE and key change too (any op but
+ * INSERT, which cannot widen what was stored: before it the principal's reads were FORBIDDEN).
  */
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
