@@ -19,7 +19,7 @@ async function send(url: string, request: CorpusRequest, accept: string | undefi
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (accept) headers.accept = accept;
   if (request.as) headers.authorization = `Bearer ${await tokenFor(request.as)}`;
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: request.query, variables: request.variables }) });
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }) });
   return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text(), source: response.headers.get('x-tributary-cache') };
 }
 
@@ -46,7 +46,7 @@ describe.each(CORPUS.map((shape, index) => ({ shape, index })))('the cache never
         const miss = await send(a, request, accept);
         const l1 = await send(a, request, accept);
         const l2 = await send(b, request, accept);
-        const who = `${request.query} as ${request.as ?? 'anonymous'} (accept ${accept ?? 'none'})`;
+        const who = `${request.query}${request.operationName ? ` (${request.operationName})` : ''} as ${request.as ?? 'anonymous'} (accept ${accept ?? 'none'})`;
         for (const [tier, seen] of [['first', miss], ['second', l1], ['other instance', l2]] as const) {
           const { source: _source, ...client } = seen;
           const { source: _none, ...reference } = expected;

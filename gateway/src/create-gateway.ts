@@ -225,6 +225,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
                 mode: config.frontDoor.persistedOperations,
                 trusted,
                 isRegistered: async (hash) => (await apqStore.get(hash).catch(() => undefined)) !== undefined,
+                register: (hash, document) => apqStore.set(hash, document).catch(() => undefined),
               },
               refusalProfile: refusalProfileOf(config),
               hitOperations,

@@ -12,6 +12,8 @@ export interface CorpusSubgraph {
 /** A request of the corpus; `as` is a subject (`customer:5`) or anonymous. */
 export interface CorpusRequest {
   query: string;
+  /** Which operation of a document with several to run. */
+  operationName?: string;
   variables?: Record<string, unknown>;
   as?: string;
 }
@@ -28,7 +30,7 @@ export interface CorpusShape {
 /** The `@cacheControl` directive as Tributary's subgraphs declare and compose it. */
 const CACHE_CONTROL = `
   extend schema
-    @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@provides", "@requires", "@interfaceObject", "@composeDirective"])
+    @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@provides", "@requires", "@interfaceObject", "@composeDirective", "@override"])
     @link(url: "https://tributary.dev/cache-control/v0.1", import: ["@cacheControl"])
     @composeDirective(name: "@cacheControl")
   directive @cacheControl(maxAge: Int, scope: CacheControlScope) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
@@ -42,12 +44,20 @@ const products = [
 ];
 const byId = (id: string) => products.find((p) => p.id === id) ?? null;
 
+const playables = [
+  { __typename: 'Song', id: 't1', name: 'One', length: 100, grid: [[1, 2], [3]], tags: ['a', null], loc: { x: 1, y: 2 } },
+  { __typename: 'Podcast', id: 't2', name: 'Two', episodes: 3, grid: [[4]], tags: [], loc: null },
+];
+const playable = (id: string) => playables.find((t) => t.id === id) ?? null;
 /**
  * Supergraphs of every shape the response cache must read through without changing an answer:
  * interfaces (with a private and a `maxAge: 0` implementation), unions, entities across
  * subgraphs with `@provides` and `@requires`, `@interfaceObject`, key fields that a subgraph
  * resolves to null, entities a subgraph cannot find (completion errors), value types with `id`,
- * aliases equal to key names and to the cache's own aliases, `__typename`-only selections.
+ * aliases equal to key names and to the cache's own aliases, `__typename`-only selections;
+ * nested interfaces, unions inside interfaces, fields with arguments, `@skip`/`@include` with
+ * variables and defaults, lists of lists, `@override`, `@shareable` value types, errors in one
+ * subgraph beside data from another, introspection beside data, several operations by name.
  */
 export const CORPUS: CorpusShape[] = [
   {
@@ -218,6 +228,81 @@ export const CORPUS: CorpusShape[] = [
       { query: '{ topRated { __typename } }' },
       { query: '{ media { rating { mine } } }', as: 'customer:5' },
       { query: '{ media { rating { mine } } }', as: 'customer:6' },
+    ],
+  },
+  {
+    name: 'nested interfaces, unions in interfaces, arguments, @skip/@include, @requires and @override, lists of lists, errors, several operations',
+    subgraphs: [
+      {
+        name: 'media',
+        typeDefs: `${CACHE_CONTROL}
+          interface Node { id: ID! }
+          interface Named implements Node { id: ID! name(upper: Boolean = false): String }
+          interface Playable implements Named & Node { id: ID! name(upper: Boolean = false): String grid: [[Int!]]! tags: [String]! loc: Loc related: [Related!]! }
+          type Loc @shareable { x: Int y: Int }
+          type Song implements Playable & Named & Node @key(fields: "id") { id: ID! name(upper: Boolean = false): String grid: [[Int!]]! tags: [String]! loc: Loc related: [Related!]! length: Int }
+          type Podcast implements Playable & Named & Node @key(fields: "id") { id: ID! name(upper: Boolean = false): String grid: [[Int!]]! tags: [String]! loc: Loc related: [Related!]! episodes: Int }
+          union Related = Song | Podcast
+          type Query { things: [Playable!]! thing(id: ID!): Named boom: Int broken: Song }`,
+        resolvers: {
+          Query: { things: () => playables, thing: (_: unknown, { id }: { id: string }) => playable(id), boom: () => { throw new Error('boom'); }, broken: () => ({ __typename: 'Song', id: null, name: 'x' }) },
+          Playable: { __resolveType: (t: { __typename: string }) => t.__typename },
+          Named: { __resolveType: (t: { __typename: string }) => t.__typename },
+          Node: { __resolveType: (t: { __typename: string }) => t.__typename },
+          Related: { __resolveType: (t: { __typename: string }) => t.__typename },
+          Song: { __resolveReference: (r: { id: string }) => playable(r.id), name: (t: { name: string }, { upper }: { upper: boolean }) => (upper ? t.name.toUpperCase() : t.name), related: () => [playables[1]] },
+          Podcast: { __resolveReference: (r: { id: string }) => playable(r.id), name: (t: { name: string }, { upper }: { upper: boolean }) => (upper ? t.name.toUpperCase() : t.name), related: () => [playables[0], playables[1]] },
+        },
+      },
+      {
+        name: 'plays',
+        typeDefs: `${CACHE_CONTROL}
+          type Song @key(fields: "id") { id: ID! length: Int @external plays: Int @requires(fields: "length") fails: Int loc: Loc @override(from: "media") }
+          type Podcast @key(fields: "id") { id: ID! plays: Int }
+          type Loc @shareable { x: Int y: Int }
+          type Query { sbFails: Int }`,
+        resolvers: {
+          Query: { sbFails: () => { throw new Error('b failed'); } },
+          Song: { __resolveReference: (r: { id: string; length?: number }) => ({ ...r }), plays: (s: { length: number }) => s.length * 2, fails: () => { throw new Error('no'); }, loc: () => ({ x: 9, y: 9 }) },
+          Podcast: { __resolveReference: (r: { id: string }) => ({ ...r }), plays: () => 7 },
+        },
+      },
+    ],
+    minimumStored: 15,
+    requests: [
+      { query: '{ things { id name } }' },
+      { query: '{ things { name(upper: true) ... on Named { n2: name } } }' },
+      { query: '{ things { ... on Node { id } ... on Named { name } } }' },
+      { query: '{ things { related { __typename ... on Playable { name } ... on Song { length } } } }' },
+      { query: '{ things { related { ... on Named { name } } } }' },
+      { query: 'query($s: Boolean!) { things { name @skip(if: $s) id @include(if: $s) } }', variables: { s: true } },
+      { query: 'query($s: Boolean!) { things { name @skip(if: $s) id @include(if: $s) } }', variables: { s: false } },
+      { query: 'query($s: Boolean = true) { things { name @skip(if: $s) id } }' },
+      { query: 'query($s: Boolean = true) { things { name @skip(if: $s) id } }', variables: { s: false } },
+      { query: '{ things { grid tags loc { x y } } }' },
+      { query: '{ things { ... on Song { plays } ... on Podcast { plays } } }' },
+      { query: '{ things { __typename t: __typename id } }' },
+      { query: '{ things { id } boom }' },
+      { query: '{ things { id } sbFails }' },
+      { query: '{ things { ... on Song { fails } } }' },
+      { query: '{ broken { name } }' },
+      { query: '{ broken { id name } }' },
+      { query: '{ __typename things { __typename } }' },
+      { query: '{ __schema { queryType { name } } things { id } }' },
+      { query: '{ __type(name: "Song") { name } thing(id: "t1") { name } }' },
+      { query: 'query A { things { id } } query B { things { name } }', operationName: 'B' },
+      { query: 'query A { things { id } } query B { things { name } }', operationName: 'A' },
+      { query: 'query A { things { id } } query B { things { name } }' },
+      { query: '{ thing(id: "t2") { ... on Playable { related { ... on Podcast { episodes } } } } }' },
+      { query: '{ thing(id: "nope") { name } }' },
+      { query: 'query($id: ID!) { thing(id: $id) { name } }' },
+      { query: 'query($id: ID!) { thing(id: $id) { name } }', variables: { id: null } },
+      { query: 'query($id: ID!) { thing(id: $id) { name } }', variables: { id: 5 } },
+      { query: 'query($id: ID!) { thing(id: $id) { name } }', variables: { id: 't1', extra: 1 } },
+      { query: '{ things { ...F } } fragment F on Related { ... on Named { name } }' },
+      { query: '{ things { ... on Song { loc { x } } } }' },
+      { query: '{ things { id: name name: id } }' },
+      { query: '{ things { _tributary_id: id } }' },
     ],
   },
 ];

@@ -35,7 +35,17 @@ export interface ResponseCacheOptions {
    * The persisted-operation rules of this instance: a hit is served only to a request that they
    * accept, exactly as the executing path would.
    */
-  persisted: { mode: PersistedOperationsMode; trusted: ReadonlyMap<string, string>; isRegistered(hash: string): Promise<boolean> };
+  persisted: {
+    mode: PersistedOperationsMode;
+    trusted: ReadonlyMap<string, string>;
+    isRegistered(hash: string): Promise<boolean>;
+    /**
+     * Registers an APQ document (document and hash sent together, `allow` mode) as the executing
+     * path would: a hit for such a request must register it too, else the hash alone stays
+     * `PERSISTED_QUERY_NOT_FOUND` for as long as the document is cached. Must not throw.
+     */
+    register(hash: string, document: string): Promise<void>;
+  };
   /**
    * A digest of every setting of this instance that can refuse a document (limits,
    * introspection, persisted mode): part of every key, so that an entry stored by an instance
@@ -107,13 +117,20 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
   const keyOf = (params: KeyParams) =>
     requestKey(`${options.policy().version}:${options.refusalProfile}:${params.documentHash}`, params.operationName, params.variables);
   const respond = (entry: CacheEntry, request: Request, tier: string, mediaType: string, fetchAPI: { Response: typeof Response }) => {
-    const headers = cacheHeaders(entry, config.debug ? tier : undefined);
+    const headers = cacheHeaders(entry, mediaType, config.debug ? tier : undefined);
     if (entry.operationName) options.hitOperations.set(request, entry.operationName);
-    if (matchesEtag(request, entry.etag)) return new fetchAPI.Response(null, { status: 304, headers });
+    if (matchesEtag(request, headers.etag!)) return new fetchAPI.Response(null, { status: 304, headers });
     return new fetchAPI.Response(entry.body, { status: 200, headers: { ...headers, 'content-type': `${mediaType}; charset=utf-8` } });
   };
-  /** A hash-only request is answered only if the executing path would find its document. */
-  const admissible = async (params: KeyParams) => params.trusted || (await persisted.isRegistered(params.documentHash));
+  /**
+   * Whether a hit may answer: a hash-only request only if the executing path would find its
+   * document; a document sent with its APQ hash is registered first, as the executing path does.
+   */
+  const admissible = async (params: KeyParams) => {
+    if (!params.trusted && !(await persisted.isRegistered(params.documentHash))) return false;
+    if (params.register !== undefined) await persisted.register(params.documentHash, params.register);
+    return true;
+  };
 
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
@@ -227,7 +244,10 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         metrics.stores.inc({ outcome: 'uncacheable' });
         return;
       }
-      if (recorder.version !== options.policy().version || !invalidator.isTrusting || !invalidator.isFresh(state.startedAt, recorder.reads.tags)) {
+      // The tags the entry will carry (with `private:any` on private entries): an event that would
+      // have evicted the entry, had it been stored already, forbids storing it.
+      const tags = entryTags(recorder.reads);
+      if (recorder.version !== options.policy().version || !invalidator.isTrusting || !invalidator.isFresh(state.startedAt, tags)) {
         settle(state, undefined);
         state.notStored = 'stale';
         metrics.stores.inc({ outcome: 'stale' });
@@ -238,7 +258,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       const entry: CacheEntry = {
         body,
         etag: etagOf(body),
-        tags: entryTags(recorder.reads),
+        tags,
         scope,
         storedAt: Date.now(),
         readAt: state.startedAt,
@@ -251,10 +271,12 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       metrics.stores.inc({ outcome: 'stored' });
       settle(state, { entry, principal: state.principal });
       setResultProcessor(
-        (_result, fetchAPI) =>
-          matchesEtag(request, entry.etag)
-            ? new fetchAPI.Response(null, { status: 304, headers: cacheHeaders(entry) })
-            : new fetchAPI.Response(body, { status: 200, headers: { ...cacheHeaders(entry, config.debug ? 'miss' : undefined), 'content-type': `${mediaType}; charset=utf-8` } }),
+        (_result, fetchAPI) => {
+          const headers = cacheHeaders(entry, mediaType!, config.debug ? 'miss' : undefined);
+          return matchesEtag(request, headers.etag!)
+            ? new fetchAPI.Response(null, { status: 304, headers: cacheHeaders(entry, mediaType!) })
+            : new fetchAPI.Response(body, { status: 200, headers: { ...headers, 'content-type': `${mediaType}; charset=utf-8` } });
+        },
         mediaType!,
       );
     },
@@ -273,19 +295,32 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
 }
 
 /**
- * `ETag`, `Cache-Control` (and, in debug, where the answer came from) for an entry. HTTP caches
- * cannot hear invalidations, so they must revalidate every time (`max-age=0, must-revalidate`),
- * which costs them a 304 from the hit path; the entry's remaining TTL travels as
- * `x-tributary-cache-ttl` (seconds) for those who want to know it.
+ * `ETag`, `Cache-Control` (and, in debug, where the answer came from) for an entry answered as
+ * `mediaType`. HTTP caches cannot hear invalidations, so they must revalidate every time
+ * (`max-age=0, must-revalidate`), which costs them a 304 from the hit path; the entry's remaining
+ * TTL travels as `x-tributary-cache-ttl` (seconds) for those who want to know it.
  */
-function cacheHeaders(entry: CacheEntry, debug?: string): Record<string, string> {
+function cacheHeaders(entry: CacheEntry, mediaType: string, debug?: string): Record<string, string> {
   const headers: Record<string, string> = {
-    etag: entry.etag,
+    etag: representationEtag(entry.etag, mediaType),
     'cache-control': `${entry.scope}, max-age=0, must-revalidate`,
     'x-tributary-cache-ttl': String(remainingSeconds(entry, Date.now())),
   };
   if (debug) headers['x-tributary-cache'] = debug;
   return headers;
+}
+
+/**
+ * The ETag of one representation of an entry (RFC 9110 §8.8.3: it names the body and its media
+ * type): the entry's ETag for `application/json`, marked for any other type. A browser's HTTP
+ * cache keys by URL and revalidates its stored JSON answer for a request that asks for
+ * `application/graphql-response+json`: a 304 would hand that client the JSON one.
+ *
+ * @example
+ * representationEtag('"q1w2"', 'application/graphql-response+json') // '"q1w2-gr"'
+ */
+function representationEtag(etag: string, mediaType: string): string {
+  return mediaType === 'application/json' ? etag : `${etag.slice(0, -1)}-gr"`;
 }
 
 /** `If-None-Match` per RFC 9110 §13.1.2: `*`, a list, weak comparison. */
@@ -300,12 +335,21 @@ function matchesEtag(request: Request, etag: string): boolean {
 /** What CSRF prevention lets through without a preflight header: JSON bodies only. */
 function preflighted(request: Request): boolean {
   if (CSRF_HEADERS.some((h) => request.headers.has(h))) return true;
-  const type = firstMediaType(request);
-  return request.method === 'POST' && (type === 'application/json' || type === 'application/graphql-response+json');
+  return request.method === 'POST' && yogaReadsJson(request);
 }
 
-function firstMediaType(request: Request): string {
-  return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+/** The content types Yoga 5 parses a POST body as JSON for (`isPOSTJsonRequest`); others are its 415. */
+const JSON_CONTENT_TYPES = ['application/json', 'application/graphql+json'];
+
+/**
+ * Whether Yoga reads this POST's body as JSON, decided as Yoga decides it: the first item of
+ * `Content-Type` equals one of {@link JSON_CONTENT_TYPES} or starts with it and `;`, case and
+ * spaces as sent. Anything else (`Application/JSON`, `application/json ;…`,
+ * `application/graphql-response+json`) Yoga answers 415, so the cache must not answer it.
+ */
+function yogaReadsJson(request: Request): boolean {
+  const type = (request.headers.get('content-type') ?? '').split(',')[0]!;
+  return JSON_CONTENT_TYPES.some((json) => type === json || type.startsWith(`${json};`));
 }
 
 /** A strong ETag: the body's SHA-256, base64url. */
@@ -320,6 +364,8 @@ interface KeyParams {
   variables?: unknown;
   /** The hash names a manifest document (no APQ lookup needed). */
   trusted?: boolean;
+  /** The document to register in the APQ store under `documentHash` when answered (APQ registration). */
+  register?: string;
 }
 
 interface ParamsLike {
@@ -333,7 +379,7 @@ interface ParamsLike {
 /**
  * What the cache key needs from the request, read without disturbing Yoga (the body of a clone),
  * or `undefined` when the request is not a single, plainly cacheable GraphQL request: a POST
- * must be `application/json` with a `Content-Length` within the body limit (a chunked body is
+ * must be JSON as Yoga reads it ({@link yogaReadsJson}) with a `Content-Length` within the body limit (a chunked body is
  * not read here, so that no size limit is bypassed).
  */
 async function requestParams(request: Request, url: URL, maxBodyBytes: number, persisted: ResponseCacheOptions['persisted']): Promise<KeyParams | undefined> {
@@ -347,9 +393,10 @@ async function requestParams(request: Request, url: URL, maxBodyBytes: number, p
       extensions: search.get('extensions') ? JSON.parse(search.get('extensions')!) : undefined,
       documentId: search.get('documentId') ?? undefined,
     };
+    // Yoga parses the same four parameters of the URL, then checks them as it checks a body's.
+    if (!yogaAccepts(params)) return undefined;
   } else {
-    const type = firstMediaType(request);
-    if (type !== 'application/json' && type !== 'application/graphql-response+json') return undefined;
+    if (!yogaReadsJson(request)) return undefined;
     const length = request.headers.get('content-length');
     if (length === null || !/^\d+$/.test(length) || Number(length) > maxBodyBytes) return undefined;
     params = await request.clone().json();
@@ -385,10 +432,14 @@ function keyParamsOf(params: ParamsLike, persisted: ResponseCacheOptions['persis
   const decision = decidePersisted(params, persisted.mode, persisted.trusted);
   if (decision.kind === 'refuse' || decision.kind === 'none') return undefined;
   if (params.operationName !== undefined && params.operationName !== null && typeof params.operationName !== 'string') return undefined;
+  // `""` names no operation (the executor answers OPERATION_RESOLUTION_FAILURE), yet would share
+  // the key of a request without a name: left to the executing path, never looked up or stored.
+  if (params.operationName === '') return undefined;
   return {
     documentHash: decision.hash,
     operationName: (params.operationName as string | null | undefined) ?? undefined,
     variables: params.variables,
     trusted: decision.kind === 'document' || decision.trusted !== undefined,
+    ...(decision.kind === 'document' && decision.register ? { register: decision.query } : {}),
   };
 }
