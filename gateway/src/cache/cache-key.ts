@@ -1,24 +1,33 @@
 import { type Principal, principalSubject } from '@tributary/subgraph-runtime';
 import { sha256Hex } from '../persisted/sha256.js';
 
-/** JSON with object keys sorted at every depth, so that `{a,b}` and `{b,a}` give one key. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+/**
+ * The variables as a key: variable names in sorted order, each value exactly as sent. Values are
+ * not reordered: a custom scalar (`JSON`) can pass a value through to the answer, where the
+ * order of its keys is part of the bytes; input objects are coerced in their type's field order,
+ * so for them a reordering only costs a separate entry, never a different answer.
+ *
+ * @example
+ * variablesKey({ b: 1, a: { y: 1, x: 2 } }) // '{"a":{"y":1,"x":2},"b":1}'
+ */
+export function variablesKey(variables: unknown): string {
+  if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) return JSON.stringify(variables ?? {}) ?? '{}';
+  const entries = Object.entries(variables as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
 }
 
 /**
  * The cache key of a request without its scope: SHA-256 of the document's hash (a persisted
  * hash, or the SHA-256 of the document text, which is the same for one document), the operation
- * name and the variables in canonical order.
+ * name and the variables ({@link variablesKey}).
  *
  * @example
- * requestKey('5d9…', 'AlbumPage', { id: '4' }) === requestKey('5d9…', 'AlbumPage', { id: '4' })
+ * requestKey('5d9…', 'AlbumPage', { id: '4', first: 2 }) === requestKey('5d9…', 'AlbumPage', { first: 2, id: '4' })
  */
 export function requestKey(documentHash: string, operationName: string | null | undefined, variables: unknown): string {
-  return sha256Hex(`${documentHash}\n${operationName ?? ''}\n${canonicalJson(variables ?? {})}`);
+  return sha256Hex(`${documentHash}\n${operationName ?? ''}\n${variablesKey(variables)}`);
 }
 
 /** A key in the public scope (`public:<key>`) or a principal's (`customer:5:<key>`). */

@@ -62,7 +62,9 @@ export const CHINOOK_TABLES: Record<string, TableMapping> = {
       ...(changed.has('first_name') || changed.has('last_name') ? [lists('Query.people')] : []),
       ...(changed.has('reports_to') ? parents(change, 'reports_to', 'Employee', 'reports') : []),
       // A title decides who is a manager, and managers read every customer's private data.
-      ...(changed.has('title') && change.op === 'UPDATE' ? [{ kind: 'lists', coordinates: ['private:any'] } as ChangeEvent] : []),
+      // A deleted employee, a changed key or title too: a manager's token must lose what it read.
+      // (An INSERT cannot widen what was stored: before it, that principal's reads were refused.)
+      ...(change.op === 'DELETE' || (change.op === 'UPDATE' && (changed.has('title') || changed.has('employee_id'))) ? [lists('private:any')] : []),
     ],
   },
   'customers.customer': {

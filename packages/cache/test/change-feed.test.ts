@@ -72,7 +72,7 @@ describe('change feed over real Postgres', () => {
     await psql.query("BEGIN; UPDATE catalog.track SET unit_price = 5 WHERE track_id = 4; ROLLBACK");
     await psql.end();
     await feed.fence();
-    expect(events.map(({ at: _at, ...e }) => e)).toEqual([{ kind: 'update', type: 'Track', id: '3', fields: ['name'] }]);
+    expect(events.map(({ at: _at, ...e }) => e)).toEqual([{ kind: 'update', type: 'Track', id: '3', fields: ['name'] }, { kind: 'lists', coordinates: ['Query.search'] }]);
     expect(events[0]!.at).toBeGreaterThan(Date.now() - 5_000);
   });
 

@@ -1,14 +1,9 @@
 /**
- * DEFECT (not fixed here: the fix belongs in packages/cache/src/chinook-changes.ts, outside the
- * cache plugin). Who may read a customer's private data depends on the reader's employee row
- * (a manager's title), and a title change evicts every private entry (`private:any`) only when
- * `change.op === 'UPDATE'`. A DELETE of a manager's row changes access just as much, yet evicts
- * nothing their entries carry (they read `Customer:5.email`, not `Employee:8`). The deleted
- * manager's still-valid token then keeps getting customers' private data from their private
- * entries, which a miss refuses with FORBIDDEN: a hit answers what a miss would refuse.
- * The same holds for an UPDATE of a manager's `employee_id` (the old id's token loses the title).
- * Suggested fix: emit `private:any` for a manager row's DELETE and key change too (any op but
- * INSERT, which cannot widen what was stored: before it the principal's reads were FORBIDDEN).
+ * Who may read a customer's private data depends on the reader's employee row (a manager's
+ * title). A title change, a changed key or a DELETE of an employee row evicts every private entry
+ * (`private:any`), so that a former manager's still-valid token gets from the cache what a miss
+ * gives it: FORBIDDEN. (An INSERT cannot widen what was stored: before it, that principal's reads
+ * were refused.)
  */
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';

@@ -1,14 +1,8 @@
 /**
- * DEFECT (not fixed here: PRODUCT.md asks for the key's variables "in canonical order", which is
- * what causes it, so the lead decides). The cache key sorts the keys of variables at every depth
- * (`canonicalJson`). Where the schema passes a variable's value through unchanged, a custom
- * scalar (`JSON`, as many supergraphs have: filters, metadata, GeoJSON), the order of its keys
- * is part of the answer: `{ "b": 1, "a": 2 }` is echoed as `{"b":1,"a":2}` without the cache, but
- * a request with `{ "a": 2, "b": 1 }` stored first makes the cache answer `{"a":2,"b":1}` to it.
- * Possible fixes: key custom-scalar variables by their exact JSON text (sort only where the type
- * is an input object or a list of them: the variable definitions tell, at the cost of parsing
- * on the hit path or a document-hash → variable-types map), or key all variables in the order
- * sent (fewer hits for clients that reorder keys, which JSON serialisers rarely do).
+ * The cache key sorts variable names but keeps each value exactly as sent: where the schema
+ * passes a variable's value through unchanged (a custom `JSON` scalar, as many supergraphs have),
+ * the order of its keys is part of the answer, and a reordered value must not be answered with
+ * another request's bytes.
  */
 import { GraphQLScalarType } from 'graphql';
 import { afterAll, expect, it } from 'vitest';
