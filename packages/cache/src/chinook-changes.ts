@@ -76,7 +76,8 @@ export const CHINOOK_TABLES: Record<string, TableMapping> = {
     derived: (row, change, changed) => [
       ...(changed.has('support_rep_id') ? parents(change, 'support_rep_id', 'Employee', 'customers') : []),
       ...(changed.has('country') ? [lists('Query.customers')] : []),
-      ...(changed.has('first_name') || changed.has('last_name') ? [lists('Query.people')] : []),
+      // `Query.people` matches customers by first name only (their last name is private).
+      ...(changed.has('first_name') ? [lists('Query.people')] : []),
       // Who may read this customer's private data changed: every private entry goes.
       ...(changed.has('support_rep_id') && change.op === 'UPDATE' ? [{ kind: 'lists', coordinates: ['private:any'] } as ChangeEvent] : []),
     ],

@@ -18,10 +18,14 @@ describe('changeEventsOf: the lists and access that a row change touches', () =>
     ]);
   });
 
-  it('a renamed customer or employee may enter or leave any people list; a hire date changes yearsOfService', () => {
+  it('a customer's new first name or an employee's new name may enter or leave any people list; a hire date changes yearsOfService', () => {
+    expect(changeEventsOf({ table: 'customers.customer', op: 'UPDATE', old: customer, new: { ...customer, first_name: 'Peacock' } })).toEqual([
+      { kind: 'update', type: 'Customer', id: '6', fields: ['firstName'] },
+      { kind: 'lists', coordinates: ['Query.people'] },
+    ]);
+    // A customer's last name is never matched (private): no list event.
     expect(changeEventsOf({ table: 'customers.customer', op: 'UPDATE', old: customer, new: { ...customer, last_name: 'Peacock' } })).toEqual([
       { kind: 'update', type: 'Customer', id: '6', fields: ['lastName'] },
-      { kind: 'lists', coordinates: ['Query.people'] },
     ]);
     expect(changeEventsOf({ table: 'customers.employee', op: 'UPDATE', old: employee, new: { ...employee, first_name: 'Laurie' } })).toContainEqual({ kind: 'lists', coordinates: ['Query.people'] });
     expect(changeEventsOf({ table: 'customers.employee', op: 'UPDATE', old: employee, new: { ...employee, hire_date: '2005-01-01' } })).toEqual([

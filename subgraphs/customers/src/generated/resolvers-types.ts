@@ -101,9 +101,9 @@ export type Query = {
   employee: Maybe<Employee>;
   employees: Array<Employee>;
   /**
-   * Employees, then customers, whose first or last name contains `nameContains`
-   * (case-insensitive), each by id; at most `first` (at most 100) in all. A customer's `lastName`
-   * is private (see `Customer`).
+   * Employees whose first or last name, then customers whose first name, contains `nameContains`
+   * (case-insensitive), each by id; at most `first` (at most 100) in all. A customer's last name is
+   * private (see `Customer`): it is never matched, so a search tells nobody who has it.
    */
   people: Array<Person>;
 };
