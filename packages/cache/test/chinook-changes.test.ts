@@ -18,7 +18,7 @@ describe('changeEventsOf: the lists and access that a row change touches', () =>
     ]);
   });
 
-  it('a customer's new first name or an employee's new name may enter or leave any people list; a hire date changes yearsOfService', () => {
+  it("a customer's new first name or an employee's new name may enter or leave any people list; a hire date changes yearsOfService", () => {
     expect(changeEventsOf({ table: 'customers.customer', op: 'UPDATE', old: customer, new: { ...customer, first_name: 'Peacock' } })).toEqual([
       { kind: 'update', type: 'Customer', id: '6', fields: ['firstName'] },
       { kind: 'lists', coordinates: ['Query.people'] },
