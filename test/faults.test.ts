@@ -208,12 +208,16 @@ describe('connections to subgraphs', () => {
 describe('graceful shutdown', () => {
   it('lets requests in flight complete and refuses new ones', async () => {
     const config = readGatewayConfig({});
-    const gateway = await createGateway({ config: { ...config, subgraphUrls: stack.subgraphs.urls }, logger: silentLogger });
+    // In flight means the gateway is executing it (on a loaded machine, 20 ms after sending it
+    // might not even be accepted yet).
+    let executing!: () => void;
+    const started = new Promise<void>((resolve) => (executing = resolve));
+    const gateway = await createGateway({ config: { ...config, subgraphUrls: stack.subgraphs.urls }, logger: silentLogger, plugins: [{ onExecute: () => executing() }] });
     const port = await gateway.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${port}/graphql`;
     const post = (query: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
     const inFlight = post('{ albums(first: 100) { nodes { tracks { name purchaseCount playlists { id } } } } }');
-    await new Promise((r) => setTimeout(r, 20));
+    await started;
     const stopping = gateway.stop();
     expect(gateway.status.phase).toBe('draining');
     const response = await inFlight;
