@@ -87,7 +87,7 @@ export const COALESCE_WAIT_MS = 10_000;
  * The whole-response cache, two tiers (PRODUCT.md, "Cache semantics").
  *
  * Hit path, in `onRequest` before anything GraphQL: the request's key (supergraph version, this
- * instance's refusal profile, document hash, operation name, canonical variables), looked up in
+ * instance's refusal profile, document hash, operation name, variables), looked up in
  * the principal's scope then the public one, L1 then L2. Only a request that every refusal rule
  * would let through is answered: the persisted-operation rules are applied as the executing path
  * applies them, CSRF prevention and content negotiation likewise, and limits and introspection
