@@ -114,6 +114,9 @@ describe('APQ with Redis unreachable', () => {
     expect(await post(stack, { extensions: persisted(hash) })).toEqual({ status: 200, body: { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] } });
     expect(await post(stack, { query, extensions: persisted(hash) })).toEqual({ status: 200, body: { data: { genre: { name: 'Rock And Roll' } } } });
     expect(await post(stack, { extensions: persisted(hash) })).toEqual({ status: 200, body: { data: { genre: { name: 'Rock And Roll' } } } });
+    // Not silent: each failed Redis read and write is counted (and logged once per cause).
+    const metrics = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
+    expect(metricValue(metrics, 'tributary_errors_total', { code: 'APQ_STORE_UNAVAILABLE' })).toBeGreaterThanOrEqual(2);
   });
 });
 

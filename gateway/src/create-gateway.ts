@@ -105,7 +105,9 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   if (config.frontDoor.redisUrl) connections.set('redis-store', false);
   const redis = config.frontDoor.redisUrl ? createStoreRedis(config.frontDoor.redisUrl, logger, (up) => connections.set('redis-store', up)) : undefined;
   if (redis) connections.watchPending('redis-store', () => redis.commandQueue.length);
-  const apqStore = createPersistedQueryStore(config.frontDoor, redis);
+  // One reporter for the process's server-side errors: one warn line per cause per interval, counted in `tributary_errors_total{code}`.
+  const errors = createErrorReporter({ logger, registry });
+  const apqStore = createPersistedQueryStore(config.frontDoor, redis, (error) => errors.report('APQ_STORE_UNAVAILABLE', `APQ store in Redis failed: ${error.message}`));
   const ownBus = options.bus === undefined;
   const bus =
     options.bus ??
@@ -195,7 +197,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     maxRequestBodySize: limits.maxBodyBytes,
     extraParamNames: ['documentId'],
     parserAndValidationCache: documentCaches,
-    logging: createYogaLogger(logger, createErrorReporter({ logger, registry })),
+    logging: createYogaLogger(logger, errors),
     plugins: [
       useReadiness({
         check: async () => {

@@ -94,6 +94,7 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
       bus,
       logger: options.logger,
       onEvent: feedMetrics.onEvent,
+      onFenceTimeout: feedMetrics.onFenceTimeout,
       onListening: (listening) => connections.set('change-feed', listening),
     });
     changeFeed = feed;

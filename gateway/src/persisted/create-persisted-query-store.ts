@@ -15,13 +15,14 @@ export const REDIS_COMMAND_TIMEOUT_MS = 250;
 /**
  * The APQ store the configuration asks for: in process only, or in process over Redis (shared
  * by all gateway instances) when a Redis connection is given. A failing Redis degrades the store
- * to its in-process tier.
+ * to its in-process tier; each failure goes to `onError` (the gateway logs it once per cause and
+ * counts it), never to the request.
  */
-export function createPersistedQueryStore(config: FrontDoorConfig, redis: Redis | undefined): PersistedQueryStore {
+export function createPersistedQueryStore(config: FrontDoorConfig, redis: Redis | undefined, onError: (error: Error) => void = () => {}): PersistedQueryStore {
   const l1 = createLruPersistedQueryStore({ maxBytes: config.apqL1MaxBytes });
   if (!redis) return l1;
   const l2 = createRedisPersistedQueryStore({ redis, keyPrefix: config.redisKeyPrefix, ttlS: config.apqTtlS });
-  return createTieredPersistedQueryStore(l1, l2, () => {});
+  return createTieredPersistedQueryStore(l1, l2, onError);
 }
 
 /**

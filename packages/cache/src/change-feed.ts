@@ -40,7 +40,12 @@ export interface ChangeFeedOptions {
    * then a flush is published) and made again (`true`), for `/metrics` and `/readyz`.
    */
   onListening?: (listening: boolean) => void;
+  /** Called when a mutation's fence gives up (also logged, at most once per {@link FENCE_WARNING_INTERVAL_MS}). */
+  onFenceTimeout?: () => void;
 }
+
+/** At most one warning per this many ms about fences that gave up (a LISTEN outage fails them all). */
+export const FENCE_WARNING_INTERVAL_MS = 10_000;
 
 /**
  * Listens to `NOTIFY <channel>` (the row-change triggers), maps each row change to change
@@ -51,6 +56,7 @@ export interface ChangeFeedOptions {
  */
 export async function createChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
   const { bus, logger } = options;
+  let lastFenceWarning = -Infinity;
   const fences = new Map<string, () => void>();
   let queue = Promise.resolve();
   let missed = false;
@@ -110,10 +116,19 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
       const arrived = new Promise<void>((resolve) => fences.set(id, resolve));
       await options.database.notify(options.channel, JSON.stringify({ fence: id }));
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-      await Promise.race([arrived.then(() => queue), timeout]);
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      const outcome = await Promise.race([arrived.then(() => queue).then(() => 'arrived' as const), timeout]);
       clearTimeout(timer);
       fences.delete(id);
+      if (outcome === 'timeout') {
+        // The mutation answers anyway (its write committed); its author may read stale until the events arrive.
+        options.onFenceTimeout?.();
+        const now = Date.now();
+        if (now - lastFenceWarning >= FENCE_WARNING_INTERVAL_MS) {
+          lastFenceWarning = now;
+          logger?.warn({ timeoutMs }, 'mutation fence timed out: its change events were not published in time');
+        }
+      }
     },
     async close() {
       clearRetry();

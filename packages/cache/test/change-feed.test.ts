@@ -88,6 +88,30 @@ describe('change feed over real Postgres', () => {
     ]);
   });
 
+  it('counts and logs a fence that gives up (a bus that does not take the events), and still resolves', async () => {
+    const stalled = createInProcessBus();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const publish = stalled.publish.bind(stalled);
+    stalled.publish = async (event) => (event.kind === 'flush' ? publish(event) : held.then(() => publish(event)));
+    const warnings: string[] = [];
+    let timeouts = 0;
+    const stalledFeed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, bus: stalled, logger: { warn: (_o, msg) => void warnings.push(msg) }, onFenceTimeout: () => void timeouts++ });
+    try {
+      await handle.db.updateTable('catalog.genre').set({ name: 'Fence' }).where('genre_id', '=', 2).execute();
+      const started = Date.now();
+      await stalledFeed.fence(200);
+      await stalledFeed.fence(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+      expect(timeouts).toBe(2);
+      // Logged once per interval, counted every time.
+      expect(warnings.filter((w) => w.startsWith('mutation fence timed out'))).toHaveLength(1);
+    } finally {
+      release();
+      await stalledFeed.close();
+    }
+  });
+
   it('reports nothing for the Chinook import (it sets tributary.skip_change_events)', async () => {
     events.length = 0;
     await handle.db.transaction().execute(async (trx) => {
