@@ -9,8 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // This supervisor stays small (about 60 MB RSS instead of 200): it imports the two leaf modules it
 // needs, not the packages' index files, which would load Kysely, PGlite, Yoga and graphql-js.
-import { readPort } from '@tributary/subgraph-runtime/read-port';
-import { DEFAULT_GATEWAY_PORT } from '@tributary/subgraph-runtime/subgraph-manifest';
+import net from 'node:net';
+import { readHost, readPort } from '@tributary/subgraph-runtime/read-port';
+import { DEFAULT_GATEWAY_PORT, SUBGRAPHS } from '@tributary/subgraph-runtime/subgraph-manifest';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,11 +20,29 @@ const READY_TIMEOUT_MS = 120_000;
 const READY_POLL_MS = 250;
 
 let gatewayPort: number;
+let ports: Array<[variable: string, port: number]>;
+let host: string;
 try {
   gatewayPort = readPort(process.env, 'GATEWAY_PORT', DEFAULT_GATEWAY_PORT);
+  ports = [['GATEWAY_PORT', gatewayPort], ...SUBGRAPHS.map((s): [string, number] => [s.portEnv, readPort(process.env, s.portEnv, s.defaultPort)])];
+  host = readHost(process.env);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
+}
+
+// A port that something else already serves would answer our readiness poll (another checkout's
+// gateway on 4000 says "ready" for us): refuse to start, naming the variable to change.
+for (const [variable, port] of ports) {
+  const problem = await new Promise<string | undefined>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE' ? 'is in use' : `cannot be listened on (${error.code ?? error.message})`));
+    probe.listen(port, host, () => probe.close(() => resolve(undefined)));
+  });
+  if (problem) {
+    console.error(`Port ${port} (${variable}) ${problem} on ${host}: stop what uses it, or set ${variable} to a free port`);
+    process.exit(1);
+  }
 }
 
 const started = performance.now();

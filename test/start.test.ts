@@ -78,6 +78,22 @@ describe('pnpm start', () => {
 });
 
 describe('start-up errors name what is wrong', () => {
+  it('refuses to start on a port something else serves (it would report that server as ready), naming the variable', async () => {
+    const { runScript } = await import('./support/run-script.js');
+    const net = await import('node:net');
+    const busy = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => busy.once('listening', resolve));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const result = await runScript('scripts/start.ts', [], { CATALOG_PORT: String(port), GATEWAY_PORT: String(await freePort()) });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Port ${port} (CATALOG_PORT) is in use on 127.0.0.1: stop what uses it, or set CATALOG_PORT to a free port`);
+      expect(result.stdout).not.toContain('ready');
+    } finally {
+      busy.close();
+    }
+  });
+
   it('names DATABASE_URL, with the password hidden, when Postgres cannot be reached', async () => {
     const { runSubgraphs } = await import('../scripts/lib/run-subgraphs.js');
     const { silentLogger } = await import('./support/stack.js');
