@@ -63,6 +63,8 @@ interface RequestState {
   uncacheable?: boolean;
   principal: Principal;
   startedAt: number;
+  /** The media type Yoga answers this request's `Accept` with; undefined: a streamed or refused one (never cached). */
+  mediaType: ReturnType<typeof regularMediaType>;
   mutation?: boolean;
   recorder?: FetchRecorder;
   /** Why an executed response was not stored (debug header). */
@@ -141,14 +143,14 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         params = await requestParams(request, url, options.maxBodyBytes, persisted);
         if (!params) return;
         const principal = options.principals.get(request) ?? ANONYMOUS;
-        state = { base: keyOf(params), principal, startedAt: invalidator.startedAt() };
+        state = { base: keyOf(params), principal, startedAt: invalidator.startedAt(), mediaType: regularMediaType(request.headers.get('accept')) };
       } catch {
         return; // anything odd (variables nested past the stack): Yoga decides, uncached
       }
       states.set(request, state);
       // `Cache-Control: no-cache` from the client: answer from a fresh execution (and store it).
       // A request that CSRF prevention or content negotiation would refuse is left to Yoga.
-      const mediaType = regularMediaType(request.headers.get('accept'));
+      const mediaType = state.mediaType;
       if (!invalidator.isTrusting || /no-cache/i.test(request.headers.get('cache-control') ?? '') || !preflighted(request) || !mediaType) return;
       const principal = state.principal;
       const keys = principal.kind === 'anonymous' ? [scopedKey(state.base, 'public')] : [scopedKey(state.base, principal), scopedKey(state.base, 'public')];
@@ -232,12 +234,8 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       const single = result as ExecutionResult;
       const maxAgeS = recorder.reads.maxAgeS ?? config.defaultMaxAgeS;
       const scope = recorder.reads.private ? 'private' : 'public';
-      const mediaType = regularMediaType(request.headers.get('accept'));
-      const uncacheable = single.errors?.length
-        ? 'errors'
-        : single.extensions?.valueCompletion
-          ? 'completion errors'
-          : (recorder.unstorable ?? (maxAgeS <= 0 ? 'maxAge 0' : scope === 'private' && state.principal.kind === 'anonymous' ? 'private data read anonymously' : !mediaType ? 'streamed' : undefined));
+      const mediaType = state.mediaType;
+      const uncacheable = whyNotStorable(single, recorder, maxAgeS, scope, state);
       if (uncacheable) {
         settle(state, undefined);
         state.notStored = uncacheable;
@@ -292,6 +290,17 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       }
     },
   };
+}
+
+/** Why an executed answer must not be stored, or undefined when it may be (the race rule aside). */
+function whyNotStorable(result: ExecutionResult, recorder: FetchRecorder, maxAgeS: number, scope: 'public' | 'private', state: RequestState): string | undefined {
+  if (result.errors?.length) return 'errors';
+  if (result.extensions?.valueCompletion) return 'completion errors';
+  if (recorder.unstorable) return recorder.unstorable;
+  if (maxAgeS <= 0) return 'maxAge 0';
+  if (scope === 'private' && state.principal.kind === 'anonymous') return 'private data read anonymously';
+  if (!state.mediaType) return 'streamed';
+  return undefined;
 }
 
 /**
