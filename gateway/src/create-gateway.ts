@@ -29,7 +29,7 @@ import type { FetchRecorders } from './cache/fetch-recorder.js';
 import { readSubgraphSchemas } from './cache/subgraph-schemas.js';
 import { refusalProfileOf } from './cache/refusal-profile.js';
 import { withFetchTagging } from './cache/with-fetch-tagging.js';
-import { type InvalidationBus, createLruStore, createRedisStore } from '@tributary/cache';
+import { type CacheEntry, type InvalidationBus, cacheEntryCodec, createLruTier, createRedisTier, createTieredStore } from '@tributary/cache';
 import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
 import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
@@ -116,8 +116,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const unwatchBus = options.bus?.subscribe(() => undefined, { onLost: () => connections.set('bus', false), onRestored: () => connections.set('bus', true) });
   if (options.bus) connections.set('bus', options.bus.connected);
   const principals = new WeakMap<Request, Principal>();
-  const l1 = createLruStore({ maxBytes: config.cache.l1MaxBytes, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
-  const l2 = redis && config.cache.l2 ? createRedisStore({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) : undefined;
+  const l1 = createLruTier<CacheEntry>({ maxBytes: config.cache.l1MaxBytes, sizeOf: (entry) => 2 * entry.body.length, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
+  const l2 = redis && config.cache.l2 ? createRedisTier({ redis, keyPrefix: config.frontDoor.redisKeyPrefix, namespace: 'rc' }) : undefined;
   const cacheMetrics = createCacheMetrics(registry, {
     size: () => ({ entries: l1.entries, bytes: l1.bytes }),
     busConnected: () => bus.connected,
@@ -127,14 +127,14 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     cacheMetrics.l2Errors.inc();
     logger.warn({ err: error.message }, 'response cache store failed');
   };
+  const responseStore = createTieredStore<CacheEntry>({ l1, l2, codec: cacheEntryCodec, onError: onStoreError });
   let cachePolicy: CachePolicy | undefined;
   let subgraphSchemas = new Map<string, GraphQLSchema>();
   const recorders: FetchRecorders = new WeakMap();
   const hitOperations = new WeakMap<Request, string>();
   const invalidator = new CacheInvalidator({
     bus,
-    l1,
-    l2,
+    store: responseStore,
     policy: () => cachePolicy!,
     metrics: cacheMetrics,
     onError: onStoreError,
@@ -215,8 +215,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
         ? [
             useResponseCache({
               config: config.cache,
-              l1,
-              l2,
+              store: responseStore,
               invalidator,
               metrics: cacheMetrics,
               policy: () => cachePolicy!,
@@ -231,7 +230,6 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
               },
               refusalProfile: refusalProfileOf(config),
               hitOperations,
-              onError: onStoreError,
             }),
           ]
         : []),

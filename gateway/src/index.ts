@@ -10,12 +10,8 @@ export { UnauthenticatedError, createTokenVerifier } from './identity/token-veri
 export { type FrontDoorConfig, type PersistedOperationsMode, type RequestLimits, DEFAULT_LIMITS, readFrontDoorConfig } from './front-door-config.js';
 export { sha256Hex } from './persisted/sha256.js';
 export { ManifestError, loadManifests } from './persisted/manifest.js';
-export {
-  type PersistedQueryStore,
-  createLruPersistedQueryStore,
-  createRedisPersistedQueryStore,
-  createTieredPersistedQueryStore,
-} from './persisted/persisted-query-store.js';
+export { type PersistedQueryStore, persistedQueryStoreOf } from './persisted/persisted-query-store.js';
+export { createPersistedQueryStore } from './persisted/create-persisted-query-store.js';
 export { DEFAULT_LIST_SIZE, VARIABLE_PAGE_SIZE, costRule, estimateCost } from './limits/cost-rule.js';
 export { createBusFromEnv } from './cache/create-bus.js';
 export { type DocumentCaches, BYTES_PER_TOKEN, DOCUMENT_CACHE_MAX_BYTES, DOCUMENT_CACHE_MAX_ENTRIES, PARSE_ERROR_CACHE_MAX_ENTRIES, createDocumentCaches } from './memory/document-caches.js';
