@@ -8,7 +8,7 @@
 import { createGateway, createLruPersistedQueryStore, createRedisPersistedQueryStore, createTokenVerifier, readGatewayConfig, readJwtConfig, sha256Hex, signClientToken } from '@tributary/gateway';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { runSubgraphs } from '../scripts/lib/run-subgraphs.js';
+import { runSubgraphs } from '@tributary/subgraph-host';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const QUERY = '{ genre(id: "1") { name } }';

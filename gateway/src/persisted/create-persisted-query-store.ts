@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FrontDoorConfig } from '../front-door-config.js';
-import { createRedisConnection } from '../redis/create-redis-connection.js';
+import { createRedisConnection } from '@tributary/cache';
 import {
   type PersistedQueryStore,
   createLruPersistedQueryStore,

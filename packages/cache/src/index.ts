@@ -5,3 +5,5 @@ export { type CacheEntry, type ResponseCacheStore, remainingSeconds } from './ca
 export { type LruStore, type LruStoreOptions, createLruStore } from './lru-store.js';
 export { type RedisStoreOptions, createRedisStore } from './redis-store.js';
 export { type ChangeFeed, createChangeFeed } from './change-feed.js';
+export { type RedisConnectionOptions, REDIS_BACKOFF, REDIS_HUNG_RECONNECT_MS, REDIS_MAX_BUFFERED_BYTES, REDIS_MAX_PENDING, RedisUnavailableError, createRedisConnection } from './create-redis-connection.js';
+export { type BusFromEnvOptions, BUS_PUBLISH_TIMEOUT_MS, createBusFromEnv } from './create-bus-from-env.js';

@@ -8,7 +8,7 @@ import {
   forbidden,
   loadByRepresentation,
   toConnection,
-} from '@tributary/subgraph-runtime';
+} from '@tributary/runtime';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { updateTrack } from './update-track.js';
 

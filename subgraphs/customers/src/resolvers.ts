@@ -9,7 +9,7 @@ import {
   parsePageRequest,
   parseTextArgument,
   toConnection,
-} from '@tributary/subgraph-runtime';
+} from '@tributary/runtime';
 import type { Context } from './context.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import type { CustomerRow } from './rows.js';

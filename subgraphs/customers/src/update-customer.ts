@@ -1,5 +1,5 @@
 import type { Database } from '@tributary/database';
-import { badUserInput, parseTextArgument } from '@tributary/subgraph-runtime';
+import { badUserInput, parseTextArgument } from '@tributary/runtime';
 import type { Kysely, Updateable } from 'kysely';
 import type { UpdateCustomerInput } from './generated/resolvers-types.js';
 import type { CustomerRow } from './rows.js';

@@ -7,7 +7,7 @@ import {
   parsePageRequest,
   toChinookKey,
   toConnection,
-} from '@tributary/subgraph-runtime';
+} from '@tributary/runtime';
 import type { Resolvers } from './generated/resolvers-types.js';
 
 /** Playlist mutations need a customer or an employee. */

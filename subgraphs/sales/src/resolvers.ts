@@ -10,7 +10,7 @@ import {
   parsePageRequest,
   toChinookKey,
   toConnection,
-} from '@tributary/subgraph-runtime';
+} from '@tributary/runtime';
 import { sql } from 'kysely';
 import type { Context } from './context.js';
 import type { Resolvers } from './generated/resolvers-types.js';
