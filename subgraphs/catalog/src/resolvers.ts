@@ -9,7 +9,7 @@ import {
   loadByRepresentation,
   toConnection,
 } from '@tributary/runtime';
-import type { Resolvers } from './generated/resolvers-types.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 import { updateTrack } from './update-track.js';
 
 /** The catalog subgraph's resolvers: every entity and one-to-many field goes through a loader. */

@@ -11,7 +11,7 @@ import {
   toConnection,
 } from '@tributary/runtime';
 import type { Context } from './context.js';
-import type { Resolvers } from './generated/resolvers-types.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 import type { CustomerRow } from './rows.js';
 import { updateCustomer } from './update-customer.js';
 

@@ -8,7 +8,7 @@ import {
   toChinookKey,
   toConnection,
 } from '@tributary/runtime';
-import type { Resolvers } from './generated/resolvers-types.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 
 /** Playlist mutations need a customer or an employee. */
 function requireAuthenticated(principal: Principal, mutation: string): void {

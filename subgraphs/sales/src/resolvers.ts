@@ -13,7 +13,7 @@ import {
 } from '@tributary/runtime';
 import { sql } from 'kysely';
 import type { Context } from './context.js';
-import type { Resolvers } from './generated/resolvers-types.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 import { purchase } from './purchase.js';
 import type { InvoiceRow } from './rows.js';
 
