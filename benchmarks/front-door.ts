@@ -9,7 +9,7 @@ import { createLruTier, createRedisTier, createTieredStore, textCodec } from '@t
 import { createGateway, createTokenVerifier, persistedQueryStoreOf, readGatewayConfig, readJwtConfig, sha256Hex, signClientToken } from '@tributary/gateway';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { runSubgraphs } from '../scripts/lib/run-subgraphs.js';
+import { runSubgraphs } from '@tributary/subgraph-host';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const QUERY = '{ genre(id: "1") { name } }';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as wait } from 'node:timers/promises';
 import { type CacheEntry, type TieredStore, remainingSeconds } from '@tributary/cache';
-import { ANONYMOUS, type Principal, principalSubject } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, type Principal, principalSubject } from '@tributary/runtime';
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ResponseCacheConfig } from './cache-config.js';

@@ -1,8 +1,7 @@
-import { createLruTier, createRedisTier, createTieredStore, textCodec } from '@tributary/cache';
+import { createLruTier, createRedisConnection, createRedisTier, createTieredStore, textCodec } from '@tributary/cache';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FrontDoorConfig } from '../front-door-config.js';
-import { createRedisConnection } from '../redis/create-redis-connection.js';
 import { type PersistedQueryStore, persistedQueryStoreOf } from './persisted-query-store.js';
 
 /** Redis commands that take longer than this fail (the store then reads as a miss), in ms. */

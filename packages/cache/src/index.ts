@@ -22,3 +22,5 @@ export { type FreshnessLedger, createFreshnessLedger } from './freshness-ledger.
 export { type LruTierOptions, createLruTier } from './lru-tier.js';
 export { type RedisTierOptions, createRedisTier } from './redis-tier.js';
 export { jsonCodec, textCodec } from './codecs.js';
+export { type RedisConnectionOptions, REDIS_BACKOFF, REDIS_HUNG_RECONNECT_MS, REDIS_MAX_BUFFERED_BYTES, REDIS_MAX_PENDING, RedisUnavailableError, createRedisConnection } from './create-redis-connection.js';
+export { type BusFromEnvOptions, BUS_PUBLISH_TIMEOUT_MS, createBusFromEnv } from './create-bus-from-env.js';

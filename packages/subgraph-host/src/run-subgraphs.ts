@@ -1,11 +1,10 @@
 import { catalogSubgraph } from '@tributary/catalog';
 import { customersSubgraph } from '@tributary/customers';
-import { type ChangeFeed, type InvalidationBus, createChangeFeed } from '@tributary/cache';
+import { type ChangeFeed, type InvalidationBus, createBusFromEnv, createChangeFeed } from '@tributary/cache';
 import { CHANGE_CHANNEL, type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
-import { createBusFromEnv } from '@tributary/gateway';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
-import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createConnectionStates, createRegistry, currentRequestSignal, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
+import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createConnectionStates, createRegistry, currentRequestSignal, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/runtime';
 import type { Logger } from 'pino';
 
 /** Every subgraph definition by name. */

@@ -1,4 +1,4 @@
-import { backoffDelay } from '@tributary/database';
+import { backoffDelay } from '@tributary/runtime';
 import { describe, expect, it } from 'vitest';
 
 describe('reconnect backoff', () => {

@@ -1,5 +1,5 @@
-import { type InvalidationBus, createInProcessBus, createRedisBus } from '@tributary/cache';
-import { createRedisConnection } from '../redis/create-redis-connection.js';
+import { type InvalidationBus, createInProcessBus, createRedisBus } from './bus.js';
+import { createRedisConnection } from './create-redis-connection.js';
 
 /** Publishes that Redis does not answer within this many ms fail (the change feed retries a flush). */
 export const BUS_PUBLISH_TIMEOUT_MS = 250;

@@ -1,4 +1,4 @@
-import { InvalidConfigurationError } from '@tributary/subgraph-runtime';
+import { InvalidConfigurationError } from './read-port.js';
 import { pino, type Logger } from 'pino';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { type DatabaseHandle, createDatabase, readDatabaseConfig } from '@tributary/database';
-import { DATABASE_READINESS_TIMEOUT_MS, createDatabaseReadiness } from '@tributary/subgraph-runtime';
+import { DATABASE_READINESS_TIMEOUT_MS, createDatabaseReadiness } from '@tributary/runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, cloneTemplateDatabase } from '../../../test/support/test-database.js';
 

@@ -1,5 +1,5 @@
 import { type DatabaseHandle, createDatabase, readDatabaseConfig } from '@tributary/database';
-import { MAX_KEYS_PER_STATEMENT, createGroupLoader, createRowLoader, createValueLoader } from '@tributary/subgraph-runtime';
+import { MAX_KEYS_PER_STATEMENT, createGroupLoader, createRowLoader, createValueLoader } from '@tributary/runtime';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, cloneTemplateDatabase } from '../../../test/support/test-database.js';

@@ -1,5 +1,5 @@
 import { type Database, type DatabaseHandle, createDatabase, readDatabaseConfig } from '@tributary/database';
-import { type LoaderRegistry, createGroupLoader, createLoaderRegistry, createRowLoader, createValueLoader, createWriteRecorder, loaderPerArguments } from '@tributary/subgraph-runtime';
+import { type LoaderRegistry, createGroupLoader, createLoaderRegistry, createRowLoader, createValueLoader, createWriteRecorder, loaderPerArguments } from '@tributary/runtime';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestDatabase, cloneTemplateDatabase } from '../../../test/support/test-database.js';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_HUNG_RECONNECT_MS, RedisUnavailableError, createRedisConnection } from '../src/redis/create-redis-connection.js';
-import { type OwnRedis, startOwnRedis } from '../../test/support/redis-server.js';
+import { REDIS_HUNG_RECONNECT_MS, RedisUnavailableError, createRedisConnection } from '../src/create-redis-connection.js';
+import { type OwnRedis, startOwnRedis } from '../../../test/support/redis-server.js';
 
 /** Blocks the event loop for `ms` (a schema build at start does the same). */
 function blockEventLoop(ms: number): void {

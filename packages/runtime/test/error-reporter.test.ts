@@ -1,4 +1,4 @@
-import { DEFAULT_ERROR_LOG_INTERVAL_MS, MAX_ERROR_CAUSES, createErrorReporter, databaseFailure } from '@tributary/subgraph-runtime';
+import { DEFAULT_ERROR_LOG_INTERVAL_MS, MAX_ERROR_CAUSES, createErrorReporter, databaseFailure } from '@tributary/runtime';
 import { GraphQLError } from 'graphql';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { encodeCursor, formatDecimal, parseDecimalArgument, parseIdArgument, parsePageRequest, parseTextArgument, toChinookKey, toConnection } from '@tributary/subgraph-runtime';
+import { encodeCursor, formatDecimal, parseDecimalArgument, parseIdArgument, parsePageRequest, parseTextArgument, toChinookKey, toConnection } from '@tributary/runtime';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 

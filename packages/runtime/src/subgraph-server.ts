@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { Database, DatabaseHandle } from '@tributary/database';
 import { type DocumentNode, GraphQLError } from 'graphql';
 import { createYoga, maskError as yogaMaskError, type YogaServerInstance } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
@@ -26,7 +25,7 @@ import { withRequestSignal } from './request-signal.js';
  * What makes a subgraph: its schema, resolvers and per-request context. Everything else (HTTP,
  * health, metrics, shutdown) is the same for every subgraph and lives here.
  */
-export interface SubgraphDefinition<Context extends object> {
+export interface SubgraphDefinition<Context extends object, DB = any> {
   /** The subgraph's name in the supergraph. */
   name: string;
   /** The parsed `schema.graphql` (Federation 2 SDL). */
@@ -34,16 +33,20 @@ export interface SubgraphDefinition<Context extends object> {
   /** Resolvers, typed by graphql-codegen in each subgraph. */
   resolvers: unknown;
   /** Makes the context of one request; its DataLoaders and principal die with the request. */
-  createContext(request: SubgraphRequestContext): Context;
+  createContext(request: SubgraphRequestContext<DB>): Context;
 }
 
-/** What a subgraph's `createContext` gets for each request. */
-export interface SubgraphRequestContext {
+/**
+ * What a subgraph's `createContext` gets for each request. `DB` is the Kysely schema type of
+ * the subgraph's database (`Database` of `@tributary/database` for Chinook): the runtime does
+ * not depend on any one schema.
+ */
+export interface SubgraphRequestContext<DB = any> {
   /**
    * The database, for this request: every write through it makes `loaderRegistry` forget what
    * the write may have made stale (see `createWriteRecorder`).
    */
-  db: Kysely<Database>;
+  db: Kysely<DB>;
   loaderOptions: LoaderOptions;
   /**
    * This request's loaders by the tables they read: register each loader here
@@ -67,8 +70,9 @@ export interface SubgraphIdentityOptions {
 }
 
 /** Options of {@link startSubgraph}. */
-export interface SubgraphServerOptions {
-  database: DatabaseHandle;
+export interface SubgraphServerOptions<DB = any> {
+  /** The subgraph's database (a `DatabaseHandle` of `@tributary/database`); its owner closes it. */
+  database: { db: Kysely<DB> };
   /** TCP port; 0 picks a free one. */
   port: number;
   /** Interface to bind. Default: all interfaces (Node's default). */
@@ -107,7 +111,7 @@ export interface RunningSubgraph {
 }
 
 /** Builds the executable subgraph schema and serves it with GraphQL Yoga on node:http. */
-export async function startSubgraph<Context extends object>(definition: SubgraphDefinition<Context>, options: SubgraphServerOptions): Promise<RunningSubgraph> {
+export async function startSubgraph<Context extends object, DB>(definition: SubgraphDefinition<Context, DB>, options: SubgraphServerOptions<DB>): Promise<RunningSubgraph> {
   const registry = options.registry ?? createRegistry();
   const schema = buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
   const db = options.database.db;
@@ -143,7 +147,7 @@ export async function startSubgraph<Context extends object>(definition: Subgraph
 }
 
 /** The database's readiness, then `extra`'s. */
-function readinessOf(db: Kysely<Database>, extra: ReadinessProbe | undefined): ReadinessProbe {
+function readinessOf(db: Kysely<any>, extra: ReadinessProbe | undefined): ReadinessProbe {
   const database = createDatabaseReadiness(db);
   return {
     async check() {

@@ -36,3 +36,6 @@ export { useAfterMutation } from './use-after-mutation.js';
 export { onShutdown } from './on-shutdown.js';
 export { likePattern } from './like-pattern.js';
 export { withRequestSignal, currentRequestSignal } from './request-signal.js';
+export { createLogger, loggerOrExit } from './logger.js';
+export { type Backoff, backoffDelay } from './backoff.js';
+export { type SubgraphContext, type SubgraphParts, defineSubgraph } from './define-subgraph.js';

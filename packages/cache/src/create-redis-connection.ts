@@ -1,4 +1,4 @@
-import { type Backoff, backoffDelay } from '@tributary/database';
+import { type Backoff, backoffDelay } from '@tributary/runtime';
 import { type Command, Redis } from 'ioredis';
 
 /** Delays between reconnects of every Redis connection, in ms (jittered, capped at 2 s). */
