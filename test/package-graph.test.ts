@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -30,7 +30,7 @@ interface WorkspacePackage {
 function workspacePackages(): WorkspacePackage[] {
   const dirs = ['gateway', ...['packages', 'subgraphs'].flatMap((parent) => readdirSync(path.join(ROOT, parent)).map((d) => path.join(parent, d)))];
   return dirs
-    .filter((dir) => statSync(path.join(ROOT, dir)).isDirectory())
+    .filter((dir) => existsSync(path.join(ROOT, dir, 'package.json')))
     .map((dir) => {
       const manifest = JSON.parse(readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
       const dependencies = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((d) => d.startsWith('@tributary/') && d !== manifest.name);
