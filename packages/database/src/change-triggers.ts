@@ -50,6 +50,7 @@ export async function syncChangeTriggers(db: Kysely<any>, tables: readonly strin
       JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_proc p ON p.oid = t.tgfoid
       WHERE NOT t.tgisinternal AND p.pronamespace = 'public'::regnamespace AND p.proname IN (${ROW_FUNCTION}, ${TRUNCATE_FUNCTION})
+      ORDER BY 1, 2
     `.execute(trx);
     const id = (t: { table: string; name: string }) => `${t.table} ${t.name}`;
     const present = new Set(rows.map(id));
