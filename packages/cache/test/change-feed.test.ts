@@ -1,9 +1,11 @@
-import { type ChangeEvent, changeEventsOf, createChangeFeed, createInProcessBus, eventFromTag, tagsOf } from '@tributary/cache';
-import { CHANGE_CHANNEL, type DatabaseHandle, createDatabase, readDatabaseConfig } from '@tributary/database';
+import { type ChangeEvent, createChangeFeed, createChangeMap, createInProcessBus, eventFromTag, tagsOf } from '@tributary/cache';
+import { CHANGE_CHANNEL, CHINOOK_FIELD_SOURCES, type DatabaseHandle, createDatabase, readDatabaseConfig } from '@tributary/database';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, cloneTemplateDatabase } from '../../../test/support/test-database.js';
+
+const changeEventsOf = createChangeMap(CHINOOK_FIELD_SOURCES);
 
 describe('change events from row changes', () => {
   it('names exactly the fields whose columns changed', () => {
@@ -52,7 +54,7 @@ describe('change feed over real Postgres', () => {
     handle = await createDatabase({ config: readDatabaseConfig({ DATABASE_URL: database.url }), name: 'test' });
     const bus = createInProcessBus();
     bus.subscribe((event) => events.push(event));
-    feed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, bus });
+    feed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, changeMap: changeEventsOf, bus });
   });
   afterAll(async () => {
     await feed?.close();
@@ -96,7 +98,7 @@ describe('change feed over real Postgres', () => {
     stalled.publish = async (event) => (event.kind === 'flush' ? publish(event) : held.then(() => publish(event)));
     const warnings: string[] = [];
     let timeouts = 0;
-    const stalledFeed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, bus: stalled, logger: { warn: (_o, msg) => void warnings.push(msg) }, onFenceTimeout: () => void timeouts++ });
+    const stalledFeed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, changeMap: changeEventsOf, bus: stalled, logger: { warn: (_o, msg) => void warnings.push(msg) }, onFenceTimeout: () => void timeouts++ });
     try {
       await handle.db.updateTable('catalog.genre').set({ name: 'Fence' }).where('genre_id', '=', 2).execute();
       const started = Date.now();

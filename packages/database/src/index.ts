@@ -11,6 +11,13 @@ export { type ChinookScript, ChinookNotFoundError, DEFAULT_CHINOOK_SHA256_FILE, 
 export { SharedPGliteDialect } from './embedded/pglite-dialect.js';
 export { EMBEDDED_SHARED_BUFFERS } from './embedded/embedded-database.js';
 export type * from './tables.js';
+export type { AnySubgraphFieldSources, ChinookTableName, ColumnOf, DerivedSource, RowOp, SubgraphFieldSources, SubgraphTables, TableSource } from './field-sources/table-source.js';
+export { CHANGE_TABLES, CHINOOK_FIELD_SOURCES, SUBGRAPH_FIELD_SOURCES } from './field-sources/chinook-field-sources.js';
+export { CATALOG_FIELD_SOURCES } from './field-sources/catalog.js';
+export { CUSTOMERS_FIELD_SOURCES } from './field-sources/customers.js';
+export { SALES_FIELD_SOURCES } from './field-sources/sales.js';
+export { PLAYLISTS_FIELD_SOURCES } from './field-sources/playlists.js';
+export { type ChangeTriggersSync, CHANGE_TRIGGERS_LOCK_KEY, syncChangeTriggers } from './change-triggers.js';
 export { CHANGE_CHANNEL } from './migrations/004-change-notifications.js';
 export { type ListenHandlers, type Listening, type ListenState, LISTEN_APPLICATION_NAME, LISTEN_BACKOFF, LISTEN_HEARTBEAT_MS, LISTEN_TIMEOUT_MS, listenPostgres, listenPGlite } from './listen.js';
 export { DeadlineError, settleWithin, sleep } from './deadline.js';

@@ -1,7 +1,7 @@
 import { catalogSubgraph } from '@tributary/catalog';
 import { customersSubgraph } from '@tributary/customers';
-import { type ChangeFeed, type InvalidationBus, createBusFromEnv, createChangeFeed } from '@tributary/cache';
-import { CHANGE_CHANNEL, type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
+import { type ChangeFeed, type InvalidationBus, createBusFromEnv, createChangeFeed, createChangeMap } from '@tributary/cache';
+import { CHANGE_CHANNEL, CHINOOK_FIELD_SOURCES, type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
 import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createConnectionStates, createRegistry, currentRequestSignal, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/runtime';
@@ -91,6 +91,8 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
       database: databases[SUBGRAPHS[0]!.name]!,
       channel: CHANGE_CHANNEL,
       bus,
+      // The subgraphs' field sources: which field each column backs, what each row change derives.
+      changeMap: createChangeMap(CHINOOK_FIELD_SOURCES),
       logger: options.logger,
       onEvent: feedMetrics.onEvent,
       onFenceTimeout: feedMetrics.onFenceTimeout,
