@@ -55,7 +55,7 @@ export interface RunningSubgraphs {
  * Starts the four subgraphs in this process, each on its own port with its own database handle
  * (a `pg` pool each, or the one shared embedded database).
  *
- * @throws InvalidConfigurationError / ConfigError for a bad port or database variable;
+ * @throws ConfigError for a bad port or database variable;
  * ChinookNotFoundError when the database is empty and Chinook cannot be found.
  */
 export async function runSubgraphs(options: RunSubgraphsOptions): Promise<RunningSubgraphs> {

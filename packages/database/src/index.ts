@@ -1,4 +1,7 @@
-export { type DatabaseConfig, DATABASE_DEFAULTS, ConfigError, readDatabaseConfig } from './config.js';
+export { type DatabaseConfig, DATABASE_DEFAULTS, DATABASE_ENV, readDatabaseConfig } from './config.js';
+export { ConfigError } from './env/config-error.js';
+export { type EnvSchema, envVariables, parseEnv } from './env/parse-env.js';
+export { BOOLEAN_SPELLINGS, MAX_TIMER_MS, envBoolean, envEnum, envHttpUrl, envList, envPort, envText, envUrl, envValue, envWholeNumber } from './env/env-values.js';
 export { type CreateDatabaseOptions, type DatabaseHandle, createDatabase } from './create-database.js';
 export { type CancellingPoolOptions, type KyselyPool, createCancellingPool } from './cancelling-pool.js';
 export { type SqlStats, type SqlLogger, createSqlInstrumentation } from './sql-metrics.js';

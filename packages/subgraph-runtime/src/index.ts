@@ -15,7 +15,9 @@ export { type ConnectionStates, createConnectionStates } from './connection-stat
 export { type SubgraphDefinition, type SubgraphRequestContext, type SubgraphIdentityOptions, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
 export { createChangeFeedMetrics } from './change-feed-metrics.js';
 export { loadSchemaFile } from './load-schema-file.js';
-export { DEFAULT_HOST, InvalidConfigurationError, readHost, readPort } from './read-port.js';
+export { DEFAULT_HOST, readHost, readPort } from './read-port.js';
+export { COMMON_ENV_FIELDS, LOG_LEVELS, SUBGRAPH_ENV } from './subgraph-env.js';
+export { ConfigError, parseEnv, envBoolean } from '@tributary/database';
 export { type Principal, ANONYMOUS, parseSubject, principalSubject } from './principal.js';
 export {
   IDENTITY_HEADER,
