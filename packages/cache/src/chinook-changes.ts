@@ -73,7 +73,7 @@ export const CHINOOK_TABLES: Record<string, TableMapping> = {
       first_name: ['firstName'], last_name: ['lastName'], company: ['company'], email: ['email'], phone: ['phone'], address: ['address'],
       city: ['city'], state: ['state'], country: ['country'], postal_code: ['postalCode'], support_rep_id: ['supportRep'],
     },
-    derived: (row, change, changed) => [
+    derived: (_row, change, changed) => [
       ...(changed.has('support_rep_id') ? parents(change, 'support_rep_id', 'Employee', 'customers') : []),
       ...(changed.has('country') ? [lists('Query.customers')] : []),
       // `Query.people` matches customers by first name only (their last name is private).
