@@ -103,15 +103,20 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const trusted = loadManifests(config.frontDoor.manifestPaths.filter((file) => file !== DEFAULT_MANIFEST_PATH || existsSync(file)));
   const connections = createConnectionStates([registry]);
   if (config.frontDoor.redisUrl) connections.set('redis-store', false);
-  const redis = config.frontDoor.redisUrl ? createStoreRedis(config.frontDoor.redisUrl, logger, (up) => connections.set('redis-store', up)) : undefined;
-  if (redis) connections.watchPending('redis-store', () => redis.commandQueue.length);
   // One reporter for the process's server-side errors: one warn line per cause per interval, counted in `tributary_errors_total{code}`.
   const errors = createErrorReporter({ logger, registry });
+  const redis = config.frontDoor.redisUrl
+    ? createStoreRedis(config.frontDoor.redisUrl, logger, (up) => connections.set('redis-store', up), (error) => errors.report('REDIS_CONNECTION_ERROR', `Redis connection tributary-store: ${error.message}`))
+    : undefined;
+  if (redis) connections.watchPending('redis-store', () => redis.commandQueue.length);
   const apqStore = createPersistedQueryStore(config.frontDoor, redis, (error) => errors.report('APQ_STORE_UNAVAILABLE', `APQ store in Redis failed: ${error.message}`));
   const ownBus = options.bus === undefined;
   const bus =
     options.bus ??
-    createBusFromEnv({ REDIS_URL: config.frontDoor.redisUrl, REDIS_KEY_PREFIX: config.frontDoor.redisKeyPrefix }, { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending) });
+    createBusFromEnv(
+      { REDIS_URL: config.frontDoor.redisUrl, REDIS_KEY_PREFIX: config.frontDoor.redisKeyPrefix },
+      { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending), errors },
+    );
   // A bus given by the caller: its state is what its subscribers hear.
   const unwatchBus = options.bus?.subscribe(() => undefined, { onLost: () => connections.set('bus', false), onRestored: () => connections.set('bus', true) });
   if (options.bus) connections.set('bus', options.bus.connected);

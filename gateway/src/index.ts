@@ -18,7 +18,7 @@ export {
   createTieredPersistedQueryStore,
 } from './persisted/persisted-query-store.js';
 export { DEFAULT_LIST_SIZE, VARIABLE_PAGE_SIZE, costRule, estimateCost } from './limits/cost-rule.js';
-export { createBusFromEnv } from './cache/create-bus.js';
+export { type BusFromEnvOptions, BUS_ERROR_CODES, createBusFromEnv } from './cache/create-bus.js';
 export { type DocumentCaches, BYTES_PER_TOKEN, DOCUMENT_CACHE_MAX_BYTES, DOCUMENT_CACHE_MAX_ENTRIES, PARSE_ERROR_CACHE_MAX_ENTRIES, createDocumentCaches } from './memory/document-caches.js';
 export { type PlanCache, PLAN_CACHE_MAX_BYTES, PLAN_CACHE_MAX_ENTRIES, createPlanCache } from './memory/plan-cache.js';
 export { type ResponseCacheConfig, DEFAULT_CACHE_CONFIG, readResponseCacheConfig } from './cache/cache-config.js';

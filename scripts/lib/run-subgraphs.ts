@@ -5,7 +5,7 @@ import { CHANGE_CHANNEL, type DatabaseHandle, type PrepareResult, createDatabase
 import { createBusFromEnv } from '@tributary/gateway';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
-import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createConnectionStates, createRegistry, currentRequestSignal, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
+import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createConnectionStates, createErrorReporter, createRegistry, currentRequestSignal, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/subgraph-runtime';
 import type { Logger } from 'pino';
 
 /** Every subgraph definition by name. */
@@ -69,7 +69,11 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
   // One change feed and one bus per process, reported on every subgraph's /metrics and /readyz.
   const connections = createConnectionStates(Object.values(registries));
   const ownBus = options.bus === undefined;
-  const bus = options.bus ?? createBusFromEnv(env, { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending) });
+  // The process's bus failures (Redis errors, a failed SUBSCRIBE) are logged and counted on the first subgraph's /metrics.
+  const busErrors = createErrorReporter({ logger: options.logger, registry: registries[SUBGRAPHS[0]!.name] });
+  const bus =
+    options.bus ??
+    createBusFromEnv(env, { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending), errors: busErrors });
   if (!ownBus) connections.set('bus', bus.connected);
   const unwatchBus = ownBus ? undefined : bus.subscribe(() => undefined, { onLost: () => connections.set('bus', false), onRestored: () => connections.set('bus', true) });
   connections.set('change-feed', false);
