@@ -1,4 +1,5 @@
 import { type InvalidationBus, createInProcessBus, createRedisBus } from '@tributary/cache';
+import type { ErrorCode } from '@tributary/subgraph-runtime';
 import { createRedisConnection } from '../redis/create-redis-connection.js';
 
 /** Publishes that Redis does not answer within this many ms fail (the change feed retries a flush). */
@@ -23,7 +24,7 @@ export interface BusFromEnvOptions {
 }
 
 /** Codes {@link createBusFromEnv} reports, by what failed. */
-export const BUS_ERROR_CODES = { connection: 'REDIS_CONNECTION_ERROR', subscribe: 'BUS_SUBSCRIBE_FAILED', 'malformed-event': 'BUS_EVENT_MALFORMED' } as const;
+export const BUS_ERROR_CODES = { connection: 'REDIS_CONNECTION_ERROR', subscribe: 'BUS_SUBSCRIBE_FAILED', 'malformed-event': 'BUS_EVENT_MALFORMED' } as const satisfies Record<string, ErrorCode>;
 
 /**
  * The invalidation bus the environment asks for: Redis pub/sub on `REDIS_URL` (prefixed with

@@ -9,6 +9,7 @@ import {
   validate,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { ErrorCode } from '@tributary/subgraph-runtime';
 import type { RequestLimits } from '../front-door-config.js';
 import { costRule } from './cost-rule.js';
 import { memoizeFragments } from './fragment-memo.js';
@@ -28,7 +29,7 @@ export const LIMIT_CODES = {
   rootFields: 'ROOT_FIELD_LIMIT_EXCEEDED',
   introspection: 'INTROSPECTION_DISABLED',
   cost: 'COST_LIMIT_EXCEEDED',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /**
  * Keeps hostile documents out before they are planned: at most `maxTokens` tokens (graphql-js

@@ -31,6 +31,7 @@ export {
 } from './internal-identity.js';
 export { type EmployeeTitleLookup, forbidden, isManagerTitle, canReadCustomer, isManager } from './authorization.js';
 export { createYogaLogger } from './yoga-logger.js';
+export { type ErrorCode, type ErrorCodeKind, CLIENT_ERROR_CODES, ERROR_CODES, REFUSAL_CODES, REQUEST_ERROR_CODES, errorCodesOf } from './error-codes.js';
 export { type ErrorReporter, type ErrorReporterOptions, type ErrorLogger, DEFAULT_ERROR_LOG_INTERVAL_MS, MAX_ERROR_CAUSES, createErrorReporter } from './error-reporter.js';
 export { DATABASE_UNAVAILABLE, databaseFailure, databaseUnavailable } from './database-failure.js';
 export { type TextRules, parseTextArgument } from './text-argument.js';
