@@ -64,7 +64,7 @@ export const CHINOOK_TABLES: Record<string, TableMapping> = {
       // A title decides who is a manager, and managers read every customer's private data.
       // A deleted employee, a changed key or title too: a manager's token must lose what it read.
       // (An INSERT cannot widen what was stored: before it, that principal's reads were refused.)
-      ...(change.op === 'DELETE' || (change.op === 'UPDATE' && (changed.has('title') || changed.has('employee_id'))) ? [lists('private:any')] : []),
+      ...(change.op === 'DELETE' || (change.op === 'UPDATE' && (changed.has('title') || changed.has('employee_id'))) ? [{ kind: 'access' } as ChangeEvent] : []),
     ],
   },
   'customers.customer': {
@@ -79,7 +79,7 @@ export const CHINOOK_TABLES: Record<string, TableMapping> = {
       // `Query.people` matches customers by first name only (their last name is private).
       ...(changed.has('first_name') ? [lists('Query.people')] : []),
       // Who may read this customer's private data changed: every private entry goes.
-      ...(changed.has('support_rep_id') && change.op === 'UPDATE' ? [{ kind: 'lists', coordinates: ['private:any'] } as ChangeEvent] : []),
+      ...(changed.has('support_rep_id') && change.op === 'UPDATE' ? [{ kind: 'access' } as ChangeEvent] : []),
     ],
   },
   'sales.invoice': {
@@ -88,7 +88,7 @@ export const CHINOOK_TABLES: Record<string, TableMapping> = {
     derived: (_r, change, changed) => [
       ...(changed.has('customer_id') || changed.has('total') ? parents(change, 'customer_id', 'Customer', 'invoices', 'totalSpent') : []),
       // The invoice now belongs to someone else: who may read it changed.
-      ...(changed.has('customer_id') && change.op === 'UPDATE' ? [{ kind: 'lists', coordinates: ['private:any'] } as ChangeEvent] : []),
+      ...(changed.has('customer_id') && change.op === 'UPDATE' ? [{ kind: 'access' } as ChangeEvent] : []),
     ],
   },
   'sales.invoice_line': {

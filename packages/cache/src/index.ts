@@ -1,4 +1,4 @@
-export { type ChangeEvent, eventFromTag, tagsOf } from './change-event.js';
+export { type ChangeEvent, PRIVATE_TAG, eventFromTag, tagsOf } from './change-event.js';
 export { type RowChange, CHINOOK_TABLES, changeEventsOf } from './chinook-changes.js';
 export { type InvalidationBus, type BusConnectionHandlers, type RedisBusOptions, BUS_HEARTBEAT_MS, BUS_LOSS_BOUND_MS, BUS_SILENCE_MS, createInProcessBus, createRedisBus } from './bus.js';
 export { type CacheEntry, type ResponseCacheStore, remainingSeconds } from './cache-entry.js';
