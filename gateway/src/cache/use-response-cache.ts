@@ -86,7 +86,7 @@ interface SharedOutcome {
 export const COALESCE_WAIT_MS = 10_000;
 
 /**
- * The whole-response cache, two tiers (PRODUCT.md, "Cache semantics").
+ * The whole-response cache, two tiers (docs/architecture/CACHING_STRATEGY.md).
  *
  * Hit path, in `onRequest` before anything GraphQL: the request's key (supergraph version, this
  * instance's refusal profile, document hash, operation name, variables), looked up in

@@ -1,5 +1,5 @@
 /**
- * What changed, as every write reports it (PRODUCT.md, "Cache semantics"):
+ * What changed, as every write reports it (docs/architecture/CACHING_STRATEGY.md, "Change events"):
  * - `update`: fields of one entity changed (`{ type: 'Track', id: '42', fields: ['unitPrice'] }`);
  * - `create` / `delete`: an entity appeared or went (`{ type: 'Playlist', id: '19' }`), which
  *   also changes the lists of its type;

@@ -39,7 +39,7 @@ describe('prepareDatabase on an empty Postgres database', () => {
     const result = await prepareDatabase(handle.db, {});
     expect(result.migrations).toEqual(['001-chinook-tables', '002-cross-boundary-views', '003-authorization-views', '004-change-notifications', '005-truncate-notifications']);
     expect(result.chinook.status).toBe('imported');
-    // PRODUCT.md, "Counts after import".
+    // packages/database/data/chinook/README.md, "Row counts".
     expect(await countChinookRows(handle.db)).toEqual({
       artist: 275, album: 347, track: 3503, genre: 25, media_type: 5, customer: 59, employee: 8,
       invoice: 412, invoice_line: 2240, playlist: 18, playlist_track: 8715,
