@@ -45,7 +45,9 @@ import { FileSupergraphManager } from './supergraph/file-supergraph-manager.js';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
+  /** Everything read from the environment (`readGatewayConfig`); each field documents its default. */
   config: GatewayConfig;
+  /** The process logger (pino); the gateway logs nothing on its own otherwise. */
   logger: Logger;
   /** Registry behind `/metrics`. Default: a new one with process metrics. */
   registry?: Registry;

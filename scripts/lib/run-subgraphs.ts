@@ -22,7 +22,9 @@ export interface RunSubgraphsOptions {
   env?: NodeJS.ProcessEnv;
   /** Ports by subgraph name, over the environment's; 0 picks a free port. */
   ports?: Partial<Record<string, number>>;
+  /** Interface to listen on. Default: `HOST`, else `127.0.0.1`. */
   host?: string;
+  /** The process logger (pino): SQL warnings, change feed, bus failures. */
   logger: Logger;
   /** How loaders fetch; `{ batch: false }` is the row-by-row baseline. Default: batched. */
   loaders?: LoaderOptions;

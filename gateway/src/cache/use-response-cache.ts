@@ -18,12 +18,17 @@ import { decidePersisted, documentIdOf } from '../persisted/persisted-request.js
 
 /** Options of {@link useResponseCache}. */
 export interface ResponseCacheOptions {
+  /** `RESPONSE_CACHE`, `CACHE_*` (see `ResponseCacheConfig` for each default). */
   config: ResponseCacheConfig;
+  /** The in-process tier (bounded by `config.l1MaxBytes`, bytes). */
   l1: LruStore;
   /** The shared tier; absent without `REDIS_URL`. */
   l2?: ResponseCacheStore;
+  /** Applies change events to both tiers and says whether a response may be stored (`isFresh`). */
   invalidator: CacheInvalidator;
+  /** The cache's series in `/metrics` (`tributary_cache_*`). */
   metrics: CacheMetrics;
+  /** The current supergraph's cache policy (max ages, private fields, lists of each type); changes with the supergraph. */
   policy: () => CachePolicy;
   /** The verified principal of each request (filled by the identity plugin, which runs first). */
   principals: WeakMap<Request, Principal>;
@@ -54,6 +59,7 @@ export interface ResponseCacheOptions {
   refusalProfile: string;
   /** The operation name of each request answered from the cache, for the request metrics. */
   hitOperations: WeakMap<Request, string>;
+  /** Store and lookup failures (the request goes on uncached); the gateway's error reporter. */
   onError: (error: Error) => void;
 }
 

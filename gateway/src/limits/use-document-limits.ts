@@ -16,6 +16,7 @@ import { memoizeFragments } from './fragment-memo.js';
 
 /** Options of {@link useDocumentLimits}. */
 export interface DocumentLimitsOptions {
+  /** Per-document limits (counts; defaults in `DEFAULT_LIMITS`: depth 16, aliases 30, tokens 2,000, root fields 20, cost 50,000). */
   limits: Pick<RequestLimits, 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxRootFields' | 'maxCost'>;
   /** Allow `__schema` and `__type`. Off in production. */
   introspection: boolean;
