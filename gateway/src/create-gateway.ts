@@ -200,6 +200,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     // Served from the gateway (no CDN): GraphiQL works offline.
     renderGraphiQL: config.production ? undefined : createOfflineGraphiQLRenderer(),
     maskedErrors: { isDev: !config.production, maskError: maskGatewayError },
+    // Turns batched (array) requests on; the same bound as useBatchLimit below, which runs first
+    // and refuses with BATCH_LIMIT_EXCEEDED (Yoga's own would say BAD_REQUEST): docs/decisions/0007.
     batching: { limit: limits.maxBatch },
     maxRequestBodySize: limits.maxBodyBytes,
     extraParamNames: ['documentId'],
@@ -243,7 +245,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
           ]
         : []),
       useCsrfGuard(),
-      useBatchLimit(limits.maxBatch),
+      useBatchLimit(limits.maxBatch), // the batch refusal (see `batching` above)
       usePersistedOperations({ mode: config.frontDoor.persistedOperations, trusted, store: apqStore }),
       useDocumentLimits({ limits, introspection: config.frontDoor.introspection }),
       useValidationErrors({ fieldSuggestions: config.frontDoor.fieldSuggestions }),
