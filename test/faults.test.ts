@@ -138,7 +138,7 @@ describe('a subgraph that stops', () => {
 describe('the supergraph file', () => {
   it('takes a new version written over it without a restart, and keeps serving on a bad one', async () => {
     const full = await committedSupergraph();
-    const withoutGenres = full.replace(/\n  genres: \[Genre!\]! @join__field\(graph: CATALOG\)/, '');
+    const withoutGenres = full.replace(/\n {2}genres: \[Genre!\]! @join__field\(graph: CATALOG\)/, '');
     expect(withoutGenres).not.toBe(full);
     await replaceSupergraph(withoutGenres);
     const removed = await eventually(() => stack.query('{ genres { name } }'), (r) => r.body.errors !== undefined);
@@ -164,7 +164,7 @@ describe('the supergraph behind a symlink, and in a folder made again', () => {
   it('follows a repointed symlink (ConfigMap style) and a deleted and recreated folder', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'tributary-configmap-'));
     const full = await committedSupergraph();
-    const withoutGenres = full.replace(/\n  genres: \[Genre!\]! @join__field\(graph: CATALOG\)/, '');
+    const withoutGenres = full.replace(/\n {2}genres: \[Genre!\]! @join__field\(graph: CATALOG\)/, '');
     await mkdir(path.join(root, 'v1'));
     await writeFile(path.join(root, 'v1', 'supergraph.graphql'), full);
     await symlink('v1', path.join(root, '..data'));

@@ -6,7 +6,7 @@
  * through the gateway before the write, must miss after it and answer the new value.
  * (Key columns are left out: a new key is a delete and a create, see chinook-changes.test.ts.)
  */
-import { type ChangeEvent, tagsOf } from '@tributary/cache';
+import { type ChangeEvent, PRIVATE_TAG, tagsOf } from '@tributary/cache';
 import { CHINOOK_FIELD_SOURCES, type ChinookTableName, type TableSource } from '@tributary/database';
 import { type GraphQLField, type GraphQLNamedType, type GraphQLSchema, Kind, buildSchema, getNamedType, isLeafType, isNonNullType, isObjectType, parse } from 'graphql';
 import pg from 'pg';
@@ -46,6 +46,11 @@ function declaredEffects(source: AnySource, column: string, old: Row, now: Row):
     if (rule.when && !(rule.when as readonly string[]).includes(column)) continue;
     if (rule.kind === 'lists') {
       if (!rule.ops || rule.ops.includes('UPDATE')) lists.push(...rule.coordinates);
+      continue;
+    }
+    if (rule.kind === 'access') {
+      // Who may read private data changed: the `access` event evicts every private entry.
+      if (!rule.ops || rule.ops.includes('UPDATE')) lists.push(PRIVATE_TAG);
       continue;
     }
     const parents = new Set([old[rule.key], now[rule.key]].filter((k) => k !== null && k !== undefined).map(String));

@@ -45,7 +45,9 @@ import { FileSupergraphManager } from './supergraph/file-supergraph-manager.js';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
+  /** Everything read from the environment (`readGatewayConfig`); each field documents its default. */
   config: GatewayConfig;
+  /** The process logger (pino); the gateway logs nothing on its own otherwise. */
   logger: Logger;
   /** Registry behind `/metrics`. Default: a new one with process metrics. */
   registry?: Registry;
@@ -103,15 +105,20 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const trusted = loadManifests(config.frontDoor.manifestPaths.filter((file) => file !== DEFAULT_MANIFEST_PATH || existsSync(file)));
   const connections = createConnectionStates([registry]);
   if (config.frontDoor.redisUrl) connections.set('redis-store', false);
-  const redis = config.frontDoor.redisUrl ? createStoreRedis(config.frontDoor.redisUrl, logger, (up) => connections.set('redis-store', up)) : undefined;
-  if (redis) connections.watchPending('redis-store', () => redis.commandQueue.length);
   // One reporter for the process's server-side errors: one warn line per cause per interval, counted in `tributary_errors_total{code}`.
   const errors = createErrorReporter({ logger, registry });
+  const redis = config.frontDoor.redisUrl
+    ? createStoreRedis(config.frontDoor.redisUrl, logger, (up) => connections.set('redis-store', up), (error) => errors.report('REDIS_CONNECTION_ERROR', `Redis connection tributary-store: ${error.message}`))
+    : undefined;
+  if (redis) connections.watchPending('redis-store', () => redis.commandQueue.length);
   const apqStore = createPersistedQueryStore(config.frontDoor, redis, (error) => errors.report('APQ_STORE_UNAVAILABLE', `APQ store in Redis failed: ${error.message}`));
   const ownBus = options.bus === undefined;
   const bus =
     options.bus ??
-    createBusFromEnv({ REDIS_URL: config.frontDoor.redisUrl, REDIS_KEY_PREFIX: config.frontDoor.redisKeyPrefix }, { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending) });
+    createBusFromEnv(
+      { REDIS_URL: config.frontDoor.redisUrl, REDIS_KEY_PREFIX: config.frontDoor.redisKeyPrefix },
+      { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending), errors },
+    );
   // A bus given by the caller: its state is what its subscribers hear.
   const unwatchBus = options.bus?.subscribe(() => undefined, { onLost: () => connections.set('bus', false), onRestored: () => connections.set('bus', true) });
   if (options.bus) connections.set('bus', options.bus.connected);
@@ -193,6 +200,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     // Served from the gateway (no CDN): GraphiQL works offline.
     renderGraphiQL: config.production ? undefined : createOfflineGraphiQLRenderer(),
     maskedErrors: { isDev: !config.production, maskError: maskGatewayError },
+    // Turns batched (array) requests on; the same bound as useBatchLimit below, which runs first
+    // and refuses with BATCH_LIMIT_EXCEEDED (Yoga's own would say BAD_REQUEST): docs/decisions/0007.
     batching: { limit: limits.maxBatch },
     maxRequestBodySize: limits.maxBodyBytes,
     extraParamNames: ['documentId'],
@@ -234,7 +243,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
           ]
         : []),
       useCsrfGuard(),
-      useBatchLimit(limits.maxBatch),
+      useBatchLimit(limits.maxBatch), // the batch refusal (see `batching` above)
       usePersistedOperations({ mode: config.frontDoor.persistedOperations, trusted, store: apqStore }),
       useDocumentLimits({ limits, introspection: config.frontDoor.introspection }),
       useValidationErrors({ fieldSuggestions: config.frontDoor.fieldSuggestions }),

@@ -1,4 +1,5 @@
 export { type GatewayConfig, DEFAULT_SUBGRAPH_TIMEOUT_MS, readGatewayConfig } from './config.js';
+export { type GatewayEnv, GATEWAY_ENV, readGatewayEnv } from './gateway-env.js';
 export { type GatewayOptions, type GatewayPhase, type TributaryGateway, createGateway } from './create-gateway.js';
 export { type GatewayMetrics, createGatewayMetrics } from './metrics.js';
 export { type FileSupergraphPhase, FileSupergraphManager, POLL_INTERVAL_MS, RELOAD_DEBOUNCE_MS } from './supergraph/file-supergraph-manager.js';
@@ -14,3 +15,4 @@ export { createPersistedQueryStore } from './persisted/create-persisted-query-st
 export { DEFAULT_LIST_SIZE, VARIABLE_PAGE_SIZE, costRule, estimateCost } from './limits/cost-rule.js';
 export { type DocumentCaches, BYTES_PER_TOKEN, DOCUMENT_CACHE_MAX_BYTES, DOCUMENT_CACHE_MAX_ENTRIES, PARSE_ERROR_CACHE_MAX_ENTRIES, createDocumentCaches } from './memory/document-caches.js';
 export { type PlanCache, PLAN_CACHE_MAX_BYTES, PLAN_CACHE_MAX_ENTRIES, createPlanCache } from './memory/plan-cache.js';
+export { type ResponseCacheConfig, DEFAULT_CACHE_CONFIG, readResponseCacheConfig } from './cache/cache-config.js';

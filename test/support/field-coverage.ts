@@ -71,7 +71,7 @@ export function checkFieldCoverage(schema: GraphQLSchema, declarations: readonly
       for (const fields of Object.values(source.columns ?? {})) for (const field of fields ?? []) declare(`${source.row?.type}.${field}`, 'column', where);
       for (const rule of source.derived ?? []) {
         if (rule.kind === 'parent') for (const field of rule.fields) declare(`${rule.type}.${field}`, 'derived', where);
-        else for (const coordinate of rule.coordinates) if (coordinate !== 'private:any') declare(coordinate, 'derived', where);
+        else if (rule.kind === 'lists') for (const coordinate of rule.coordinates) declare(coordinate, 'derived', where);
       }
     }
     for (const coordinate of Object.keys(constants ?? {})) declare(coordinate, 'constant', subgraph);

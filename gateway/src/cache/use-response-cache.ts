@@ -18,11 +18,15 @@ import { decidePersisted, documentIdOf } from '../persisted/persisted-request.js
 
 /** Options of {@link useResponseCache}. */
 export interface ResponseCacheOptions {
+  /** `RESPONSE_CACHE`, `CACHE_*` (see `ResponseCacheConfig` for each default). */
   config: ResponseCacheConfig;
   /** The response store: L1, and L2 when configured (`REDIS_URL`); reports its own L2 failures. */
   store: TieredStore<CacheEntry>;
+  /** Applies change events to both tiers and says whether a response may be stored (`isFresh`). */
   invalidator: CacheInvalidator;
+  /** The cache's series in `/metrics` (`tributary_cache_*`). */
   metrics: CacheMetrics;
+  /** The current supergraph's cache policy (max ages, private fields, lists of each type); changes with the supergraph. */
   policy: () => CachePolicy;
   /** The verified principal of each request (filled by the identity plugin, which runs first). */
   principals: WeakMap<Request, Principal>;
@@ -84,7 +88,7 @@ interface SharedOutcome {
 export const COALESCE_WAIT_MS = 10_000;
 
 /**
- * The whole-response cache, two tiers (PRODUCT.md, "Cache semantics").
+ * The whole-response cache, two tiers (docs/architecture/CACHING_STRATEGY.md).
  *
  * Hit path, in `onRequest` before anything GraphQL: the request's key (supergraph version, this
  * instance's refusal profile, document hash, operation name, variables), looked up in

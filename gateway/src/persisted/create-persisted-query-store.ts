@@ -27,13 +27,15 @@ export function createPersistedQueryStore(config: FrontDoorConfig, redis: Redis 
  * The gateway's Redis connection for its stores (APQ, response cache L2), named
  * `tributary-store`: commands fail fast while Redis is down or hung (no offline queue, 250 ms
  * timeout, bounded pending commands: see `createRedisConnection`), so that callers degrade
- * instead of waiting; one warning when it goes, one line when it is back.
+ * instead of waiting; one warning when it goes, one line when it is back; each `error` event
+ * of the connection goes to `onError` (the gateway's error reporter: `REDIS_CONNECTION_ERROR`).
  */
-export function createStoreRedis(url: string, logger: Pick<Logger, 'warn' | 'info'>, onState?: (up: boolean) => void): Redis {
+export function createStoreRedis(url: string, logger: Pick<Logger, 'warn' | 'info'>, onState?: (up: boolean) => void, onError?: (error: Error) => void): Redis {
   let healthy = true;
   return createRedisConnection(url, {
     name: 'tributary-store',
     commandTimeoutMs: REDIS_COMMAND_TIMEOUT_MS,
+    onError,
     onState: (up) => {
       onState?.(up);
       if (up && !healthy) logger.info('Redis reachable again: shared stores back');

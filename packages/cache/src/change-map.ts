@@ -19,6 +19,7 @@ export interface TableChangeSource {
   derived?: readonly (
     | { kind: 'parent'; type: string; key: string; fields: readonly string[]; when?: readonly string[] }
     | { kind: 'lists'; coordinates: readonly string[]; when: readonly string[]; ops?: readonly string[] }
+    | { kind: 'access'; when: readonly string[]; ops?: readonly string[] }
   )[];
 }
 
@@ -54,6 +55,8 @@ export function createChangeMap(sources: { readonly [table: string]: TableChange
       if (!touched) continue;
       if (rule.kind === 'lists') {
         if (!rule.ops || rule.ops.includes(change.op)) events.push({ kind: 'lists', coordinates: [...rule.coordinates] });
+      } else if (rule.kind === 'access') {
+        if (!rule.ops || rule.ops.includes(change.op)) events.push({ kind: 'access' });
       } else {
         // For a moved row, the parents before and after the move both changed.
         const keys = new Set([change.old?.[rule.key], change.new?.[rule.key]].filter((k) => k !== null && k !== undefined));

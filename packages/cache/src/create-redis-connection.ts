@@ -24,6 +24,12 @@ export interface RedisConnectionOptions {
   maxPending?: number;
   /** Called with `true` when the connection is ready and answering, `false` when it is not. */
   onState?: (up: boolean) => void;
+  /**
+   * Called with each `error` event of the connection (refused, reset, timed out, auth: once per
+   * failed reconnect while Redis is down). Give it an error reporter (logged once per cause per
+   * interval, counted in `/metrics`). Absent: the events are dropped, and only `onState` tells.
+   */
+  onError?: (error: Error) => void;
 }
 
 /** Thrown for a command refused because the connection cannot take it now. */
@@ -148,6 +154,7 @@ export function createRedisConnection(url: string, options: RedisConnectionOptio
     report();
   });
   redis.on('end', () => clearInterval(watchdog));
-  redis.on('error', () => undefined); // outages are reported through `onState`
+  // Without a listener an `error` event would throw; with `onError` each one is reported.
+  redis.on('error', (error: Error) => options.onError?.(error));
   return redis;
 }

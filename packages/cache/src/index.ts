@@ -1,4 +1,4 @@
-export { type ChangeEvent, eventFromTag, tagsOf } from './change-event.js';
+export { type ChangeEvent, PRIVATE_TAG, eventFromTag, tagsOf } from './change-event.js';
 export { type ChangeMap, type RowChange, type TableChangeSource, createChangeMap } from './change-map.js';
 export { type InvalidationBus, type BusConnectionHandlers, type RedisBusOptions, BUS_HEARTBEAT_MS, BUS_LOSS_BOUND_MS, BUS_SILENCE_MS, createInProcessBus, createRedisBus } from './bus.js';
 export { type CacheEntry, type ResponseCacheStore, cacheEntryCodec, remainingSeconds } from './cache-entry.js';
@@ -23,4 +23,4 @@ export { type LruTierOptions, createLruTier } from './lru-tier.js';
 export { type RedisTierOptions, createRedisTier } from './redis-tier.js';
 export { jsonCodec, textCodec } from './codecs.js';
 export { type RedisConnectionOptions, REDIS_BACKOFF, REDIS_HUNG_RECONNECT_MS, REDIS_MAX_BUFFERED_BYTES, REDIS_MAX_PENDING, RedisUnavailableError, createRedisConnection } from './create-redis-connection.js';
-export { type BusFromEnvOptions, BUS_PUBLISH_TIMEOUT_MS, createBusFromEnv } from './create-bus-from-env.js';
+export { type BusFromEnvOptions, BUS_ERROR_CODES, BUS_PUBLISH_TIMEOUT_MS, createBusFromEnv } from './create-bus-from-env.js';

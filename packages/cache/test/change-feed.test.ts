@@ -37,9 +37,14 @@ describe('change events from row changes', () => {
     expect(tagsOf({ kind: 'update', type: 'Track', id: '3', fields: ['unitPrice', 'name'] }, lists)).toEqual(['Track:3.unitPrice', 'Track:3.name', 'any:Track']);
     expect(tagsOf({ kind: 'create', type: 'Playlist', id: '19' }, lists)).toEqual(['Playlist:19', 'any:Playlist', 'Query.playlists', 'Query.playlist']);
     expect(tagsOf({ kind: 'lists', coordinates: ['Query.topTracks'] }, lists)).toEqual(['Query.topTracks']);
-    expect(eventFromTag('Track:42.unitPrice')).toEqual({ kind: 'update', type: 'Track', id: '42', fields: ['unitPrice'] });
-    expect(eventFromTag('Track:42')).toEqual({ kind: 'delete', type: 'Track', id: '42' });
-    expect(eventFromTag('Track')).toEqual({ kind: 'lists', coordinates: ['type:Track', 'any:Track'] });
+    // An operator's tag is an `operator` event (counted as such), evicting what the tag names.
+    for (const tag of ['Track:42.unitPrice', 'Track:42', 'Track', 'Query.topTracks']) expect(eventFromTag(tag)).toEqual({ kind: 'operator', tag });
+    const trackLists = (type: string) => (type === 'Track' ? ['Query.tracks', 'Query.topTracks'] : []);
+    expect(tagsOf(eventFromTag('Track:42.unitPrice'), trackLists)).toEqual(['Track:42.unitPrice', 'any:Track']);
+    expect(tagsOf(eventFromTag('Track:42'), trackLists)).toEqual(['Track:42', 'any:Track', 'Query.tracks', 'Query.topTracks']);
+    expect(tagsOf(eventFromTag('Track'), trackLists)).toEqual(['type:Track', 'any:Track']);
+    expect(tagsOf(eventFromTag('Query.topTracks'), trackLists)).toEqual(['Query.topTracks']);
+    expect(tagsOf({ kind: 'access' }, trackLists)).toEqual(['private:any']);
     expect(() => eventFromTag('track 42')).toThrow('not a cache tag: "track 42"; expected Type:id.field, Type:id, Type or Parent.field');
   });
 });

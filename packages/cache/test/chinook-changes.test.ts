@@ -38,7 +38,7 @@ describe('changeEventsOf: the lists and access that a row change touches', () =>
   });
 
   it("evicts every private entry when an employee's access may have narrowed: title change, key change, delete", () => {
-    const privateAny = { kind: 'lists', coordinates: ['private:any'] };
+    const privateAny = { kind: 'access' };
     expect(changeEventsOf({ table: 'customers.employee', op: 'UPDATE', old: employee, new: { ...employee, title: 'IT Manager' } })).toContainEqual(privateAny);
     expect(changeEventsOf({ table: 'customers.employee', op: 'UPDATE', old: employee, new: { ...employee, employee_id: 9 } })).toContainEqual(privateAny);
     expect(changeEventsOf({ table: 'customers.employee', op: 'DELETE', old: employee, new: null })).toContainEqual(privateAny);

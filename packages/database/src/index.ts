@@ -1,11 +1,11 @@
-export { type DatabaseConfig, DATABASE_DEFAULTS, ConfigError, readDatabaseConfig } from './config.js';
+export { type DatabaseConfig, DATABASE_DEFAULTS, DATABASE_ENV, readDatabaseConfig } from './config.js';
 export { type CreateDatabaseOptions, type DatabaseHandle, createDatabase } from './create-database.js';
 export { type CancellingPoolOptions, type KyselyPool, createCancellingPool } from './cancelling-pool.js';
 export { type SqlStats, type SqlLogger, createSqlInstrumentation } from './sql-metrics.js';
 export { LOGGED_SQL_MAX_CHARS, truncateSql } from './truncate-sql.js';
 export { type PrepareResult, prepareDatabase } from './prepare-database.js';
 export { MIGRATIONS, migrateToLatest } from './migrate.js';
-export { type ChinookImportResult, ChinookChecksumError, ChinookCountMismatchError, importChinook, countRows } from './chinook/import-chinook.js';
+export { type ChinookImportResult, ChinookChecksumError, ChinookCountMismatchError, importChinook, countChinookRows } from './chinook/import-chinook.js';
 export { CHINOOK_ROW_COUNTS, CHINOOK_TABLE_SCHEMAS, type ChinookTable, parseChinookInserts } from './chinook/parse-chinook.js';
 export { type ChinookScript, ChinookNotFoundError, DEFAULT_CHINOOK_SHA256_FILE, DEFAULT_CHINOOK_SQL, REPO_ROOT, locateChinookSql } from './chinook/locate-chinook.js';
 export { SharedPGliteDialect } from './embedded/pglite-dialect.js';

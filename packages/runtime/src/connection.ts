@@ -1,7 +1,7 @@
 import { badUserInput } from './errors.js';
 import { toChinookKey } from './ids.js';
 
-/** The largest `first` a connection accepts (PRODUCT.md, "Public schema"). */
+/** The largest `first` a connection accepts; a larger one is refused with `BAD_USER_INPUT` (`argumentName: "first"`). */
 export const MAX_PAGE_SIZE = 100;
 
 /**

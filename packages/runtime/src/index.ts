@@ -15,7 +15,9 @@ export { type ConnectionStates, createConnectionStates } from './connection-stat
 export { type SubgraphDefinition, type SubgraphRequestContext, type SubgraphIdentityOptions, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
 export { createChangeFeedMetrics } from './change-feed-metrics.js';
 export { loadSchemaFile } from './load-schema-file.js';
-export { DEFAULT_HOST, InvalidConfigurationError, readHost, readPort } from './read-port.js';
+export { DEFAULT_HOST, readHost, readPort } from './read-port.js';
+export { COMMON_ENV_FIELDS, LOG_LEVELS, SUBGRAPH_ENV } from './subgraph-env.js';
+export { type EnvSchema, BOOLEAN_SPELLINGS, ConfigError, MAX_TIMER_MS, envBoolean, envEnum, envHttpUrl, envList, envPort, envText, envUrl, envValue, envVariables, envWholeNumber, parseEnv } from './env/index.js';
 export { type Principal, ANONYMOUS, parseSubject, principalSubject } from './principal.js';
 export {
   IDENTITY_HEADER,
@@ -29,6 +31,7 @@ export {
 } from './internal-identity.js';
 export { type EmployeeTitleLookup, forbidden, isManagerTitle, canReadCustomer, isManager } from './authorization.js';
 export { createYogaLogger } from './yoga-logger.js';
+export { type ErrorCode, type ErrorCodeKind, CLIENT_ERROR_CODES, ERROR_CODES, REFUSAL_CODES, REQUEST_ERROR_CODES, errorCodesOf } from './error-codes.js';
 export { type ErrorReporter, type ErrorReporterOptions, type ErrorLogger, DEFAULT_ERROR_LOG_INTERVAL_MS, MAX_ERROR_CAUSES, createErrorReporter } from './error-reporter.js';
 export { DATABASE_UNAVAILABLE, databaseFailure, databaseUnavailable } from './database-failure.js';
 export { type TextRules, parseTextArgument } from './text-argument.js';

@@ -1,6 +1,9 @@
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
+import { ConfigError, parseEnv } from './env/index.js';
+import { z } from 'zod';
 import { ANONYMOUS, type Principal, parseSubject, principalSubject } from './principal.js';
+import { COMMON_ENV_FIELDS, SUBGRAPH_ENV } from './subgraph-env.js';
 
 /**
  * The header that carries the verified principal from the gateway to the subgraphs: a JWT
@@ -23,20 +26,18 @@ export class InvalidIdentityError extends Error {
   override name = 'InvalidIdentityError';
 }
 
+const INTERNAL_SECRET_ENV = z.object({ INTERNAL_JWT_SECRET: COMMON_ENV_FIELDS.INTERNAL_JWT_SECRET, NODE_ENV: COMMON_ENV_FIELDS.NODE_ENV });
+
 /**
  * The secret shared by the gateway and the subgraphs (`INTERNAL_JWT_SECRET`, at least 32
  * bytes). Outside production a development secret stands in.
  *
- * @throws Error (one line naming the variable) in production without it, or when it is short.
+ * @throws ConfigError naming `INTERNAL_JWT_SECRET` in production without it, or when it is short.
  */
 export function readInternalSecret(env: NodeJS.ProcessEnv = process.env): Uint8Array {
-  const secret = env.INTERNAL_JWT_SECRET?.trim();
-  if (!secret) {
-    if (env.NODE_ENV === 'production') throw new Error('Invalid configuration: INTERNAL_JWT_SECRET: required in production (at least 32 characters)');
-    return new TextEncoder().encode(DEVELOPMENT_INTERNAL_SECRET);
-  }
-  if (secret.length < 32) throw new Error(`Invalid configuration: INTERNAL_JWT_SECRET: must be at least 32 characters, got ${secret.length}`);
-  return new TextEncoder().encode(secret);
+  const { INTERNAL_JWT_SECRET: secret, NODE_ENV } = parseEnv(INTERNAL_SECRET_ENV, env);
+  if (!secret && NODE_ENV === 'production') throw new ConfigError('INTERNAL_JWT_SECRET', 'required in production (at least 32 characters)');
+  return new TextEncoder().encode(secret ?? DEVELOPMENT_INTERNAL_SECRET);
 }
 
 /**
@@ -90,19 +91,16 @@ export function createIdentityVerifier(secret: Uint8Array, now: () => number = D
 }
 
 /**
- * A subgraph's identity options from the environment: `INTERNAL_JWT_SECRET` and
- * `SUBGRAPH_REQUIRE_GATEWAY_TOKEN` (`true`/`false`; default `true` in production).
+ * A subgraph's identity options from the environment ({@link SUBGRAPH_ENV}): `INTERNAL_JWT_SECRET`
+ * and `SUBGRAPH_REQUIRE_GATEWAY_TOKEN` (a boolean: on/off, true/false, 1/0; default on in production).
  *
- * @throws Error (one line naming the variable) for a missing or short secret in production or
- * a value that is not `true`/`false`.
+ * @throws ConfigError naming the variable: a missing or short secret in production, or a value
+ * that is not a boolean.
  */
 export function readSubgraphIdentity(env: NodeJS.ProcessEnv = process.env): { verify: ReturnType<typeof createIdentityVerifier>; requireGatewayToken: boolean } {
-  const required = env.SUBGRAPH_REQUIRE_GATEWAY_TOKEN?.trim();
-  if (required && required !== 'true' && required !== 'false') {
-    throw new Error(`Invalid configuration: SUBGRAPH_REQUIRE_GATEWAY_TOKEN: must be true or false, got ${JSON.stringify(required)}`);
-  }
+  const { SUBGRAPH_REQUIRE_GATEWAY_TOKEN: required, NODE_ENV } = parseEnv(SUBGRAPH_ENV, env);
   return {
     verify: createIdentityVerifier(readInternalSecret(env)),
-    requireGatewayToken: required ? required === 'true' : env.NODE_ENV === 'production',
+    requireGatewayToken: required ?? NODE_ENV === 'production',
   };
 }

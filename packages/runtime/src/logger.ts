@@ -1,21 +1,22 @@
-import { InvalidConfigurationError } from './read-port.js';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
+import { z } from 'zod';
+import { parseEnv } from './env/index.js';
+import { COMMON_ENV_FIELDS } from './subgraph-env.js';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOGGER_ENV = z.object({ LOG_LEVEL: COMMON_ENV_FIELDS.LOG_LEVEL, LOG_FORMAT: COMMON_ENV_FIELDS.LOG_FORMAT, NODE_ENV: COMMON_ENV_FIELDS.NODE_ENV });
 
 /**
  * The process logger (pino) at `LOG_LEVEL` (default `info`), tagged with `service`: JSON lines,
  * or pino-pretty's readable lines when stdout is a terminal outside production.
  * Library code never logs on its own: it receives a logger.
  *
- * @throws InvalidConfigurationError naming `LOG_LEVEL` when it is not a pino level.
+ * @throws ConfigError naming `LOG_LEVEL` when it is not a pino level, or `LOG_FORMAT` when it is
+ * not `json` or `pretty`.
  */
 export function createLogger(service: string, env: NodeJS.ProcessEnv = process.env): Logger {
-  const level = env.LOG_LEVEL?.trim() || 'info';
-  if (!LOG_LEVELS.includes(level)) {
-    throw new InvalidConfigurationError(`Invalid configuration: LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
-  }
-  const pretty = process.stdout.isTTY && env.NODE_ENV !== 'production' && env.LOG_FORMAT !== 'json';
+  const e = parseEnv(LOGGER_ENV, env);
+  const level = e.LOG_LEVEL ?? 'info';
+  const pretty = e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === undefined && process.stdout.isTTY && e.NODE_ENV !== 'production');
   return pino({
     name: service,
     level,

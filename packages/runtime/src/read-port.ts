@@ -1,34 +1,31 @@
-/** Thrown for invalid configuration; its message is one line naming the variable. */
-export class InvalidConfigurationError extends Error {
-  override name = 'InvalidConfigurationError';
-}
+import { parseEnv } from './env/index.js';
+import { z } from 'zod';
+import { COMMON_ENV_FIELDS } from './subgraph-env.js';
+
+const portSchemas = new Map<string, z.ZodObject<Record<string, z.ZodType>>>();
 
 /**
  * Reads a TCP port from `env[name]`, or `fallback` when it is absent or empty.
  *
- * @throws InvalidConfigurationError `Invalid configuration: CATALOG_PORT: must be a port number 1-65535, got "abc"`.
+ * @throws ConfigError `Invalid configuration: CATALOG_PORT: must be a port number 1-65535, got "abc"`.
  */
 export function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 65_535) {
-    throw new InvalidConfigurationError(`Invalid configuration: ${name}: must be a port number 1-65535, got ${JSON.stringify(raw)}`);
-  }
-  return Number(raw);
+  let schema = portSchemas.get(name);
+  if (!schema) portSchemas.set(name, (schema = z.object({ [name]: COMMON_ENV_FIELDS.CATALOG_PORT })));
+  return (parseEnv(schema, env)[name] as number | undefined) ?? fallback;
 }
 
 /** Default interface to listen on: this machine only. */
 export const DEFAULT_HOST = '127.0.0.1';
 
+const HOST_ENV = z.object({ HOST: COMMON_ENV_FIELDS.HOST });
+
 /**
  * Reads the interface to listen on from `HOST` (an IPv4/IPv6 address or host name), or
  * {@link DEFAULT_HOST}.
  *
- * @throws InvalidConfigurationError naming `HOST` when it holds spaces or a scheme.
+ * @throws ConfigError naming `HOST` when it holds spaces or a scheme.
  */
 export function readHost(env: NodeJS.ProcessEnv): string {
-  const raw = env.HOST?.trim();
-  if (!raw) return DEFAULT_HOST;
-  if (!/^[\w.:-]+$/.test(raw)) throw new InvalidConfigurationError(`Invalid configuration: HOST: must be an address such as 0.0.0.0 or ::, got ${JSON.stringify(raw)}`);
-  return raw;
+  return parseEnv(HOST_ENV, env).HOST ?? DEFAULT_HOST;
 }

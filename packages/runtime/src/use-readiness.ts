@@ -1,4 +1,4 @@
-import type { Plugin } from 'graphql-yoga';
+import { type Plugin, useReadinessCheck } from 'graphql-yoga';
 
 /** What `/readyz` asks: is a supergraph loaded, and do all its subgraphs answer? */
 export interface ReadinessProbe {
@@ -7,19 +7,21 @@ export interface ReadinessProbe {
 }
 
 /**
- * `/readyz`: 200 `{"status":"ready"}` when the probe passes, else 503 with the reason, so that
- * load balancers send traffic only to a gateway that can answer.
+ * `/readyz`: 200 `{"status":"ready"}` when the probe passes, else 503
+ * `{"status":"not ready","reason":"…"}`, so that load balancers send traffic only to a server that
+ * can answer. Yoga's `useReadinessCheck` serves the endpoint; this only shapes the answer (JSON
+ * with the reason, where Yoga's own would be an empty body or the error's text).
  */
 export function useReadiness(probe: ReadinessProbe, path = '/readyz'): Plugin {
-  return {
-    async onRequest({ url, endResponse, fetchAPI }) {
-      if (url.pathname !== path) return;
+  return useReadinessCheck({
+    endpoint: path,
+    check: async ({ fetchAPI }) => {
       try {
         await probe.check();
-        endResponse(fetchAPI.Response.json({ status: 'ready' }, { status: 200 }));
+        return fetchAPI.Response.json({ status: 'ready' }, { status: 200 });
       } catch (error) {
-        endResponse(fetchAPI.Response.json({ status: 'not ready', reason: (error as Error).message }, { status: 503 }));
+        return fetchAPI.Response.json({ status: 'not ready', reason: (error as Error).message }, { status: 503 });
       }
     },
-  };
+  });
 }

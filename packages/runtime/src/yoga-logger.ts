@@ -1,21 +1,8 @@
 import type { YogaLogger } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { DATABASE_UNAVAILABLE, databaseFailure } from './database-failure.js';
+import { CLIENT_ERROR_CODES } from './error-codes.js';
 import type { ErrorReporter } from './error-reporter.js';
-
-/** Error codes that describe a client's mistake, not a server fault. */
-const CLIENT_ERROR_CODES = new Set([
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_MISMATCH',
-  'PERSISTED_QUERY_NOT_ALLOWED',
-  'REQUEST_ENTITY_TOO_LARGE',
-]);
 
 /**
  * Yoga's logger on top of pino. Yoga logs every error it masks at `error`, once per failed field

@@ -28,12 +28,14 @@ describe('createDatabaseReadiness', () => {
   const silentServer = async () => {
     const sockets: net.Socket[] = [];
     const server = net.createServer((socket) => sockets.push(socket));
-    server.on('close', () => sockets.forEach((s) => s.destroy()));
+    server.on('close', () => {
+      for (const s of sockets) s.destroy();
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push(server);
     const close = server.close.bind(server);
     server.close = ((cb?: (err?: Error) => void) => {
-      sockets.forEach((s) => s.destroy());
+      for (const s of sockets) s.destroy();
       return close(cb);
     }) as typeof server.close;
     return (server.address() as net.AddressInfo).port;

@@ -186,7 +186,7 @@ describe('loader registry contract', () => {
     const made: Array<ReturnType<typeof spy>> = [];
     const family = registry.register(
       { 't.x': 'k' },
-      loaderPerArguments((page: number) => {
+      loaderPerArguments((_page: number) => {
         const loader = spy();
         made.push(loader);
         return loader;

@@ -4,7 +4,7 @@ import { type ChangeFeed, type InvalidationBus, createBusFromEnv, createChangeFe
 import { CHANGE_CHANNEL, CHINOOK_FIELD_SOURCES, type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
-import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createConnectionStates, createRegistry, currentRequestSignal, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/runtime';
+import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createConnectionStates, createErrorReporter, createRegistry, currentRequestSignal, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/runtime';
 import type { Logger } from 'pino';
 
 /** Every subgraph definition by name. */
@@ -21,7 +21,9 @@ export interface RunSubgraphsOptions {
   env?: NodeJS.ProcessEnv;
   /** Ports by subgraph name, over the environment's; 0 picks a free port. */
   ports?: Partial<Record<string, number>>;
+  /** Interface to listen on. Default: `HOST`, else `127.0.0.1`. */
   host?: string;
+  /** The process logger (pino): SQL warnings, change feed, bus failures. */
   logger: Logger;
   /** How loaders fetch; `{ batch: false }` is the row-by-row baseline. Default: batched. */
   loaders?: LoaderOptions;
@@ -54,7 +56,7 @@ export interface RunningSubgraphs {
  * Starts the four subgraphs in this process, each on its own port with its own database handle
  * (a `pg` pool each, or the one shared embedded database).
  *
- * @throws InvalidConfigurationError / ConfigError for a bad port or database variable;
+ * @throws ConfigError for a bad port or database variable;
  * ChinookNotFoundError when the database is empty and Chinook cannot be found.
  */
 export async function runSubgraphs(options: RunSubgraphsOptions): Promise<RunningSubgraphs> {
@@ -68,7 +70,11 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
   // One change feed and one bus per process, reported on every subgraph's /metrics and /readyz.
   const connections = createConnectionStates(Object.values(registries));
   const ownBus = options.bus === undefined;
-  const bus = options.bus ?? createBusFromEnv(env, { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending) });
+  // The process's bus failures (Redis errors, a failed SUBSCRIBE) are logged and counted on the first subgraph's /metrics.
+  const busErrors = createErrorReporter({ logger: options.logger, registry: registries[SUBGRAPHS[0]!.name] });
+  const bus =
+    options.bus ??
+    createBusFromEnv(env, { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending), errors: busErrors });
   if (!ownBus) connections.set('bus', bus.connected);
   const unwatchBus = ownBus ? undefined : bus.subscribe(() => undefined, { onLost: () => connections.set('bus', false), onRestored: () => connections.set('bus', true) });
   connections.set('change-feed', false);

@@ -14,7 +14,7 @@ export const CUSTOMERS_FIELD_SOURCES: SubgraphFieldSources<'customers'> = {
         // A title decides who is a manager, and managers read every customer's private data.
         // A deleted employee, a changed key or title too: a manager's token must lose what it read.
         // (An INSERT cannot widen what was stored: before it, that principal's reads were refused.)
-        { kind: 'lists', coordinates: ['private:any'], when: ['title', 'employee_id'], ops: ['UPDATE', 'DELETE'] },
+        { kind: 'access', when: ['title', 'employee_id'], ops: ['UPDATE', 'DELETE'] },
       ],
     },
     'customers.customer': {
@@ -29,7 +29,7 @@ export const CUSTOMERS_FIELD_SOURCES: SubgraphFieldSources<'customers'> = {
         // `Query.people` matches customers by first name only (their last name is private).
         { kind: 'lists', coordinates: ['Query.people'], when: ['first_name'] },
         // Who may read this customer's private data changed: every private entry goes.
-        { kind: 'lists', coordinates: ['private:any'], when: ['support_rep_id'], ops: ['UPDATE'] },
+        { kind: 'access', when: ['support_rep_id'], ops: ['UPDATE'] },
       ],
     },
   },

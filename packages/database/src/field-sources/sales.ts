@@ -10,7 +10,7 @@ export const SALES_FIELD_SOURCES: SubgraphFieldSources<'sales'> = {
       derived: [
         { kind: 'parent', type: 'Customer', key: 'customer_id', fields: ['invoices', 'totalSpent'], when: ['customer_id', 'total'] },
         // The invoice now belongs to someone else: who may read it changed.
-        { kind: 'lists', coordinates: ['private:any'], when: ['customer_id'], ops: ['UPDATE'] },
+        { kind: 'access', when: ['customer_id'], ops: ['UPDATE'] },
       ],
     },
     'sales.invoice_line': {

@@ -16,11 +16,14 @@ export type RowOp = 'INSERT' | 'UPDATE' | 'DELETE';
  * - `parent`: fields of the entity named by the row's `key` column (`Artist.albums` from
  *   `catalog.album.artist_id`); for a row that moved, the parents before and after both changed.
  * - `lists`: lists (`Query.search`) whose members or order depend on `when`; `ops` narrows the
- *   operations (default: all three). The coordinate `private:any` stands for every private entry.
+ *   operations (default: all three).
+ * - `access`: who may read private data depends on `when` (a customer's support rep, an
+ *   employee's title): every private entry goes (an `access` event); `ops` as for `lists`.
  */
 export type DerivedSource<T extends ChinookTableName> =
   | { kind: 'parent'; type: string; key: ColumnOf<T>; fields: readonly string[]; when?: readonly ColumnOf<T>[] }
-  | { kind: 'lists'; coordinates: readonly string[]; when: readonly ColumnOf<T>[]; ops?: readonly RowOp[] };
+  | { kind: 'lists'; coordinates: readonly string[]; when: readonly ColumnOf<T>[]; ops?: readonly RowOp[] }
+  | { kind: 'access'; when: readonly ColumnOf<T>[]; ops?: readonly RowOp[] };
 
 /**
  * How one table backs the public schema.
