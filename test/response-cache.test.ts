@@ -254,7 +254,7 @@ describe('pnpm cache:invalidate (single instance, through Postgres)', () => {
     const bad = await runScript('scripts/cache-invalidate.ts', ['track 12'], { DATABASE_URL: database.url, REDIS_URL: '' });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('not a cache tag: "track 12"');
-  });
+  }, 120_000); // three `node --import tsx` processes: each compiles its imports (seconds on a loaded machine)
 });
 
 describe('requests that must not poison or break the cache', () => {
