@@ -87,16 +87,24 @@ function limitError(code: string, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status: 400, spec: false } } });
 }
 
-function depthRule(max: number): ValidationRule {
+/**
+ * A rule that measures each operation (each named fragment measured once per document) and
+ * refuses an operation whose measure is above `max` with `refuse(value)`.
+ */
+function perOperationRule(max: number, measure: (set: SelectionSetNode, fragments: FragmentValues) => number, refuse: (value: number) => GraphQLError): ValidationRule {
   return (context) => {
-    const fragmentDepths: FragmentValues = memoizeFragments(context, 0, (fragment) => selectionDepth(fragment.selectionSet, fragmentDepths));
+    const fragments: FragmentValues = memoizeFragments(context, 0, (fragment) => measure(fragment.selectionSet, fragments));
     return {
       OperationDefinition(node) {
-        const depth = selectionDepth(node.selectionSet, fragmentDepths);
-        if (depth > max) context.reportError(limitError(LIMIT_CODES.depth, `Operation is ${depth} fields deep; the limit is ${max}`));
+        const value = measure(node.selectionSet, fragments);
+        if (value > max) context.reportError(refuse(value));
       },
     };
   };
+}
+
+function depthRule(max: number): ValidationRule {
+  return perOperationRule(max, selectionDepth, (depth) => limitError(LIMIT_CODES.depth, `Operation is ${depth} fields deep; the limit is ${max}`));
 }
 
 /** A number per named fragment, computed once per document. */
@@ -137,15 +145,7 @@ function aliasRule(max: number): ValidationRule {
 }
 
 function rootFieldRule(max: number): ValidationRule {
-  return (context) => {
-    const fragmentRootFields: FragmentValues = memoizeFragments(context, 0, (fragment) => rootFields(fragment.selectionSet, fragmentRootFields));
-    return {
-      OperationDefinition(node) {
-        const count = rootFields(node.selectionSet, fragmentRootFields);
-        if (count > max) context.reportError(limitError(LIMIT_CODES.rootFields, `Operation has ${count} root fields; the limit is ${max}`));
-      },
-    };
-  };
+  return perOperationRule(max, rootFields, (count) => limitError(LIMIT_CODES.rootFields, `Operation has ${count} root fields; the limit is ${max}`));
 }
 
 /** Fields (not `__typename`) at the top of a selection set, each spread counting its fragment's. */
