@@ -29,6 +29,11 @@ import type { FetchRecorders } from './cache/fetch-recorder.js';
 import { readSubgraphSchemas } from './cache/subgraph-schemas.js';
 import { refusalProfileOf } from './cache/refusal-profile.js';
 import { withFetchTagging } from './cache/with-fetch-tagging.js';
+import { InflightFetches } from './cache/entity-coalescer.js';
+import { createEntityCacheMetrics } from './cache/entity-metrics.js';
+import { createEntityStore } from './cache/entity-store.js';
+import { useEntityCacheDebug } from './cache/use-entity-cache-debug.js';
+import { type EntityCacheStats, withEntityCache } from './cache/with-entity-cache.js';
 import { type InvalidationBus, createLruStore, createRedisStore } from '@tributary/cache';
 import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
@@ -118,6 +123,14 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const principals = new WeakMap<Request, Principal>();
   const l1 = createLruStore({ maxBytes: config.cache.l1MaxBytes, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
   const l2 = redis && config.cache.l2 ? createRedisStore({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) : undefined;
+  // The entity cache (ENTITY_CACHE): its own tiers, evicted by the same events as the response cache's.
+  const entityCaching = config.cache.entity;
+  const entityL1 = createLruStore({ maxBytes: config.cache.l1MaxBytes });
+  const entityL2 = redis && config.cache.l2 ? createRedisStore({ redis, keyPrefix: `${config.frontDoor.redisKeyPrefix}ec:` }) : undefined;
+  const entityMetrics = entityCaching ? createEntityCacheMetrics(registry, () => ({ entries: entityL1.entries, bytes: entityL1.bytes })) : undefined;
+  const entityStats = new WeakMap<object, EntityCacheStats>();
+  const inflight = new InflightFetches();
+  const anyCache = config.cache.enabled || entityCaching;
   const cacheMetrics = createCacheMetrics(registry, {
     size: () => ({ entries: l1.entries, bytes: l1.bytes }),
     busConnected: () => bus.connected,
@@ -135,10 +148,12 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     bus,
     l1,
     l2,
+    entity: entityCaching ? { l1: entityL1, l2: entityL2 } : undefined,
     policy: () => cachePolicy!,
     metrics: cacheMetrics,
     onError: onStoreError,
   });
+  const entityStore = createEntityStore({ l1: entityL1, l2: entityL2, isFresh: (readAt, tags) => invalidator.isFresh(readAt, tags), onError: onStoreError });
   const closeShared = async () => {
     unwatchBus?.();
     invalidator.close();
@@ -156,9 +171,23 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
-      const source = createSubgraphDataSource({ name, url: target, metrics, timeoutMs: config.subgraphTimeoutMs, signIdentity });
+      const schemaOf = (subgraph: string) => subgraphSchemas.get(subgraph);
+      let source = createSubgraphDataSource({ name, url: target, metrics, timeoutMs: config.subgraphTimeoutMs, signIdentity });
+      // Entity cache below, response cache's tagging above: the entity cache sees fetches tagged or not.
+      if (entityCaching) {
+        source = withEntityCache(source, name, {
+          store: entityStore,
+          invalidator,
+          schemaOf,
+          policy: () => cachePolicy!,
+          defaultMaxAgeS: config.cache.defaultMaxAgeS,
+          metrics: entityMetrics!,
+          inflight,
+          stats: config.cache.debug ? entityStats : undefined,
+        });
+      }
       if (!config.cache.enabled) return source;
-      return withFetchTagging(source, name, { recorders, schemaOf: (subgraph) => subgraphSchemas.get(subgraph), policy: () => cachePolicy! });
+      return withFetchTagging(source, name, { recorders, schemaOf, policy: () => cachePolicy! });
     },
     logger: {
       debug: (message) => logger.debug(String(message)),
@@ -168,7 +197,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     },
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    if (config.cache.enabled) subgraphSchemas = readSubgraphSchemas(coreSupergraphSdl);
+    if (anyCache) subgraphSchemas = readSubgraphSchemas(coreSupergraphSdl);
     cachePolicy = readCachePolicy(coreSupergraphSdl, apiSchema);
     // Cached responses of the old supergraph: gone from L1; L2 keys carry the supergraph's hash.
     invalidator.flushLocal();
@@ -181,7 +210,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   }
   // The cache trusts nothing until the bus has proven itself (its first heartbeat came back):
   // give it that moment, bounded, so that a fresh gateway caches from its first request.
-  if (config.cache.enabled) await waitUntil(() => bus.connected, BUS_PROOF_WAIT_MS);
+  if (anyCache) await waitUntil(() => bus.connected, BUS_PROOF_WAIT_MS);
 
   const yoga = createYoga<object, object>({
     graphqlEndpoint: '/graphql',
@@ -203,13 +232,14 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
         check: async () => {
           if (supergraph.status.phase !== 'watching') throw new Error(`supergraph ${supergraph.status.phase}`);
           // Without the bus, writes are not heard: this instance serves uncached, but is not ready.
-          if (config.cache.enabled) connections.check(['bus']);
+          if (anyCache) connections.check(['bus']);
           await probeSubgraphs(subgraphUrls, { [IDENTITY_HEADER]: await signIdentity(ANONYMOUS) });
         },
       }),
       useMetricsEndpoint(registry),
       useBatchItemGuard(),
       useRequestMetrics(metrics, { hitOperations }),
+      ...(entityCaching && config.cache.debug ? [useEntityCacheDebug(entityStats)] : []),
       useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }), principals }),
       ...(config.cache.enabled
         ? [

@@ -10,11 +10,21 @@ export interface ResponseCacheConfig {
   l1MaxBytes: number;
   /** `CACHE_DEFAULT_MAX_AGE_S`: TTL when nothing read carries a `@cacheControl(maxAge)`, s. Default 300. */
   defaultMaxAgeS: number;
-  /** `CACHE_DEBUG`: `true` adds `x-tributary-cache: hit-l1 | hit-l2 | miss | not-stored` (with `x-tributary-cache-reason`). Default off. */
+  /**
+   * `CACHE_DEBUG`: `true` adds `x-tributary-cache: hit-l1 | hit-l2 | miss | not-stored` (with
+   * `x-tributary-cache-reason`), and on executed responses `x-tributary-entity-cache:
+   * fetches=<from cache>/<all>, representations=<from cache>/<all>`. Default off.
+   */
   debug: boolean;
+  /**
+   * `ENTITY_CACHE`: `on` (default) caches each subgraph fetch of a query plan per entity and per
+   * root fetch (`withEntityCache`), in its own L1 (bounded by `CACHE_L1_MAX_BYTES` too) and L2
+   * (`CACHE_L2`); `off` sends every fetch. Independent of `RESPONSE_CACHE`.
+   */
+  entity: boolean;
 }
 
-export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false };
+export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false, entity: true };
 
 /**
  * Reads {@link ResponseCacheConfig} from the environment.
@@ -40,5 +50,6 @@ export function readResponseCacheConfig(env: NodeJS.ProcessEnv): ResponseCacheCo
     l1MaxBytes: number('CACHE_L1_MAX_BYTES', DEFAULT_CACHE_CONFIG.l1MaxBytes, 1024),
     defaultMaxAgeS: number('CACHE_DEFAULT_MAX_AGE_S', DEFAULT_CACHE_CONFIG.defaultMaxAgeS, 0),
     debug: flag('CACHE_DEBUG', 'true', 'false', false),
+    entity: flag('ENTITY_CACHE', 'on', 'off', true),
   };
 }

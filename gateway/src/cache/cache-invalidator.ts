@@ -6,8 +6,17 @@ import type { CachePolicy } from './cache-policy.js';
 /** How long a tag's last invalidation is remembered, in ms: longer than any request runs. */
 export const INVALIDATION_MEMORY_MS = 120_000;
 
+/** The L2 tier of a cache, with the epoch operations of `createRedisStore`. */
+type SharedTier = ResponseCacheStore & { refreshEpoch?(): Promise<void>; useEpoch?(epoch: string): Promise<void> };
+
+/** The tiers of another cache that the same events evict (the entity cache). */
+export interface EvictedTiers {
+  l1: LruStore;
+  l2?: SharedTier;
+}
+
 /**
- * Applies change events to both tiers, in the order they arrive, and answers the question every
+ * Applies change events to both tiers (and to those of the entity cache), in the order they arrive, and answers the question every
  * store must ask: did anything this response read change since the request started?
  *
  * Never stale: a response is stored only if no tag it carries was invalidated (and nothing was
@@ -27,7 +36,9 @@ export class CacheInvalidator {
     private readonly options: {
       bus: InvalidationBus;
       l1: LruStore;
-      l2?: ResponseCacheStore & { refreshEpoch?(): Promise<void>; useEpoch?(epoch: string): Promise<void> };
+      l2?: SharedTier;
+      /** The entity cache's tiers, evicted by the same events with the same tags. */
+      entity?: EvictedTiers;
       policy: () => CachePolicy;
       metrics: CacheMetrics;
       onError: (error: Error) => void;
@@ -47,6 +58,7 @@ export class CacheInvalidator {
         this.flushLocal();
         this.enqueue(async () => {
           await options.l2?.refreshEpoch?.().catch(() => undefined);
+          await options.entity?.l2?.refreshEpoch?.().catch(() => undefined);
         });
         this.trusting = true;
       },
@@ -102,6 +114,7 @@ export class CacheInvalidator {
   flushLocal(): void {
     this.flushedAt = this.now();
     void this.options.l1.clear();
+    void this.options.entity?.l1.clear();
   }
 
   close(): void {
@@ -113,7 +126,7 @@ export class CacheInvalidator {
   }
 
   private async apply(event: ChangeEvent): Promise<void> {
-    const { l1, l2, metrics } = this.options;
+    const { l1, l2, entity, metrics } = this.options;
     if (event.kind === 'fence') {
       this.fences.get(event.id)?.();
       return;
@@ -124,16 +137,22 @@ export class CacheInvalidator {
     if (event.kind === 'flush') {
       this.flushedAt = now;
       await l1.clear();
+      await entity?.l1.clear();
       // Every instance hears the same event and moves to the same epoch.
       await l2?.useEpoch?.(String(event.at ?? now)).catch((error: Error) => this.options.onError(error));
+      await entity?.l2?.useEpoch?.(String(event.at ?? now)).catch((error: Error) => this.options.onError(error));
       return;
     }
     const tags = tagsOf(event, (type) => this.options.policy().listsOfType(type));
     for (const tag of tags) this.invalidatedAt.set(tag, now);
     this.forgetOld(now);
-    const evicted = await l1.invalidate(tags);
+    // Both in-process tiers in the same tick (their `invalidate` runs synchronously): no lookup between them.
+    const [evicted] = await Promise.all([l1.invalidate(tags), entity?.l1.invalidate(tags)]);
     if (evicted > 0) metrics.evictions.inc({ reason: 'invalidated' }, evicted);
-    await l2?.invalidate(tags).catch((error: Error) => this.options.onError(error));
+    await Promise.all([
+      l2?.invalidate(tags).catch((error: Error) => this.options.onError(error)),
+      entity?.l2?.invalidate(tags).catch((error: Error) => this.options.onError(error)),
+    ]);
   }
 
   private forgetOld(now: number): void {
