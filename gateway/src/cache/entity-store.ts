@@ -10,9 +10,9 @@ import type { CacheEntry, LruStore, ResponseCacheStore } from '@tributary/cache'
 export interface EntityStore {
   /**
    * The entry under `key`: L1, else L2 (when fresh, see {@link EntityStoreOptions.isFresh}; then
-   * copied into L1). A failing L2 is a miss.
+   * copied into L1). A failing L2 is a miss. `l1-only`: L1 alone.
    */
-  get(key: string): Promise<{ entry: CacheEntry; tier: 'l1' | 'l2' } | undefined>;
+  get(key: string, tiers?: 'l1-only'): Promise<{ entry: CacheEntry; tier: 'l1' | 'l2' } | undefined>;
   /** Stores in L1 (awaited) and in L2 without waiting for it (its failure is reported, not thrown). */
   set(key: string, entry: CacheEntry): Promise<void>;
 }
@@ -36,10 +36,10 @@ export interface EntityStoreOptions {
 export function createEntityStore(options: EntityStoreOptions): EntityStore {
   const { l1, l2 } = options;
   return {
-    async get(key) {
+    async get(key, tiers) {
       const local = await l1.get(key);
       if (local) return { entry: local, tier: 'l1' };
-      if (!l2) return undefined;
+      if (!l2 || tiers === 'l1-only') return undefined;
       const shared = await l2.get(key).catch((error: Error) => void options.onError(error));
       if (!shared || !options.isFresh(shared.readAt, shared.tags)) return undefined;
       await l1.set(key, shared);

@@ -145,7 +145,11 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   await Promise.all(items.map((item) => lookUp(run, item)));
   const missing = items.filter((item) => item.source === undefined);
   for (const item of missing) item.claim = caching.inflight.claim(item.key);
-  const owned = missing.filter((item) => item.claim!.kind === 'owner');
+  // Looked up again once claimed: a fetch that stored between our lookup and our claim is seen
+  // now, and every later one waits for us (double-checked, so identical misses go out once).
+  await Promise.all(missing.filter((item) => item.claim!.kind === 'owner').map((item) => lookUp(run, item, 'l1-only')));
+  for (const item of missing) if (item.source !== undefined && item.claim?.kind === 'owner') item.claim.settle(item.entry && { entry: item.entry, subject: principalSubject(run.principal) });
+  const owned = missing.filter((item) => item.claim!.kind === 'owner' && item.source === undefined);
   const waiting = missing.filter((item) => item.claim!.kind === 'waiter');
   const results: SentResult[] = [];
   try {
@@ -182,10 +186,10 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
 }
 
 /** Looks an item up under the principal's scope, then the public one. */
-async function lookUp(run: FetchRun, item: Item): Promise<void> {
+async function lookUp(run: FetchRun, item: Item, tiers?: 'l1-only'): Promise<void> {
   const scopes: Array<'public' | Principal> = run.principal.kind === 'anonymous' ? ['public'] : [run.principal, 'public'];
   for (const scope of scopes) {
-    const found = await run.caching.store.get(scopedKey(item.key, scope)).catch(() => undefined);
+    const found = await run.caching.store.get(scopedKey(item.key, scope), tiers).catch(() => undefined);
     if (found) {
       use(item, found.entry, found.tier);
       run.caching.metrics.lookups.inc({ subgraph: run.subgraph, type: item.type, tier: found.tier, result: 'hit' });
