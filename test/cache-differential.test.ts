@@ -77,10 +77,10 @@ describe.each(CORPUS.map((shape, index) => ({ shape, index })))('the cache never
     }
     expect(differences).toEqual([]);
     // Worth something only if the entity cache answered: most queries' fetches all came from it.
-    expect(servedByEntities.size, `served by entities: ${[...servedByEntities].join(' | ')}`).toBeGreaterThanOrEqual(shape.minimumServedByEntities);
+    expect(servedByEntities.size, `served by entities: ${[...servedByEntities].join(' | ')}`).toBeGreaterThanOrEqual(shape.minimumServedByEntities ?? 0);
     // The comparison is worth something only if the cache answered: most requests are stored.
     expect(stored.size, `stored: ${[...stored].join(' | ')}`).toBeGreaterThanOrEqual(shape.minimumStored);
-  });
+  }, 120_000); // six gateways, each request sent six times under three Accept headers
 });
 
 /** Requests of the corpus that read private data (their entries must be scoped to the principal). */
@@ -102,7 +102,7 @@ describe('what the corpus stores', () => {
       const request = { query: '{ products { id } }' };
       await send(gateway, request, undefined);
       const response = await fetch(gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
-      const seen = { status: response.status, contentType: response.headers.get('content-type'), body: await response.text(), source: response.headers.get('x-tributary-cache') };
+      const seen = { status: response.status, contentType: response.headers.get('content-type'), body: await response.text(), source: response.headers.get('x-tributary-cache'), entities: null };
       expect(expected(seen, Number(response.headers.get('x-tributary-cache-ttl'))), `${header}: ${seen.source} ttl ${response.headers.get('x-tributary-cache-ttl')}`).toBe(true);
     }
   });

@@ -125,9 +125,13 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const l2 = redis && config.cache.l2 ? createRedisStore({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) : undefined;
   // The entity cache (ENTITY_CACHE): its own tiers, evicted by the same events as the response cache's.
   const entityCaching = config.cache.entity;
-  const entityL1 = createLruStore({ maxBytes: config.cache.l1MaxBytes });
-  const entityL2 = redis && config.cache.l2 ? createRedisStore({ redis, keyPrefix: `${config.frontDoor.redisKeyPrefix}ec:` }) : undefined;
-  const entityMetrics = entityCaching ? createEntityCacheMetrics(registry, () => ({ entries: entityL1.entries, bytes: entityL1.bytes })) : undefined;
+  const entityStore = createEntityStore({
+    l1MaxBytes: config.cache.l1MaxBytes,
+    redis: redis && config.cache.l2 ? redis : undefined,
+    keyPrefix: config.frontDoor.redisKeyPrefix,
+    onError: (error) => onStoreError(error),
+  });
+  const entityMetrics = entityCaching ? createEntityCacheMetrics(registry, () => entityStore.size()) : undefined;
   const entityStats = new WeakMap<object, EntityCacheStats>();
   const inflight = new InflightFetches();
   const anyCache = config.cache.enabled || entityCaching;
@@ -148,12 +152,12 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     bus,
     l1,
     l2,
-    entity: entityCaching ? { l1: entityL1, l2: entityL2 } : undefined,
+    entity: entityCaching ? entityStore : undefined,
     policy: () => cachePolicy!,
     metrics: cacheMetrics,
     onError: onStoreError,
   });
-  const entityStore = createEntityStore({ l1: entityL1, l2: entityL2, isFresh: (readAt, tags) => invalidator.isFresh(readAt, tags), onError: onStoreError });
+
   const closeShared = async () => {
     unwatchBus?.();
     invalidator.close();

@@ -25,8 +25,8 @@ export interface CorpusShape {
   requests: CorpusRequest[];
   /** How many distinct queries of `requests` must be answered from the cache at least once. */
   minimumStored: number;
-  /** How many distinct queries of `requests` must have every subgraph fetch answered by the entity cache at least once. */
-  minimumServedByEntities: number;
+  /** How many distinct queries of `requests` must have every subgraph fetch answered by the entity cache at least once; default 0. */
+  minimumServedByEntities?: number;
 }
 
 /** The `@cacheControl` directive as Tributary's subgraphs declare and compose it. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ChangeEvent, type InvalidationBus, type LruStore, type ResponseCacheStore, tagsOf } from '@tributary/cache';
+import { type ChangeEvent, type InvalidationBus, type LruStore, type ResponseCacheStore, type TieredStore, tagsOf } from '@tributary/cache';
 import type { CacheMetrics } from './cache-metrics.js';
 import type { CachePolicy } from './cache-policy.js';
 
@@ -9,11 +9,8 @@ export const INVALIDATION_MEMORY_MS = 120_000;
 /** The L2 tier of a cache, with the epoch operations of `createRedisStore`. */
 type SharedTier = ResponseCacheStore & { refreshEpoch?(): Promise<void>; useEpoch?(epoch: string): Promise<void> };
 
-/** The tiers of another cache that the same events evict (the entity cache). */
-export interface EvictedTiers {
-  l1: LruStore;
-  l2?: SharedTier;
-}
+/** Another cache that the same events evict (the entity cache's tiered store). */
+export type EvictedStore = Pick<TieredStore<unknown>, 'invalidate' | 'flush' | 'flushLocal' | 'refreshEpoch'>;
 
 /**
  * Applies change events to both tiers (and to those of the entity cache), in the order they arrive, and answers the question every
@@ -37,8 +34,8 @@ export class CacheInvalidator {
       bus: InvalidationBus;
       l1: LruStore;
       l2?: SharedTier;
-      /** The entity cache's tiers, evicted by the same events with the same tags. */
-      entity?: EvictedTiers;
+      /** The entity cache's store, evicted by the same events with the same tags. */
+      entity?: EvictedStore;
       policy: () => CachePolicy;
       metrics: CacheMetrics;
       onError: (error: Error) => void;
@@ -58,7 +55,7 @@ export class CacheInvalidator {
         this.flushLocal();
         this.enqueue(async () => {
           await options.l2?.refreshEpoch?.().catch(() => undefined);
-          await options.entity?.l2?.refreshEpoch?.().catch(() => undefined);
+          await options.entity?.refreshEpoch();
         });
         this.trusting = true;
       },
@@ -114,7 +111,7 @@ export class CacheInvalidator {
   flushLocal(): void {
     this.flushedAt = this.now();
     void this.options.l1.clear();
-    void this.options.entity?.l1.clear();
+    this.options.entity?.flushLocal();
   }
 
   close(): void {
@@ -137,22 +134,17 @@ export class CacheInvalidator {
     if (event.kind === 'flush') {
       this.flushedAt = now;
       await l1.clear();
-      await entity?.l1.clear();
       // Every instance hears the same event and moves to the same epoch.
-      await l2?.useEpoch?.(String(event.at ?? now)).catch((error: Error) => this.options.onError(error));
-      await entity?.l2?.useEpoch?.(String(event.at ?? now)).catch((error: Error) => this.options.onError(error));
+      await Promise.all([l2?.useEpoch?.(String(event.at ?? now)).catch((error: Error) => this.options.onError(error)), entity?.flush(String(event.at ?? now))]);
       return;
     }
     const tags = tagsOf(event, (type) => this.options.policy().listsOfType(type));
     for (const tag of tags) this.invalidatedAt.set(tag, now);
     this.forgetOld(now);
-    // Both in-process tiers in the same tick (their `invalidate` runs synchronously): no lookup between them.
-    const [evicted] = await Promise.all([l1.invalidate(tags), entity?.l1.invalidate(tags)]);
+    // Both in-process tiers in the same tick (each evicts L1 synchronously when called): no lookup between them.
+    const [evicted] = await Promise.all([l1.invalidate(tags), entity?.invalidate(tags)]);
     if (evicted > 0) metrics.evictions.inc({ reason: 'invalidated' }, evicted);
-    await Promise.all([
-      l2?.invalidate(tags).catch((error: Error) => this.options.onError(error)),
-      entity?.l2?.invalidate(tags).catch((error: Error) => this.options.onError(error)),
-    ]);
+    await l2?.invalidate(tags).catch((error: Error) => this.options.onError(error));
   }
 
   private forgetOld(now: number): void {

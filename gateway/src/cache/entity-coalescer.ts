@@ -1,8 +1,10 @@
-import type { CacheEntry } from '@tributary/cache';
+import type { EntityValue } from './entity-store.js';
 
 /** What a fetch that went to the subgraph hands the identical fetches that waited for it. */
 export interface SharedEntry {
-  entry: CacheEntry;
+  value: EntityValue;
+  /** When the stored entry expires, ms since the epoch. */
+  expiresAt: number;
   /** The principal subject (`customer:5`, `anonymous`) it was read as: a private entry is shared with that principal only. */
   subject: string;
 }

@@ -1,53 +1,51 @@
-import type { CacheEntry, LruStore, ResponseCacheStore } from '@tributary/cache';
+import { type TieredStore, createLruTier, createRedisTier, createTieredStore } from '@tributary/cache';
+import type { Redis } from 'ioredis';
 
 /**
- * Where the entity cache keeps its entries: two tiers behind one small contract, so that moving
- * to the shared tiered store of `@tributary/cache` changes this file only.
- * An entry is a {@link CacheEntry}: `body` is the JSON of one entity (or of a root fetch's
- * `data`) exactly as the subgraph answered it to the tagged fetch; `tags`, `scope`, `readAt`
- * and `ttlMs` as for responses.
+ * One cached entity (or root fetch's `data`): the JSON exactly as the subgraph answered the
+ * tagged fetch, and whether it lives under a principal's key.
  */
-export interface EntityStore {
-  /**
-   * The entry under `key`: L1, else L2 (when fresh, see {@link EntityStoreOptions.isFresh}; then
-   * copied into L1). A failing L2 is a miss. `l1-only`: L1 alone.
-   */
-  get(key: string, tiers?: 'l1-only'): Promise<{ entry: CacheEntry; tier: 'l1' | 'l2' } | undefined>;
-  /** Stores in L1 (awaited) and in L2 without waiting for it (its failure is reported, not thrown). */
-  set(key: string, entry: CacheEntry): Promise<void>;
+export interface EntityValue {
+  body: string;
+  scope: 'public' | 'private';
 }
+
+/**
+ * The entity cache's storage: `createTieredStore` of `@tributary/cache`, L1 in process over L2 in
+ * Redis (namespace `ec`), with store-time freshness, tags, TTLs and flush epochs. L2 writes never
+ * block a response, and an L2 failure is reported and read as a miss (Redis down: L1 alone).
+ * The gateway's `CacheInvalidator` evicts it with the same events as the response cache.
+ */
+export type EntityStore = TieredStore<EntityValue> & {
+  /** Entries and approximate bytes in L1 now (for metrics). */
+  size(): { entries: number; bytes: number };
+};
 
 /** Options of {@link createEntityStore}. */
 export interface EntityStoreOptions {
-  /** The in-process tier (an LRU bounded in bytes, tag-indexed). */
-  l1: LruStore;
-  /** The shared tier (Redis); absent without `REDIS_URL` or with `CACHE_L2=off`. */
-  l2?: ResponseCacheStore;
-  /**
-   * Whether an entry read at `readAt` and carrying `tags` may be used here: false when this
-   * instance applied an invalidation of one of its tags since (L2 may still hold it briefly).
-   */
-  isFresh(readAt: number, tags: readonly string[]): boolean;
-  /** A failed L2 read or write (Redis down: the entity cache then runs on L1). */
+  /** L1 bound in bytes (`CACHE_L1_MAX_BYTES`). */
+  l1MaxBytes: number;
+  /** Redis for L2; absent without `REDIS_URL` or with `CACHE_L2=off`. */
+  redis?: Redis;
+  /** Prefix of every Redis key (`REDIS_KEY_PREFIX`). */
+  keyPrefix: string;
+  /** A failed L2 read, write or invalidation. */
   onError(error: Error): void;
 }
 
-/** The two tiers of the entity cache (see {@link EntityStore}). */
+/**
+ * The entity cache's tiered store.
+ *
+ * @example
+ * createEntityStore({ l1MaxBytes: 64 << 20, redis, keyPrefix: 'tributary:', onError })
+ * // Redis keys: tributary:ec:<epoch>:e:<scope>:<key>, tag sets tributary:ec:<epoch>:z:<tag>
+ */
 export function createEntityStore(options: EntityStoreOptions): EntityStore {
-  const { l1, l2 } = options;
-  return {
-    async get(key, tiers) {
-      const local = await l1.get(key);
-      if (local) return { entry: local, tier: 'l1' };
-      if (!l2 || tiers === 'l1-only') return undefined;
-      const shared = await l2.get(key).catch((error: Error) => void options.onError(error));
-      if (!shared || !options.isFresh(shared.readAt, shared.tags)) return undefined;
-      await l1.set(key, shared);
-      return { entry: shared, tier: 'l2' };
-    },
-    async set(key, entry) {
-      await l1.set(key, entry);
-      void l2?.set(key, entry).catch((error: Error) => options.onError(error));
-    },
-  };
+  const l1 = createLruTier<EntityValue>({ maxBytes: options.l1MaxBytes, sizeOf: (value) => 2 * value.body.length });
+  const store = createTieredStore<EntityValue>({
+    l1,
+    l2: options.redis ? createRedisTier({ redis: options.redis, keyPrefix: options.keyPrefix, namespace: 'ec' }) : undefined,
+    onError: options.onError,
+  });
+  return Object.assign(store, { size: () => ({ entries: l1.entries, bytes: l1.bytes }) });
 }

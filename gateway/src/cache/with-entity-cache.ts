@@ -1,5 +1,4 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { type CacheEntry, remainingSeconds } from '@tributary/cache';
 import { ANONYMOUS, type Principal, principalSubject } from '@tributary/subgraph-runtime';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { CacheInvalidator } from './cache-invalidator.js';
@@ -8,7 +7,7 @@ import type { CachePolicy } from './cache-policy.js';
 import type { InflightFetches, SharedEntry } from './entity-coalescer.js';
 import { type FetchAnalysis, analyseFetch, sha256 } from './entity-fetch.js';
 import type { EntityCacheMetrics } from './entity-metrics.js';
-import type { EntityStore } from './entity-store.js';
+import type { EntityStore, EntityValue } from './entity-store.js';
 import { FetchRecorder } from './fetch-recorder.js';
 import { type TaggedFetch, entryTags, isAboutAddedSelections, readFetchResult, tagFetch } from './fetch-tagging.js';
 
@@ -53,7 +52,7 @@ interface Item {
   /** Where the value came from. */
   source?: 'l1' | 'l2' | 'coalesced' | 'subgraph';
   /** The cache entry it came from, if any: its remaining TTL and scope bound the response's. */
-  entry?: CacheEntry;
+  entry?: { value: EntityValue; expiresAt: number };
   claim?: ReturnType<InflightFetches['claim']>;
 }
 
@@ -148,7 +147,7 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   // Looked up again once claimed: a fetch that stored between our lookup and our claim is seen
   // now, and every later one waits for us (double-checked, so identical misses go out once).
   await Promise.all(missing.filter((item) => item.claim!.kind === 'owner').map((item) => lookUp(run, item, 'l1-only')));
-  for (const item of missing) if (item.source !== undefined && item.claim?.kind === 'owner') item.claim.settle(item.entry && { entry: item.entry, subject: principalSubject(run.principal) });
+  for (const item of missing) if (item.source !== undefined && item.claim?.kind === 'owner') item.claim.settle(item.entry && { ...item.entry, subject: principalSubject(run.principal) });
   const owned = missing.filter((item) => item.claim!.kind === 'owner' && item.source === undefined);
   const waiting = missing.filter((item) => item.claim!.kind === 'waiter');
   const results: SentResult[] = [];
@@ -189,9 +188,10 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
 async function lookUp(run: FetchRun, item: Item, tiers?: 'l1-only'): Promise<void> {
   const scopes: Array<'public' | Principal> = run.principal.kind === 'anonymous' ? ['public'] : [run.principal, 'public'];
   for (const scope of scopes) {
-    const found = await run.caching.store.get(scopedKey(item.key, scope), tiers).catch(() => undefined);
+    const key = scopedKey(item.key, scope);
+    const found = tiers === 'l1-only' ? run.caching.store.getLocal(key) : await run.caching.store.get(key);
     if (found) {
-      use(item, found.entry, found.tier);
+      use(item, found, found.tier);
       run.caching.metrics.lookups.inc({ subgraph: run.subgraph, type: item.type, tier: found.tier, result: 'hit' });
       return;
     }
@@ -201,16 +201,16 @@ async function lookUp(run: FetchRun, item: Item, tiers?: 'l1-only'): Promise<voi
 async function awaitShared(run: FetchRun, item: Item): Promise<void> {
   if (item.claim?.kind !== 'waiter') return;
   const shared = await item.claim.shared;
-  if (shared && (shared.entry.scope === 'public' || shared.subject === principalSubject(run.principal))) {
-    use(item, shared.entry, 'coalesced');
+  if (shared && (shared.value.scope === 'public' || shared.subject === principalSubject(run.principal))) {
+    use(item, shared, 'coalesced');
     run.caching.metrics.lookups.inc({ subgraph: run.subgraph, type: item.type, tier: 'coalesced', result: 'hit' });
   }
 }
 
-function use(item: Item, entry: CacheEntry, source: Item['source']): void {
+function use(item: Item, entry: { value: EntityValue; expiresAt: number }, source: Item['source']): void {
   // A copy per use: the gateway merges answers into its result tree and mutates them.
-  item.value = JSON.parse(entry.body);
-  item.entry = entry;
+  item.value = JSON.parse(entry.value.body);
+  item.entry = { value: entry.value, expiresAt: entry.expiresAt };
   item.source = source;
 }
 
@@ -278,10 +278,12 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
   if (maxAgeS <= 0 || (scope === 'private' && run.principal.kind === 'anonymous')) return void outcome('uncacheable');
   const tags = entryTags(recorder.reads);
   if (caching.policy().version !== policy.version || !caching.invalidator.isFresh(run.startedAt, tags)) return void outcome('stale');
-  const entry: CacheEntry = { body: JSON.stringify(value), etag: '', tags, scope, storedAt: Date.now(), readAt: run.startedAt, ttlMs: maxAgeS * 1000 };
-  await caching.store.set(scopedKey(item.key, scope === 'public' ? 'public' : run.principal), entry).catch(() => undefined);
+  const stored: EntityValue = { body: JSON.stringify(value), scope };
+  const ttlMs = maxAgeS * 1000;
+  const result = caching.store.set(scopedKey(item.key, scope === 'public' ? 'public' : run.principal), stored, { tags, ttlMs, startedAt: run.startedAt });
+  if (!result.stored) return void outcome(result.reason === 'stale' ? 'stale' : 'uncacheable');
   outcome('stored');
-  return { entry, subject: principalSubject(run.principal) };
+  return { value: stored, expiresAt: caching.store.now() + ttlMs, subject: principalSubject(run.principal) };
 }
 
 /** Metrics and debug counters of one fetch. */
@@ -312,8 +314,9 @@ function count(run: FetchRun, items: Item[]): void {
 function cachedHttp(items: Item[], header: string | null | undefined): Response['http'] {
   const used = items.filter((item) => item.entry && item.source !== 'subgraph').map((item) => item.entry!);
   const directives = header ? [header] : [];
-  if (used.some((entry) => entry.scope === 'private')) directives.push('private');
-  if (used.length > 0) directives.push(`max-age=${Math.min(...used.map((entry) => remainingSeconds(entry, Date.now())))}`);
+  if (used.some((entry) => entry.value.scope === 'private')) directives.push('private');
+  const now = Date.now();
+  if (used.length > 0) directives.push(`max-age=${Math.max(0, Math.floor((Math.min(...used.map((entry) => entry.expiresAt)) - now) / 1000))}`);
   const headers = new Headers();
   if (directives.length > 0) headers.set('cache-control', directives.join(', '));
   return { headers, url: '', status: 200, statusText: 'OK' } as unknown as Response['http'];
