@@ -85,6 +85,8 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
   source.process = async (options: GraphQLDataSourceProcessOptions) => {
     const bypass = () => {
       metrics.fetches.inc({ subgraph, outcome: 'bypassed' });
+      const representations = options.request.variables?.representations;
+      countRequest(caching, options, { fetches: 1, fetchesFromCache: 0, representations: Array.isArray(representations) ? representations.length : 0, representationsFromCache: 0 });
       return process(options);
     };
     if (options.kind !== 'incoming operation' || !options.request.query || !caching.invalidator.isTrusting) return bypass();
@@ -294,16 +296,23 @@ function count(run: FetchRun, items: Item[]): void {
   for (const item of items) if (item.source === 'subgraph') caching.metrics.lookups.inc({ subgraph, type: item.type, tier: 'none', result: 'miss' });
   caching.metrics.fetches.inc({ subgraph, outcome: fromCache === items.length ? 'avoided' : fromCache === 0 ? 'sent' : 'partial' });
   if (entities) caching.metrics.representationsRequested.inc({ subgraph }, items.length);
-  const context = (run.options as { context?: { request?: object } }).context;
+  countRequest(caching, run.options, {
+    fetches: 1,
+    fetchesFromCache: fromCache === items.length ? 1 : 0,
+    representations: entities ? items.length : 0,
+    representationsFromCache: entities ? fromCache : 0,
+  });
+}
+
+/** Adds one fetch's counts to its request's debug counters. */
+function countRequest(caching: EntityCaching, options: GraphQLDataSourceProcessOptions, add: EntityCacheStats): void {
+  const context = (options as { context?: { request?: object } }).context;
   const stats = context && caching.stats?.get(context.request ?? context);
-  if (stats) {
-    stats.fetches += 1;
-    if (fromCache === items.length) stats.fetchesFromCache += 1;
-    if (entities) {
-      stats.representations += items.length;
-      stats.representationsFromCache += fromCache;
-    }
-  }
+  if (!stats) return;
+  stats.fetches += add.fetches;
+  stats.fetchesFromCache += add.fetchesFromCache;
+  stats.representations += add.representations;
+  stats.representationsFromCache += add.representationsFromCache;
 }
 
 /**
