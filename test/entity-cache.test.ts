@@ -168,6 +168,17 @@ describe('entity cache, response cache off', () => {
     await sql(database.url, 'UPDATE customers.customer SET support_rep_id = 4 WHERE customer_id = 5');
   });
 
+  it("lets a mutation's author read the new value at once (the mutation waits for the invalidation fence)", async () => {
+    const query = '{ track(id: "50") { unitPrice } }';
+    await ask(entity, query);
+    expect((await ask(entity, query)).entities).toBe('fetches=1/1, representations=0/0');
+    const update = await ask(entity, 'mutation { updateTrack(id: "50", input: { unitPrice: "1.49" }) { id } }', undefined, 'employee:3');
+    expect(update.text).toBe('{"data":{"updateTrack":{"id":"50"}}}');
+    const after = await ask(entity, query);
+    expect(after.text).toBe('{"data":{"track":{"unitPrice":"1.49"}}}');
+    expect(after.entities).toBe('fetches=0/1, representations=0/0');
+  });
+
   it('sends 50 concurrent identical misses to each subgraph once', async () => {
     const query = '{ album(id: "200") { title tracks { name purchaseCount } } }';
     const fetches = async (subgraph: string) => metric(entity, 'tributary_gateway_subgraph_fetch_duration_seconds_count', { subgraph, outcome: 'success' });

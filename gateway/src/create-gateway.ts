@@ -33,6 +33,7 @@ import { InflightFetches } from './cache/entity-coalescer.js';
 import { createEntityCacheMetrics } from './cache/entity-metrics.js';
 import { createEntityStore } from './cache/entity-store.js';
 import { useEntityCacheDebug } from './cache/use-entity-cache-debug.js';
+import { useMutationFence } from './cache/use-mutation-fence.js';
 import { type EntityCacheStats, withEntityCache } from './cache/with-entity-cache.js';
 import { type InvalidationBus, createLruStore, createRedisStore } from '@tributary/cache';
 import { loadManifests } from './persisted/manifest.js';
@@ -268,7 +269,9 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
               onError: onStoreError,
             }),
           ]
-        : []),
+        : entityCaching
+          ? [useMutationFence(invalidator)]
+          : []),
       useCsrfGuard(),
       useBatchLimit(limits.maxBatch),
       usePersistedOperations({ mode: config.frontDoor.persistedOperations, trusted, store: apqStore }),
