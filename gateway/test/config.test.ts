@@ -17,6 +17,13 @@ describe('readGatewayConfig', () => {
     expect(DEFAULT_SUBGRAPH_TIMEOUT_MS).toBe(10_000);
   });
 
+  it('turns the entity cache on by default, independently of the response cache', () => {
+    expect(readGatewayConfig({}).cache).toMatchObject({ enabled: true, entity: true });
+    expect(readGatewayConfig({ RESPONSE_CACHE: 'off' }).cache).toMatchObject({ enabled: false, entity: true });
+    expect(readGatewayConfig({ ENTITY_CACHE: 'off' }).cache).toMatchObject({ enabled: true, entity: false });
+    expect(() => readGatewayConfig({ ENTITY_CACHE: 'yes' })).toThrow('Invalid configuration: ENTITY_CACHE: must be on or off, got "yes"');
+  });
+
   it('takes subgraph URLs, or ports on localhost, over the supergraph\'s', () => {
     const config = readGatewayConfig({ CATALOG_URL: 'http://catalog:4001/graphql', SALES_PORT: '5003', GATEWAY_PORT: '8080', NODE_ENV: 'production', SUPERGRAPH_PATH: '/etc/supergraph.graphql', GATEWAY_JWT_SECRET: 's'.repeat(32), INTERNAL_JWT_SECRET: 'i'.repeat(32), HOST: '0.0.0.0' });
     expect(config.subgraphUrls).toEqual({ catalog: 'http://catalog:4001/graphql', sales: 'http://127.0.0.1:5003/graphql' });
