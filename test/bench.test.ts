@@ -50,5 +50,5 @@ describe('pnpm bench --quick', () => {
     } finally {
       await database.drop();
     }
-  }, 180_000);
+  }, 240_000); // four systems × three scenarios, each in its own process
 });
