@@ -4,12 +4,13 @@
  *   Track:42             entries that read that track at all, and the lists of tracks
  *   Track                entries that read any track
  *   Query.topTracks      entries that read that list
+ * Each tag is one `operator` event (`tributary_cache_invalidations_total{kind="operator"}`).
  * With `REDIS_URL` the event goes on the Redis bus; otherwise through Postgres (`DATABASE_URL`),
  * whose change feed puts it on the bus of the running single-instance process.
  */
 import { type ChangeEvent, eventFromTag } from '@tributary/cache';
 import { CHANGE_CHANNEL } from '@tributary/database';
-import { createBusFromEnv } from '@tributary/gateway';
+import { createBusFromEnv } from '@tributary/cache';
 import { Command } from 'commander';
 import pg from 'pg';
 

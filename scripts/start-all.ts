@@ -3,10 +3,11 @@
  * what `pnpm start` runs without `REDIS_URL` (single-instance mode), because change events
  * cannot reach a gateway in another process without Redis.
  */
-import { onShutdown } from '@tributary/subgraph-runtime';
+import { onShutdown } from '@tributary/runtime';
 import { createInProcessBus } from '@tributary/cache';
-import { createGateway, loggerOrExit, readGatewayConfig } from '@tributary/gateway';
-import { logPrepared, runSubgraphs } from './lib/run-subgraphs.js';
+import { createGateway, readGatewayConfig } from '@tributary/gateway';
+import { loggerOrExit } from '@tributary/runtime';
+import { logPrepared, runSubgraphs } from '@tributary/subgraph-host';
 
 const logger = loggerOrExit('tributary');
 try {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { closeGracefully, listen } from '@tributary/subgraph-runtime';
+import { closeGracefully, listen } from '@tributary/runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { metricValue } from './support/metrics.js';

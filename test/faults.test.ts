@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGateway, readGatewayConfig } from '@tributary/gateway';
 import { REPO_ROOT } from '@tributary/database';
-import { type RunningSubgraph, startSubgraph } from '@tributary/subgraph-runtime';
+import { type RunningSubgraph, startSubgraph } from '@tributary/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBGRAPH_DEFINITIONS } from '../scripts/lib/run-subgraphs.js';
+import { SUBGRAPH_DEFINITIONS } from '@tributary/subgraph-host';
 import { type Stack, silentLogger, startStack } from './support/stack.js';
 import { metricValue } from './support/metrics.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
@@ -138,7 +138,7 @@ describe('a subgraph that stops', () => {
 describe('the supergraph file', () => {
   it('takes a new version written over it without a restart, and keeps serving on a bad one', async () => {
     const full = await committedSupergraph();
-    const withoutGenres = full.replace(/\n  genres: \[Genre!\]! @join__field\(graph: CATALOG\)/, '');
+    const withoutGenres = full.replace(/\n {2}genres: \[Genre!\]! @join__field\(graph: CATALOG\)/, '');
     expect(withoutGenres).not.toBe(full);
     await replaceSupergraph(withoutGenres);
     const removed = await eventually(() => stack.query('{ genres { name } }'), (r) => r.body.errors !== undefined);
@@ -164,7 +164,7 @@ describe('the supergraph behind a symlink, and in a folder made again', () => {
   it('follows a repointed symlink (ConfigMap style) and a deleted and recreated folder', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'tributary-configmap-'));
     const full = await committedSupergraph();
-    const withoutGenres = full.replace(/\n  genres: \[Genre!\]! @join__field\(graph: CATALOG\)/, '');
+    const withoutGenres = full.replace(/\n {2}genres: \[Genre!\]! @join__field\(graph: CATALOG\)/, '');
     await mkdir(path.join(root, 'v1'));
     await writeFile(path.join(root, 'v1', 'supergraph.graphql'), full);
     await symlink('v1', path.join(root, '..data'));

@@ -47,7 +47,9 @@ describe('GraphiQL in a browser, offline', () => {
     expect(await page.title()).toBe('Tributary');
     await page.locator('.graphiql-execute-button').click({ timeout: 60_000 });
     const result = page.locator('.graphiql-response');
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the text as shown), not the DOM property.
     await expect.poll(async () => (await result.innerText()).includes('"unitPrice"'), { timeout: 30_000 }).toBe(true);
+    // biome-ignore lint/performance/useDomNodeTextContent: as above.
     const shown = JSON.parse((await result.innerText()).replace(/\u00a0/g, ' '));
 
     const direct = await stack.query(ALBUM_QUERY);

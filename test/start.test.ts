@@ -95,7 +95,7 @@ describe('start-up errors name what is wrong', () => {
   });
 
   it('names DATABASE_URL, with the password hidden, when Postgres cannot be reached', async () => {
-    const { runSubgraphs } = await import('../scripts/lib/run-subgraphs.js');
+    const { runSubgraphs } = await import('@tributary/subgraph-host');
     const { silentLogger } = await import('./support/stack.js');
     await expect(runSubgraphs({ env: { DATABASE_URL: 'postgres://app:secret@127.0.0.1:1/chinook' }, logger: silentLogger, ports: { catalog: 0, customers: 0, sales: 0, playlists: 0 } })).rejects.toThrow(
       /^Cannot use the database at DATABASE_URL=postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/chinook: .*ECONNREFUSED/,
@@ -112,7 +112,7 @@ describe('start-up errors name what is wrong', () => {
   it('names the Chinook script and CHINOOK_SQL when it is truncated, and imports nothing', async () => {
     const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { DEFAULT_CHINOOK_SQL, countRows, createDatabase, prepareDatabase, readDatabaseConfig } = await import('@tributary/database');
+    const { DEFAULT_CHINOOK_SQL, countChinookRows, createDatabase, prepareDatabase, readDatabaseConfig } = await import('@tributary/database');
     const dir = mkdtempSync(path.join(tmpdir(), 'tributary-chinook-'));
     const truncated = path.join(dir, 'chinook.sql');
     const script = readFileSync(DEFAULT_CHINOOK_SQL, 'utf8');
@@ -121,7 +121,7 @@ describe('start-up errors name what is wrong', () => {
     const handle = await createDatabase({ config: readDatabaseConfig({ DATABASE_URL: empty.url }), name: 'test' });
     try {
       await expect(prepareDatabase(handle.db, { CHINOOK_SQL: truncated })).rejects.toThrow(`Chinook import from ${truncated} (CHINOOK_SQL) failed, nothing was imported: `);
-      expect(Object.values(await countRows(handle.db)).every((n) => n === 0)).toBe(true);
+      expect(Object.values(await countChinookRows(handle.db)).every((n) => n === 0)).toBe(true);
     } finally {
       await handle.destroy();
       await empty.drop();

@@ -1,4 +1,4 @@
-import { encodeCursor } from '@tributary/subgraph-runtime';
+import { encodeCursor } from '@tributary/runtime';
 import { createZipf } from './zipf.js';
 
 /** Extra track fields the documents of `mixed-wide` vary over (each combination is another document). */

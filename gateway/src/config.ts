@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { REPO_ROOT } from '@tributary/database';
-import { DEFAULT_GATEWAY_PORT, InvalidConfigurationError, SUBGRAPHS, readHost, readInternalSecret, readPort } from '@tributary/subgraph-runtime';
+import { REPO_ROOT } from './repo-root.js';
+import { DEFAULT_GATEWAY_PORT, DEFAULT_HOST, SUBGRAPHS, readInternalSecret } from '@tributary/runtime';
 import { type ResponseCacheConfig, readResponseCacheConfig } from './cache/cache-config.js';
 import { type FrontDoorConfig, readFrontDoorConfig } from './front-door-config.js';
+import { GATEWAY_ENV, readGatewayEnv } from './gateway-env.js';
 import { type JwtConfig, readJwtConfig } from './identity/jwt-config.js';
 
-/** The gateway's configuration; every field has a default. */
+/** The gateway's configuration; every field has a default. Read by {@link readGatewayConfig}. */
 export interface GatewayConfig {
   /** `GATEWAY_PORT`, default 4000. */
   port: number;
@@ -42,53 +43,30 @@ export interface GatewayConfig {
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
 
 /**
- * Reads {@link GatewayConfig} from the environment.
+ * Reads {@link GatewayConfig} from the environment ({@link GATEWAY_ENV}).
  *
- * @throws InvalidConfigurationError with one line naming the variable.
+ * @throws ConfigError with one line naming the variable.
  */
 export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const e = readGatewayEnv(env);
   const subgraphUrls: Record<string, string> = {};
   for (const s of SUBGRAPHS) {
-    const urlVariable = `${s.name.toUpperCase()}_URL`;
-    const url = env[urlVariable]?.trim();
-    if (url) {
-      if (!/^https?:\/\/\S+$/.test(url)) throw new InvalidConfigurationError(`Invalid configuration: ${urlVariable}: must be an http(s) URL, got ${JSON.stringify(url)}`);
-      subgraphUrls[s.name] = url;
-    } else if (env[s.portEnv]?.trim()) {
-      subgraphUrls[s.name] = `http://127.0.0.1:${readPort(env, s.portEnv, s.defaultPort)}/graphql`;
-    }
-  }
-  const timeout = env.GATEWAY_SUBGRAPH_TIMEOUT_MS?.trim();
-  if (timeout && (!/^[1-9]\d{0,9}$/.test(timeout) || Number(timeout) > 2_147_483_647)) {
-    throw new InvalidConfigurationError(`Invalid configuration: GATEWAY_SUBGRAPH_TIMEOUT_MS: must be a whole number of ms from 1 to 2147483647, got ${JSON.stringify(timeout)}`);
+    const url = e[`${s.name.toUpperCase()}_URL` as 'CATALOG_URL'];
+    const port = e[s.portEnv as 'CATALOG_PORT'];
+    if (url) subgraphUrls[s.name] = url;
+    else if (port) subgraphUrls[s.name] = `http://127.0.0.1:${port}/graphql`;
   }
   return {
-    port: readPort(env, 'GATEWAY_PORT', DEFAULT_GATEWAY_PORT),
-    host: readHost(env),
-    corsOrigins: readCorsOrigins(env),
-    supergraphPath: path.resolve(REPO_ROOT, env.SUPERGRAPH_PATH?.trim() || 'schema/supergraph.graphql'),
-    production: env.NODE_ENV === 'production',
+    port: e.GATEWAY_PORT ?? DEFAULT_GATEWAY_PORT,
+    host: e.HOST ?? DEFAULT_HOST,
+    corsOrigins: e.GATEWAY_CORS_ORIGINS ?? [],
+    supergraphPath: path.resolve(REPO_ROOT, e.SUPERGRAPH_PATH ?? 'schema/supergraph.graphql'),
+    production: e.NODE_ENV === 'production',
     subgraphUrls,
-    subgraphTimeoutMs: timeout ? Number(timeout) : DEFAULT_SUBGRAPH_TIMEOUT_MS,
+    subgraphTimeoutMs: e.GATEWAY_SUBGRAPH_TIMEOUT_MS ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
     jwt: readJwtConfig(env),
-    internalSecret: readInternalSecretOrFail(env),
+    internalSecret: readInternalSecret(env),
     frontDoor: readFrontDoorConfig(env),
     cache: readResponseCacheConfig(env),
   };
-}
-
-function readInternalSecretOrFail(env: NodeJS.ProcessEnv): Uint8Array {
-  try {
-    return readInternalSecret(env);
-  } catch (error) {
-    throw new InvalidConfigurationError((error as Error).message);
-  }
-}
-
-function readCorsOrigins(env: NodeJS.ProcessEnv): string[] {
-  const origins = (env.GATEWAY_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  for (const origin of origins) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new InvalidConfigurationError(`Invalid configuration: GATEWAY_CORS_ORIGINS: each origin must be scheme://host[:port], got ${JSON.stringify(origin)}`);
-  }
-  return origins;
 }

@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { useApolloFederation } from '@envelop/apollo-federation';
-import { REPO_ROOT } from '@tributary/database';
-import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createConnectionStates, createErrorReporter, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint, useReadiness } from '@tributary/subgraph-runtime';
+import { REPO_ROOT } from './repo-root.js';
+import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createConnectionStates, createErrorReporter, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint, useReadiness } from '@tributary/runtime';
 import type { GraphQLSchema } from 'graphql';
 import { type Plugin, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -20,7 +20,7 @@ import { useCsrfGuard } from './limits/use-csrf-guard.js';
 import { useDocumentLimits } from './limits/use-document-limits.js';
 import { maskGatewayError } from './mask-error.js';
 import { createPersistedQueryStore, createStoreRedis } from './persisted/create-persisted-query-store.js';
-import { createBusFromEnv } from './cache/create-bus.js';
+import { createBusFromEnv } from '@tributary/cache';
 import { CacheInvalidator } from './cache/cache-invalidator.js';
 import { createCacheMetrics } from './cache/cache-metrics.js';
 import { type CachePolicy, readCachePolicy } from './cache/cache-policy.js';
@@ -35,7 +35,7 @@ import { createEntityStore } from './cache/entity-store.js';
 import { useEntityCacheDebug } from './cache/use-entity-cache-debug.js';
 import { useMutationFence } from './cache/use-mutation-fence.js';
 import { type EntityCacheStats, withEntityCache } from './cache/with-entity-cache.js';
-import { type InvalidationBus, createLruStore, createRedisStore } from '@tributary/cache';
+import { type CacheEntry, type InvalidationBus, cacheEntryCodec, createLruTier, createRedisTier, createTieredStore } from '@tributary/cache';
 import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
 import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
@@ -51,7 +51,9 @@ import { FileSupergraphManager } from './supergraph/file-supergraph-manager.js';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
+  /** Everything read from the environment (`readGatewayConfig`); each field documents its default. */
   config: GatewayConfig;
+  /** The process logger (pino); the gateway logs nothing on its own otherwise. */
   logger: Logger;
   /** Registry behind `/metrics`. Default: a new one with process metrics. */
   registry?: Registry;
@@ -109,21 +111,26 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const trusted = loadManifests(config.frontDoor.manifestPaths.filter((file) => file !== DEFAULT_MANIFEST_PATH || existsSync(file)));
   const connections = createConnectionStates([registry]);
   if (config.frontDoor.redisUrl) connections.set('redis-store', false);
-  const redis = config.frontDoor.redisUrl ? createStoreRedis(config.frontDoor.redisUrl, logger, (up) => connections.set('redis-store', up)) : undefined;
-  if (redis) connections.watchPending('redis-store', () => redis.commandQueue.length);
   // One reporter for the process's server-side errors: one warn line per cause per interval, counted in `tributary_errors_total{code}`.
   const errors = createErrorReporter({ logger, registry });
+  const redis = config.frontDoor.redisUrl
+    ? createStoreRedis(config.frontDoor.redisUrl, logger, (up) => connections.set('redis-store', up), (error) => errors.report('REDIS_CONNECTION_ERROR', `Redis connection tributary-store: ${error.message}`))
+    : undefined;
+  if (redis) connections.watchPending('redis-store', () => redis.commandQueue.length);
   const apqStore = createPersistedQueryStore(config.frontDoor, redis, (error) => errors.report('APQ_STORE_UNAVAILABLE', `APQ store in Redis failed: ${error.message}`));
   const ownBus = options.bus === undefined;
   const bus =
     options.bus ??
-    createBusFromEnv({ REDIS_URL: config.frontDoor.redisUrl, REDIS_KEY_PREFIX: config.frontDoor.redisKeyPrefix }, { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending) });
+    createBusFromEnv(
+      { REDIS_URL: config.frontDoor.redisUrl, REDIS_KEY_PREFIX: config.frontDoor.redisKeyPrefix },
+      { onState: (connection, up) => connections.set(connection, up), watchPending: (connection, pending) => connections.watchPending(connection, pending), errors },
+    );
   // A bus given by the caller: its state is what its subscribers hear.
   const unwatchBus = options.bus?.subscribe(() => undefined, { onLost: () => connections.set('bus', false), onRestored: () => connections.set('bus', true) });
   if (options.bus) connections.set('bus', options.bus.connected);
   const principals = new WeakMap<Request, Principal>();
-  const l1 = createLruStore({ maxBytes: config.cache.l1MaxBytes, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
-  const l2 = redis && config.cache.l2 ? createRedisStore({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) : undefined;
+  const l1 = createLruTier<CacheEntry>({ maxBytes: config.cache.l1MaxBytes, sizeOf: (entry) => 2 * entry.body.length, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
+  const l2 = redis && config.cache.l2 ? createRedisTier({ redis, keyPrefix: config.frontDoor.redisKeyPrefix, namespace: 'rc' }) : undefined;
   // The entity cache (ENTITY_CACHE): its own tiers, evicted by the same events as the response cache's.
   const entityCaching = config.cache.entity;
   const entityStore = createEntityStore({
@@ -145,14 +152,14 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     cacheMetrics.l2Errors.inc();
     logger.warn({ err: error.message }, 'response cache store failed');
   };
+  const responseStore = createTieredStore<CacheEntry>({ l1, l2, codec: cacheEntryCodec, onError: onStoreError });
   let cachePolicy: CachePolicy | undefined;
   let subgraphSchemas = new Map<string, GraphQLSchema>();
   const recorders: FetchRecorders = new WeakMap();
   const hitOperations = new WeakMap<Request, string>();
   const invalidator = new CacheInvalidator({
     bus,
-    l1,
-    l2,
+    store: responseStore,
     entity: entityCaching ? entityStore : undefined,
     policy: () => cachePolicy!,
     metrics: cacheMetrics,
@@ -227,6 +234,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     // Served from the gateway (no CDN): GraphiQL works offline.
     renderGraphiQL: config.production ? undefined : createOfflineGraphiQLRenderer(),
     maskedErrors: { isDev: !config.production, maskError: maskGatewayError },
+    // Turns batched (array) requests on; the same bound as useBatchLimit below, which runs first
+    // and refuses with BATCH_LIMIT_EXCEEDED (Yoga's own would say BAD_REQUEST): docs/decisions/0007.
     batching: { limit: limits.maxBatch },
     maxRequestBodySize: limits.maxBodyBytes,
     extraParamNames: ['documentId'],
@@ -250,8 +259,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
         ? [
             useResponseCache({
               config: config.cache,
-              l1,
-              l2,
+              store: responseStore,
               invalidator,
               metrics: cacheMetrics,
               policy: () => cachePolicy!,
@@ -266,14 +274,13 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
               },
               refusalProfile: refusalProfileOf(config),
               hitOperations,
-              onError: onStoreError,
             }),
           ]
         : entityCaching
           ? [useMutationFence(invalidator)]
           : []),
       useCsrfGuard(),
-      useBatchLimit(limits.maxBatch),
+      useBatchLimit(limits.maxBatch), // the batch refusal (see `batching` above)
       usePersistedOperations({ mode: config.frontDoor.persistedOperations, trusted, store: apqStore }),
       useDocumentLimits({ limits, introspection: config.frontDoor.introspection }),
       useValidationErrors({ fieldSuggestions: config.frontDoor.fieldSuggestions }),

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { REPO_ROOT } from '@tributary/database';
-import { InvalidConfigurationError } from '@tributary/subgraph-runtime';
+import { REPO_ROOT } from './repo-root.js';
+import { readGatewayEnv } from './gateway-env.js';
 
 /**
  * `PERSISTED_OPERATIONS`: `off` ignores persisted-query extensions; `allow` (default) accepts
@@ -28,6 +28,7 @@ export interface RequestLimits {
 
 /** The gateway's front door: persisted operations and limits. */
 export interface FrontDoorConfig {
+  /** `PERSISTED_OPERATIONS`. Default `allow`. */
   persistedOperations: PersistedOperationsMode;
   /**
    * `PERSISTED_OPERATIONS_MANIFESTS`: comma-separated manifest files (graphql-codegen's
@@ -43,60 +44,51 @@ export interface FrontDoorConfig {
   apqTtlS: number;
   /** `APQ_L1_MAX_BYTES`: in-process APQ store bound, bytes. Default 5,242,880. */
   apqL1MaxBytes: number;
-  /** `GATEWAY_INTROSPECTION`: `true`/`false`. Default: on outside production, off in production. */
+  /** `GATEWAY_INTROSPECTION`: a boolean (on/off, true/false, 1/0). Default: on outside production, off in production. */
   introspection: boolean;
   /** Field suggestions ("Did you mean …?") in errors: outside production only. */
   fieldSuggestions: boolean;
+  /** `GATEWAY_MAX_*`: per-request limits, defaults {@link DEFAULT_LIMITS}. */
   limits: RequestLimits;
 }
 
 /** Defaults of {@link RequestLimits}; a test pins each. */
 export const DEFAULT_LIMITS: RequestLimits = { maxDepth: 16, maxAliases: 30, maxTokens: 2_000, maxRootFields: 20, maxCost: 50_000, maxBodyBytes: 102_400, maxBatch: 10 };
+/** Default of {@link FrontDoorConfig.apqTtlS}, seconds. */
 export const DEFAULT_APQ_TTL_S = 86_400;
+/** Default of {@link FrontDoorConfig.apqL1MaxBytes}, bytes. */
 export const DEFAULT_APQ_L1_MAX_BYTES = 5 * 1024 * 1024;
+/** Default of {@link FrontDoorConfig.manifestPaths}, relative to the repository. */
 export const DEFAULT_MANIFEST = 'schema/client/persisted-documents.json';
+/** Default of {@link FrontDoorConfig.redisKeyPrefix}. */
+export const DEFAULT_REDIS_KEY_PREFIX = 'tributary:';
 
 /**
  * Reads {@link FrontDoorConfig} from the environment.
  *
- * @throws InvalidConfigurationError naming the first invalid variable.
+ * @throws ConfigError naming the first invalid variable.
  */
 export function readFrontDoorConfig(env: NodeJS.ProcessEnv): FrontDoorConfig {
-  const production = env.NODE_ENV === 'production';
-  const positive = (name: string, fallback: number) => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    if (!/^[1-9]\d{0,9}$/.test(raw)) throw new InvalidConfigurationError(`Invalid configuration: ${name}: must be a positive whole number, got ${JSON.stringify(raw)}`);
-    return Number(raw);
-  };
-  const mode = env.PERSISTED_OPERATIONS?.trim() || 'allow';
-  if (mode !== 'off' && mode !== 'allow' && mode !== 'only') {
-    throw new InvalidConfigurationError(`Invalid configuration: PERSISTED_OPERATIONS: must be off, allow or only, got ${JSON.stringify(mode)}`);
-  }
-  const introspection = env.GATEWAY_INTROSPECTION?.trim();
-  if (introspection && introspection !== 'true' && introspection !== 'false') {
-    throw new InvalidConfigurationError(`Invalid configuration: GATEWAY_INTROSPECTION: must be true or false, got ${JSON.stringify(introspection)}`);
-  }
-  const redisUrl = env.REDIS_URL?.trim();
-  if (redisUrl && !/^rediss?:\/\/\S+$/.test(redisUrl)) throw new InvalidConfigurationError(`Invalid configuration: REDIS_URL: must be a redis:// URL, got ${JSON.stringify(redisUrl)}`);
-  const manifests = env.PERSISTED_OPERATIONS_MANIFESTS?.trim();
+  const e = readGatewayEnv(env);
+  const production = e.NODE_ENV === 'production';
+  const manifests = e.PERSISTED_OPERATIONS_MANIFESTS?.length ? e.PERSISTED_OPERATIONS_MANIFESTS : [DEFAULT_MANIFEST];
   return {
-    persistedOperations: mode,
-    manifestPaths: (manifests ? manifests.split(',').map((m) => m.trim()).filter(Boolean) : [DEFAULT_MANIFEST]).map((m) => path.resolve(REPO_ROOT, m)),
-    redisUrl: redisUrl || undefined,
-    redisKeyPrefix: env.REDIS_KEY_PREFIX?.trim() || 'tributary:',
-    apqTtlS: positive('APQ_TTL_S', DEFAULT_APQ_TTL_S),
-    apqL1MaxBytes: positive('APQ_L1_MAX_BYTES', DEFAULT_APQ_L1_MAX_BYTES),
-    introspection: introspection ? introspection === 'true' : !production,
+    persistedOperations: e.PERSISTED_OPERATIONS ?? 'allow',
+    manifestPaths: manifests.map((m) => path.resolve(REPO_ROOT, m)),
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX ?? DEFAULT_REDIS_KEY_PREFIX,
+    apqTtlS: e.APQ_TTL_S ?? DEFAULT_APQ_TTL_S,
+    apqL1MaxBytes: e.APQ_L1_MAX_BYTES ?? DEFAULT_APQ_L1_MAX_BYTES,
+    introspection: e.GATEWAY_INTROSPECTION ?? !production,
     fieldSuggestions: !production,
     limits: {
-      maxDepth: positive('GATEWAY_MAX_DEPTH', DEFAULT_LIMITS.maxDepth),
-      maxAliases: positive('GATEWAY_MAX_ALIASES', DEFAULT_LIMITS.maxAliases),
-      maxTokens: positive('GATEWAY_MAX_TOKENS', DEFAULT_LIMITS.maxTokens),
-      maxRootFields: positive('GATEWAY_MAX_ROOT_FIELDS', DEFAULT_LIMITS.maxRootFields),
-      maxCost: positive('GATEWAY_MAX_COST', DEFAULT_LIMITS.maxCost),
-      maxBodyBytes: positive('GATEWAY_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes),
-      maxBatch: positive('GATEWAY_MAX_BATCH', DEFAULT_LIMITS.maxBatch),
+      maxDepth: e.GATEWAY_MAX_DEPTH ?? DEFAULT_LIMITS.maxDepth,
+      maxAliases: e.GATEWAY_MAX_ALIASES ?? DEFAULT_LIMITS.maxAliases,
+      maxTokens: e.GATEWAY_MAX_TOKENS ?? DEFAULT_LIMITS.maxTokens,
+      maxRootFields: e.GATEWAY_MAX_ROOT_FIELDS ?? DEFAULT_LIMITS.maxRootFields,
+      maxCost: e.GATEWAY_MAX_COST ?? DEFAULT_LIMITS.maxCost,
+      maxBodyBytes: e.GATEWAY_MAX_BODY_BYTES ?? DEFAULT_LIMITS.maxBodyBytes,
+      maxBatch: e.GATEWAY_MAX_BATCH ?? DEFAULT_LIMITS.maxBatch,
     },
   };
 }

@@ -2,8 +2,8 @@
  * `pnpm start:gateway`: the federation gateway alone, over subgraphs that run elsewhere
  * (`pnpm start:subgraphs`). Several instances can serve one set of subgraphs.
  */
-import { onShutdown } from '@tributary/subgraph-runtime';
-import { loggerOrExit } from './logger.js';
+import { onShutdown } from '@tributary/runtime';
+import { loggerOrExit } from '@tributary/runtime';
 import { readGatewayConfig } from './config.js';
 import { createGateway } from './create-gateway.js';
 

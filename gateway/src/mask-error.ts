@@ -1,9 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
+import { REQUEST_ERROR_CODES } from '@tributary/runtime';
 import { REFUSAL_CODES } from './refusal-codes.js';
-
-/** Codes of errors about the request as a whole (no data): HTTP 400 whatever the client accepts. */
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
 
 /**
  * The gateway's one place for masking errors (Yoga's `maskedErrors.maskError`).

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ANONYMOUS, IDENTITY_HEADER, type Principal } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, IDENTITY_HEADER, type Principal } from '@tributary/runtime';
 import { Kind, type SelectionSetNode, parse } from 'graphql';
 import type { GatewayMetrics } from './metrics.js';
 
@@ -10,10 +10,13 @@ const MAX_PENDING_FETCHES = 10_000;
 
 /** Options of {@link createSubgraphDataSource}. */
 export interface SubgraphDataSourceOptions {
+  /** The subgraph's name in the supergraph (`catalog`): the `subgraph` label of metrics. */
   name: string;
+  /** Its GraphQL endpoint (`http://127.0.0.1:4001/graphql`). */
   url: string;
+  /** Where fetch durations and outcomes go (`tributary_gateway_subgraph_fetch_duration_seconds`). */
   metrics: GatewayMetrics;
-  /** A fetch slower than this is aborted, in ms. */
+  /** A fetch slower than this is aborted, in ms (`GATEWAY_SUBGRAPH_TIMEOUT_MS`, default 10,000). */
   timeoutMs: number;
   /** Signs the request's principal into the internal identity header. */
   signIdentity: (principal: Principal) => Promise<string>;

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { REPO_ROOT } from '@tributary/database';
-import { DEFAULT_SUBGRAPH_TIMEOUT_MS, readGatewayConfig } from '@tributary/gateway';
+import { REPO_ROOT } from '../src/repo-root.js';
+import { DEFAULT_CACHE_CONFIG, DEFAULT_SUBGRAPH_TIMEOUT_MS, readGatewayConfig } from '@tributary/gateway';
+import { ConfigError, readSubgraphIdentity } from '@tributary/runtime';
 import { describe, expect, it } from 'vitest';
 
 describe('readGatewayConfig', () => {
@@ -21,7 +22,7 @@ describe('readGatewayConfig', () => {
     expect(readGatewayConfig({}).cache).toMatchObject({ enabled: true, entity: true });
     expect(readGatewayConfig({ RESPONSE_CACHE: 'off' }).cache).toMatchObject({ enabled: false, entity: true });
     expect(readGatewayConfig({ ENTITY_CACHE: 'off' }).cache).toMatchObject({ enabled: true, entity: false });
-    expect(() => readGatewayConfig({ ENTITY_CACHE: 'yes' })).toThrow('Invalid configuration: ENTITY_CACHE: must be on or off, got "yes"');
+    expect(() => readGatewayConfig({ ENTITY_CACHE: 'yes' })).toThrow('Invalid configuration: ENTITY_CACHE: must be on/off, true/false or 1/0, got "yes"');
   });
 
   it('takes subgraph URLs, or ports on localhost, over the supergraph\'s', () => {
@@ -53,5 +54,44 @@ describe('production configuration', () => {
     [{ GATEWAY_JWT_SECRET: 'short' }, 'Invalid configuration: GATEWAY_JWT_SECRET: must be at least 32 characters, got 5'],
   ])('refuses to start without real secrets: %o', (env, message) => {
     expect(() => readGatewayConfig(env)).toThrow(message);
+  });
+});
+
+describe('booleans', () => {
+  it.each([
+    ['on', true],
+    ['true', true],
+    ['1', true],
+    ['off', false],
+    ['false', false],
+    ['0', false],
+  ])('take %o as %o for every boolean variable', (raw, value) => {
+    const config = readGatewayConfig({ RESPONSE_CACHE: raw, CACHE_L2: raw, CACHE_DEBUG: raw, GATEWAY_INTROSPECTION: raw });
+    expect(config.cache).toMatchObject({ enabled: value, l2: value, debug: value });
+    expect(config.frontDoor.introspection).toBe(value);
+    expect(readSubgraphIdentity({ SUBGRAPH_REQUIRE_GATEWAY_TOKEN: raw }).requireGatewayToken).toBe(value);
+  });
+
+  it('default as documented: cache and L2 on, debug off, introspection and the gateway token by NODE_ENV', () => {
+    expect(readGatewayConfig({}).cache).toEqual(DEFAULT_CACHE_CONFIG);
+    expect(DEFAULT_CACHE_CONFIG).toEqual({ enabled: true, l2: true, l1MaxBytes: 67_108_864, defaultMaxAgeS: 300, debug: false, entity: true });
+    expect(readGatewayConfig({}).frontDoor.introspection).toBe(true);
+    expect(readSubgraphIdentity({}).requireGatewayToken).toBe(false);
+    expect(readSubgraphIdentity({ NODE_ENV: 'production', INTERNAL_JWT_SECRET: 'i'.repeat(32) }).requireGatewayToken).toBe(true);
+  });
+
+  it.each([
+    [{ RESPONSE_CACHE: 'yes' }, 'Invalid configuration: RESPONSE_CACHE: must be on/off, true/false or 1/0, got "yes"'],
+    [{ CACHE_L2: 'enabled' }, 'Invalid configuration: CACHE_L2: must be on/off, true/false or 1/0, got "enabled"'],
+    [{ PERSISTED_OPERATIONS: 'sometimes' }, 'Invalid configuration: PERSISTED_OPERATIONS: must be off, allow or only, got "sometimes"'],
+    [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL: must be fatal, error, warn, info, debug, trace or silent, got "loud"'],
+    [{ REDIS_URL: 'localhost:6379' }, 'Invalid configuration: REDIS_URL: must be a redis:// URL, got "localhost:6379"'],
+  ])('refuse anything else, naming the variable: %o', (env, message) => {
+    expect(() => readGatewayConfig(env)).toThrow(ConfigError);
+    expect(() => readGatewayConfig(env)).toThrow(message);
+  });
+
+  it('refuse a bad SUBGRAPH_REQUIRE_GATEWAY_TOKEN in the subgraphs\' process', () => {
+    expect(() => readSubgraphIdentity({ SUBGRAPH_REQUIRE_GATEWAY_TOKEN: 'maybe' })).toThrow('Invalid configuration: SUBGRAPH_REQUIRE_GATEWAY_TOKEN: must be on/off, true/false or 1/0, got "maybe"');
   });
 });

@@ -1,55 +1,45 @@
-import { InvalidConfigurationError } from '@tributary/subgraph-runtime';
+import { readGatewayEnv } from '../gateway-env.js';
 
-/** The response cache's configuration. */
+/** The response cache's configuration. Booleans take on/off, true/false or 1/0. */
 export interface ResponseCacheConfig {
-  /** `RESPONSE_CACHE`: `on` (default) or `off`. */
+  /** `RESPONSE_CACHE`: on (default) or off. */
   enabled: boolean;
-  /** `CACHE_L2`: `on` (default) keeps the Redis tier when `REDIS_URL` is set; `off` keeps L1 only (the bus still runs on Redis). */
+  /** `CACHE_L2`: on (default) keeps the Redis tier when `REDIS_URL` is set: off keeps L1 only (the bus still runs on Redis). */
   l2: boolean;
   /** `CACHE_L1_MAX_BYTES`: in-process tier bound, bytes. Default 67,108,864 (64 MiB). */
   l1MaxBytes: number;
   /** `CACHE_DEFAULT_MAX_AGE_S`: TTL when nothing read carries a `@cacheControl(maxAge)`, s. Default 300. */
   defaultMaxAgeS: number;
   /**
-   * `CACHE_DEBUG`: `true` adds `x-tributary-cache: hit-l1 | hit-l2 | miss | not-stored` (with
+   * `CACHE_DEBUG`: on adds `x-tributary-cache: hit-l1 | hit-l2 | miss | not-stored` (with
    * `x-tributary-cache-reason`), and on executed responses `x-tributary-entity-cache:
    * fetches=<from cache>/<all>, representations=<from cache>/<all>`. Default off.
    */
   debug: boolean;
   /**
-   * `ENTITY_CACHE`: `on` (default) caches each subgraph fetch of a query plan per entity and per
+   * `ENTITY_CACHE`: on (default) caches each subgraph fetch of a query plan per entity and per
    * root fetch (`withEntityCache`), in its own L1 (bounded by `CACHE_L1_MAX_BYTES` too) and L2
-   * (`CACHE_L2`); `off` sends every fetch. Independent of `RESPONSE_CACHE`.
+   * (`CACHE_L2`); off sends every fetch. Independent of `RESPONSE_CACHE`.
    */
   entity: boolean;
 }
 
+/** Defaults of {@link ResponseCacheConfig}; a test pins each. */
 export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false, entity: true };
 
 /**
  * Reads {@link ResponseCacheConfig} from the environment.
  *
- * @throws InvalidConfigurationError naming the variable.
+ * @throws ConfigError naming the variable.
  */
 export function readResponseCacheConfig(env: NodeJS.ProcessEnv): ResponseCacheConfig {
-  const number = (name: string, fallback: number, min: number) => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    if (!/^\d{1,10}$/.test(raw) || Number(raw) < min) throw new InvalidConfigurationError(`Invalid configuration: ${name}: must be a whole number of at least ${min}, got ${JSON.stringify(raw)}`);
-    return Number(raw);
-  };
-  const flag = (name: string, on: string, off: string, fallback: boolean) => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    if (raw !== on && raw !== off) throw new InvalidConfigurationError(`Invalid configuration: ${name}: must be ${on} or ${off}, got ${JSON.stringify(raw)}`);
-    return raw === on;
-  };
+  const e = readGatewayEnv(env);
   return {
-    enabled: flag('RESPONSE_CACHE', 'on', 'off', true),
-    l2: flag('CACHE_L2', 'on', 'off', true),
-    l1MaxBytes: number('CACHE_L1_MAX_BYTES', DEFAULT_CACHE_CONFIG.l1MaxBytes, 1024),
-    defaultMaxAgeS: number('CACHE_DEFAULT_MAX_AGE_S', DEFAULT_CACHE_CONFIG.defaultMaxAgeS, 0),
-    debug: flag('CACHE_DEBUG', 'true', 'false', false),
-    entity: flag('ENTITY_CACHE', 'on', 'off', true),
+    enabled: e.RESPONSE_CACHE ?? DEFAULT_CACHE_CONFIG.enabled,
+    l2: e.CACHE_L2 ?? DEFAULT_CACHE_CONFIG.l2,
+    l1MaxBytes: e.CACHE_L1_MAX_BYTES ?? DEFAULT_CACHE_CONFIG.l1MaxBytes,
+    defaultMaxAgeS: e.CACHE_DEFAULT_MAX_AGE_S ?? DEFAULT_CACHE_CONFIG.defaultMaxAgeS,
+    debug: e.CACHE_DEBUG ?? DEFAULT_CACHE_CONFIG.debug,
+    entity: e.ENTITY_CACHE ?? DEFAULT_CACHE_CONFIG.entity,
   };
 }

@@ -1,30 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { type ChangeEvent, type InvalidationBus, type LruStore, type ResponseCacheStore, type TieredStore, tagsOf } from '@tributary/cache';
+import { type CacheEntry, type ChangeEvent, type InvalidationBus, type TieredStore, tagsOf } from '@tributary/cache';
 import type { CacheMetrics } from './cache-metrics.js';
 import type { CachePolicy } from './cache-policy.js';
-
-/** How long a tag's last invalidation is remembered, in ms: longer than any request runs. */
-export const INVALIDATION_MEMORY_MS = 120_000;
-
-/** The L2 tier of a cache, with the epoch operations of `createRedisStore`. */
-type SharedTier = ResponseCacheStore & { refreshEpoch?(): Promise<void>; useEpoch?(epoch: string): Promise<void> };
 
 /** Another cache that the same events evict (the entity cache's tiered store). */
 export type EvictedStore = Pick<TieredStore<unknown>, 'invalidate' | 'flush' | 'flushLocal' | 'refreshEpoch'>;
 
 /**
- * Applies change events to both tiers (and to those of the entity cache), in the order they arrive, and answers the question every
- * store must ask: did anything this response read change since the request started?
+ * Applies change events to the response store (both tiers), and to the entity cache's, in the order they arrive, and decides
+ * whether the cache may be used at all (only while the bus is heard).
  *
- * Never stale: a response is stored only if no tag it carries was invalidated (and nothing was
- * flushed) after its request started. A read that began before a write and ended after the
- * write's event arrived is therefore dropped; one that ended before the event arrived is stored
- * and then evicted by that event, which every instance applies to L1 and to L2.
+ * Never stale: the store refuses a response if a tag it carries was invalidated (or the store
+ * flushed) after its request started (store-time freshness, see `TieredStore`). A read that began
+ * before a write and ended after the write's event arrived is therefore dropped; one that ended
+ * before the event arrived is stored and then evicted by that event, which every instance applies
+ * to L1 and to L2.
  */
 export class CacheInvalidator {
   private queue: Promise<void> = Promise.resolve();
-  private readonly invalidatedAt = new Map<string, number>();
-  private flushedAt = 0;
   private trusting: boolean;
   private readonly fences = new Map<string, () => void>();
   private readonly unsubscribe: () => void;
@@ -32,14 +25,14 @@ export class CacheInvalidator {
   constructor(
     private readonly options: {
       bus: InvalidationBus;
-      l1: LruStore;
-      l2?: SharedTier;
+      /** The response store: its clock, freshness and tiers. */
+      store: TieredStore<CacheEntry>;
       /** The entity cache's store, evicted by the same events with the same tags. */
       entity?: EvictedStore;
       policy: () => CachePolicy;
       metrics: CacheMetrics;
+      /** Receives failures of applying an event (the store reports its own L2 failures). */
       onError: (error: Error) => void;
-      now?: () => number;
     },
   ) {
     // Until the bus listens, a write could go unheard: no cache until then.
@@ -54,7 +47,7 @@ export class CacheInvalidator {
       onRestored: () => {
         this.flushLocal();
         this.enqueue(async () => {
-          await options.l2?.refreshEpoch?.().catch(() => undefined);
+          await options.store.refreshEpoch();
           await options.entity?.refreshEpoch();
         });
         this.trusting = true;
@@ -62,25 +55,14 @@ export class CacheInvalidator {
     });
   }
 
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
-
   /** Whether lookups and stores may happen at all (false while the bus is lost). */
   get isTrusting(): boolean {
     return this.trusting;
   }
 
-  /** A timestamp to take before executing a request, for {@link isFresh}. */
+  /** A timestamp to take before executing a request, on the store's clock (its `startedAt`). */
   startedAt(): number {
-    return this.now();
-  }
-
-  /** Whether a response started at `startedAt` and reading `tags` may be stored. */
-  isFresh(startedAt: number, tags: Iterable<string>): boolean {
-    if (!this.trusting || this.flushedAt >= startedAt) return false;
-    for (const tag of tags) if ((this.invalidatedAt.get(tag) ?? -Infinity) >= startedAt) return false;
-    return true;
+    return this.options.store.now();
   }
 
   /**
@@ -109,8 +91,7 @@ export class CacheInvalidator {
    * keys, so L2 entries of the old one, still right for instances that run it, stay).
    */
   flushLocal(): void {
-    this.flushedAt = this.now();
-    void this.options.l1.clear();
+    this.options.store.flushLocal();
     this.options.entity?.flushLocal();
   }
 
@@ -123,32 +104,22 @@ export class CacheInvalidator {
   }
 
   private async apply(event: ChangeEvent): Promise<void> {
-    const { l1, l2, entity, metrics } = this.options;
+    const { store, entity, metrics } = this.options;
     if (event.kind === 'fence') {
       this.fences.get(event.id)?.();
       return;
     }
     metrics.invalidations.inc({ kind: event.kind });
     if (event.at) metrics.busLag.observe(Math.max(0, Date.now() - event.at) / 1000);
-    const now = this.now();
     if (event.kind === 'flush') {
-      this.flushedAt = now;
-      await l1.clear();
       // Every instance hears the same event and moves to the same epoch.
-      await Promise.all([l2?.useEpoch?.(String(event.at ?? now)).catch((error: Error) => this.options.onError(error)), entity?.flush(String(event.at ?? now))]);
+      const epoch = String(event.at ?? store.now());
+      await Promise.all([store.flush(epoch), entity?.flush(epoch)]);
       return;
     }
     const tags = tagsOf(event, (type) => this.options.policy().listsOfType(type));
-    for (const tag of tags) this.invalidatedAt.set(tag, now);
-    this.forgetOld(now);
-    // Both in-process tiers in the same tick (each evicts L1 synchronously when called): no lookup between them.
-    const [evicted] = await Promise.all([l1.invalidate(tags), entity?.invalidate(tags)]);
-    if (evicted > 0) metrics.evictions.inc({ reason: 'invalidated' }, evicted);
-    await l2?.invalidate(tags).catch((error: Error) => this.options.onError(error));
-  }
-
-  private forgetOld(now: number): void {
-    if (this.invalidatedAt.size < 10_000) return;
-    for (const [tag, at] of this.invalidatedAt) if (now - at > INVALIDATION_MEMORY_MS) this.invalidatedAt.delete(tag);
+    // Both stores record the invalidation and evict L1 synchronously when called: no lookup between them.
+    const [{ local }] = await Promise.all([store.invalidate(tags), entity?.invalidate(tags)]);
+    if (local > 0) metrics.evictions.inc({ reason: 'invalidated' }, local);
   }
 }

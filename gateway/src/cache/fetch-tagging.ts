@@ -20,6 +20,7 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
+import { PRIVATE_TAG } from '@tributary/cache';
 import { LRUCache } from 'lru-cache';
 import type { CachePolicy } from './cache-policy.js';
 
@@ -227,12 +228,12 @@ export const MAX_TAGS_PER_ENTRY = 500;
  */
 export function entryTags(reads: ResponseReads): string[] {
   const tags = new Set(reads.tags);
-  if (reads.private) tags.add('private:any');
+  if (reads.private) tags.add(PRIVATE_TAG);
   if (tags.size <= MAX_TAGS_PER_ENTRY) return [...tags];
   const coarse = new Set<string>();
   for (const tag of tags) {
     if (tag.startsWith('type:')) coarse.add(`any:${tag.slice('type:'.length)}`);
-    else if (tag.startsWith('any:') || !tag.includes(':') || tag === 'private:any') coarse.add(tag); // Query.field
+    else if (tag.startsWith('any:') || !tag.includes(':') || tag === PRIVATE_TAG) coarse.add(tag); // Query.field
   }
   return [...coarse];
 }

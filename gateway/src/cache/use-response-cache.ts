@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as wait } from 'node:timers/promises';
-import { type CacheEntry, type LruStore, type ResponseCacheStore, remainingSeconds } from '@tributary/cache';
-import { ANONYMOUS, type Principal, principalSubject } from '@tributary/subgraph-runtime';
+import { type CacheEntry, type TieredStore, remainingSeconds } from '@tributary/cache';
+import { ANONYMOUS, type Principal, principalSubject } from '@tributary/runtime';
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ResponseCacheConfig } from './cache-config.js';
@@ -18,12 +18,15 @@ import { decidePersisted, documentIdOf } from '../persisted/persisted-request.js
 
 /** Options of {@link useResponseCache}. */
 export interface ResponseCacheOptions {
+  /** `RESPONSE_CACHE`, `CACHE_*` (see `ResponseCacheConfig` for each default). */
   config: ResponseCacheConfig;
-  l1: LruStore;
-  /** The shared tier; absent without `REDIS_URL`. */
-  l2?: ResponseCacheStore;
+  /** The response store: L1, and L2 when configured (`REDIS_URL`); reports its own L2 failures. */
+  store: TieredStore<CacheEntry>;
+  /** Applies change events to both tiers and says whether a response may be stored (`isFresh`). */
   invalidator: CacheInvalidator;
+  /** The cache's series in `/metrics` (`tributary_cache_*`). */
   metrics: CacheMetrics;
+  /** The current supergraph's cache policy (max ages, private fields, lists of each type); changes with the supergraph. */
   policy: () => CachePolicy;
   /** The verified principal of each request (filled by the identity plugin, which runs first). */
   principals: WeakMap<Request, Principal>;
@@ -54,7 +57,6 @@ export interface ResponseCacheOptions {
   refusalProfile: string;
   /** The operation name of each request answered from the cache, for the request metrics. */
   hitOperations: WeakMap<Request, string>;
-  onError: (error: Error) => void;
 }
 
 interface RequestState {
@@ -86,7 +88,7 @@ interface SharedOutcome {
 export const COALESCE_WAIT_MS = 10_000;
 
 /**
- * The whole-response cache, two tiers (PRODUCT.md, "Cache semantics").
+ * The whole-response cache, two tiers (docs/architecture/CACHING_STRATEGY.md).
  *
  * Hit path, in `onRequest` before anything GraphQL: the request's key (supergraph version, this
  * instance's refusal profile, document hash, operation name, variables), looked up in
@@ -105,7 +107,7 @@ export const COALESCE_WAIT_MS = 10_000;
  * invalidation fence, so their author reads the new values.
  */
 export function useResponseCache(options: ResponseCacheOptions): Plugin {
-  const { config, l1, l2, invalidator, metrics, persisted } = options;
+  const { config, store, invalidator, metrics, persisted } = options;
   const states = new WeakMap<Request, RequestState>();
   /** Executions in flight by key (without scope): identical misses wait for them (no thundering herd). */
   const inflight = new Map<string, Promise<SharedOutcome | undefined>>();
@@ -155,7 +157,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       const principal = state.principal;
       const keys = principal.kind === 'anonymous' ? [scopedKey(state.base, 'public')] : [scopedKey(state.base, principal), scopedKey(state.base, 'public')];
       for (const key of keys) {
-        const entry = await l1.get(key);
+        const entry = store.getLocal(key)?.value;
         if (entry) {
           if (!(await admissible(params))) return;
           metrics.lookups.inc({ tier: 'l1', result: 'hit' });
@@ -163,13 +165,13 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         }
       }
       metrics.lookups.inc({ tier: 'l1', result: 'miss' });
-      if (l2) {
+      if (store.hasShared) {
         for (const key of keys) {
-          const entry = await l2.get(key).catch((error: Error) => void options.onError(error));
-          if (entry && invalidator.isFresh(entry.readAt, entry.tags)) {
+          // Fresh as of now (the store checks), read through into L1; served while the bus is heard.
+          const entry = (await store.getShared(key))?.value;
+          if (entry && invalidator.isTrusting) {
             if (!(await admissible(params))) return;
             metrics.lookups.inc({ tier: 'l2', result: 'hit' });
-            await l1.set(key, entry);
             return endResponse(respond(entry, request, 'hit-l2', mediaType, fetchAPI));
           }
         }
@@ -243,14 +245,8 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         return;
       }
       // The tags the entry will carry (with `private:any` on private entries): an event that would
-      // have evicted the entry, had it been stored already, forbids storing it.
+      // have evicted the entry, had it been stored already, forbids storing it (the store refuses).
       const tags = entryTags(recorder.reads);
-      if (recorder.version !== options.policy().version || !invalidator.isTrusting || !invalidator.isFresh(state.startedAt, tags)) {
-        settle(state, undefined);
-        state.notStored = 'stale';
-        metrics.stores.inc({ outcome: 'stale' });
-        return;
-      }
       // What Yoga would send (its serialiser strips nothing from a result without errors).
       const body = JSON.stringify(single);
       const entry: CacheEntry = {
@@ -264,8 +260,14 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         ...(recorder.operationName ? { operationName: recorder.operationName } : {}),
       };
       const key = scopedKey(state.base, scope === 'public' ? 'public' : state.principal);
-      await l1.set(key, entry);
-      void l2?.set(key, entry).catch((error: Error) => options.onError(error));
+      // L1 now, L2 in the background (its failure reported by the store).
+      const stored = recorder.version === options.policy().version && invalidator.isTrusting && store.set(key, entry, { tags, ttlMs: entry.ttlMs, startedAt: entry.readAt }).stored;
+      if (!stored) {
+        settle(state, undefined);
+        state.notStored = 'stale';
+        metrics.stores.inc({ outcome: 'stale' });
+        return;
+      }
       metrics.stores.inc({ outcome: 'stored' });
       settle(state, { entry, principal: state.principal });
       setResultProcessor(

@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ANONYMOUS, type Principal, principalSubject } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, type Principal, principalSubject } from '@tributary/runtime';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { CacheInvalidator } from './cache-invalidator.js';
 import { scopedKey, variablesKey } from './cache-key.js';
@@ -25,8 +25,8 @@ export interface EntityCacheStats {
 /** What {@link withEntityCache} needs from the gateway, read at each fetch (the supergraph can change). */
 export interface EntityCaching {
   store: EntityStore;
-  /** The race rule and the bus state, shared with the response cache. */
-  invalidator: Pick<CacheInvalidator, 'isTrusting' | 'isFresh' | 'startedAt'>;
+  /** The bus state and the clock, shared with the response cache (the race rule is the store's: `set` refuses stale values). */
+  invalidator: Pick<CacheInvalidator, 'isTrusting' | 'startedAt'>;
   /** The subgraph's schema in the current supergraph. */
   schemaOf(subgraph: string): GraphQLSchema | undefined;
   policy(): CachePolicy;
@@ -141,7 +141,7 @@ interface FetchRun {
 }
 
 async function serve(run: FetchRun, items: Item[]): Promise<Response> {
-  const { caching, subgraph } = run;
+  const { caching } = run;
   const entities = run.analysis.shape.kind === 'entities';
   await Promise.all(items.map((item) => lookUp(run, item)));
   const missing = items.filter((item) => item.source === undefined);
@@ -279,7 +279,7 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
   const scope = recorder.reads.private ? 'private' : 'public';
   if (maxAgeS <= 0 || (scope === 'private' && run.principal.kind === 'anonymous')) return void outcome('uncacheable');
   const tags = entryTags(recorder.reads);
-  if (caching.policy().version !== policy.version || !caching.invalidator.isFresh(run.startedAt, tags)) return void outcome('stale');
+  if (caching.policy().version !== policy.version || !caching.invalidator.isTrusting) return void outcome('stale');
   const stored: EntityValue = { body: JSON.stringify(value), scope };
   const ttlMs = maxAgeS * 1000;
   const result = caching.store.set(scopedKey(item.key, scope === 'public' ? 'public' : run.principal), stored, { tags, ttlMs, startedAt: run.startedAt });

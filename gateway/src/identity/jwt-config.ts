@@ -1,4 +1,5 @@
-import { InvalidConfigurationError } from '@tributary/subgraph-runtime';
+import { ConfigError } from '@tributary/runtime';
+import { readGatewayEnv } from '../gateway-env.js';
 
 /** Used outside production when neither `GATEWAY_JWT_SECRET` nor `GATEWAY_JWKS_URL` is set. */
 export const DEVELOPMENT_JWT_SECRET = 'tributary-development-secret-not-for-production';
@@ -22,23 +23,17 @@ export interface JwtConfig {
 /**
  * Reads {@link JwtConfig} from the environment.
  *
- * @throws InvalidConfigurationError naming the variable: a secret under 32 characters, a JWKS URL
+ * @throws ConfigError naming the variable: a secret under 32 characters, a JWKS URL
  * that is not http(s), a bad tolerance, or production with neither a secret nor a JWKS URL.
  */
 export function readJwtConfig(env: NodeJS.ProcessEnv): JwtConfig {
-  const fail = (variable: string, problem: string) => new InvalidConfigurationError(`Invalid configuration: ${variable}: ${problem}`);
-  const secret = env.GATEWAY_JWT_SECRET?.trim();
-  const jwks = env.GATEWAY_JWKS_URL?.trim();
-  const tolerance = env.GATEWAY_JWT_CLOCK_TOLERANCE_S?.trim();
-  if (secret && secret.length < 32) throw fail('GATEWAY_JWT_SECRET', `must be at least 32 characters, got ${secret.length}`);
-  if (jwks && !/^https?:\/\/\S+$/.test(jwks)) throw fail('GATEWAY_JWKS_URL', `must be an http(s) URL, got ${JSON.stringify(jwks)}`);
-  if (tolerance && !/^\d{1,5}$/.test(tolerance)) throw fail('GATEWAY_JWT_CLOCK_TOLERANCE_S', `must be a whole number of seconds, got ${JSON.stringify(tolerance)}`);
-  if (!secret && !jwks && env.NODE_ENV === 'production') throw fail('GATEWAY_JWT_SECRET', 'GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL is required in production');
+  const e = readGatewayEnv(env);
+  if (!e.GATEWAY_JWT_SECRET && !e.GATEWAY_JWKS_URL && e.NODE_ENV === 'production') throw new ConfigError('GATEWAY_JWT_SECRET', 'GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL is required in production');
   return {
-    secret: new TextEncoder().encode(secret || DEVELOPMENT_JWT_SECRET),
-    jwksUrl: jwks ? new URL(jwks) : undefined,
-    issuer: env.GATEWAY_JWT_ISSUER?.trim() || undefined,
-    audience: env.GATEWAY_JWT_AUDIENCE?.trim() || undefined,
-    clockToleranceS: tolerance ? Number(tolerance) : DEFAULT_CLOCK_TOLERANCE_S,
+    secret: new TextEncoder().encode(e.GATEWAY_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET),
+    jwksUrl: e.GATEWAY_JWKS_URL ? new URL(e.GATEWAY_JWKS_URL) : undefined,
+    issuer: e.GATEWAY_JWT_ISSUER,
+    audience: e.GATEWAY_JWT_AUDIENCE,
+    clockToleranceS: e.GATEWAY_JWT_CLOCK_TOLERANCE_S ?? DEFAULT_CLOCK_TOLERANCE_S,
   };
 }

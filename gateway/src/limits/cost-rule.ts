@@ -2,7 +2,7 @@ import {
   type FieldNode,
   type GraphQLField,
   type GraphQLNamedType,
-  GraphQLError,
+  type GraphQLError,
   Kind,
   type SelectionSetNode,
   type ValidationContext,

@@ -9,12 +9,14 @@ import {
   validate,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { ErrorCode } from '@tributary/runtime';
 import type { RequestLimits } from '../front-door-config.js';
 import { costRule } from './cost-rule.js';
 import { memoizeFragments } from './fragment-memo.js';
 
 /** Options of {@link useDocumentLimits}. */
 export interface DocumentLimitsOptions {
+  /** Per-document limits (counts; defaults in `DEFAULT_LIMITS`: depth 16, aliases 30, tokens 2,000, root fields 20, cost 50,000). */
   limits: Pick<RequestLimits, 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxRootFields' | 'maxCost'>;
   /** Allow `__schema` and `__type`. Off in production. */
   introspection: boolean;
@@ -28,7 +30,7 @@ export const LIMIT_CODES = {
   rootFields: 'ROOT_FIELD_LIMIT_EXCEEDED',
   introspection: 'INTROSPECTION_DISABLED',
   cost: 'COST_LIMIT_EXCEEDED',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /**
  * Keeps hostile documents out before they are planned: at most `maxTokens` tokens (graphql-js

@@ -6,6 +6,7 @@ import { type PersistedDecision, decidePersisted, documentIdOf, notFound } from 
 
 /** Options of {@link usePersistedOperations}. */
 export interface PersistedOperationsOptions {
+  /** `PERSISTED_OPERATIONS`: `off`, `allow` (default) or `only`. */
   mode: PersistedOperationsMode;
   /** Trusted documents by SHA-256 (from the manifests). */
   trusted: ReadonlyMap<string, string>;

@@ -65,7 +65,17 @@ export interface RedisBusOptions {
   keyPrefix: string;
   /** A name unique to this process, for its heartbeat channel. Default: random. */
   instanceId?: string;
+  /**
+   * Called when the bus fails in a way no connection state shows: `subscribe` (the SUBSCRIBE
+   * command failed: no events arrive until the next `ready` or the heartbeat's resubscribe) and
+   * `malformed-event` (a message on the channel that is not JSON: dropped). Give it an error
+   * reporter (logged once per cause per interval, counted in `/metrics`).
+   */
+  onError?: (error: Error, failure: RedisBusFailure) => void;
 }
+
+/** What {@link RedisBusOptions.onError} is told failed. */
+export type RedisBusFailure = 'subscribe' | 'malformed-event';
 
 /**
  * Events over Redis pub/sub on `<prefix>invalidations`, reaching every gateway instance.
@@ -113,13 +123,14 @@ export function createRedisBus(options: RedisBusOptions): InvalidationBus {
     let event: ChangeEvent;
     try {
       event = JSON.parse(message) as ChangeEvent;
-    } catch {
+    } catch (error) {
+      options.onError?.(error as Error, 'malformed-event');
       return;
     }
     for (const handler of handlers) handler(event);
   });
   // A heartbeat right after subscribing: the bus is trusted as soon as it is proven.
-  const subscribe = () => void subscriber.subscribe(channel, heartbeatChannel).then(beat, () => undefined);
+  const subscribe = () => void subscriber.subscribe(channel, heartbeatChannel).then(beat, (error: Error) => options.onError?.(error, 'subscribe'));
   subscriber.on('ready', subscribe);
   subscriber.on('close', lose);
   if (subscriber.status === 'ready') subscribe();

@@ -1,9 +1,14 @@
 /**
- * What changed, as every write reports it (PRODUCT.md, "Cache semantics"):
+ * What changed, as every write reports it (docs/architecture/CACHING_STRATEGY.md, "Change events"):
  * - `update`: fields of one entity changed (`{ type: 'Track', id: '42', fields: ['unitPrice'] }`);
  * - `create` / `delete`: an entity appeared or went (`{ type: 'Playlist', id: '19' }`), which
  *   also changes the lists of its type;
- * - `lists`: list fields whose membership or order changed (`['Query.topTracks']`);
+ * - `lists`: list fields whose membership or order changed, as `Parent.field` coordinates
+ *   (`['Query.topTracks']`), and nothing else;
+ * - `access`: who may read private data changed (a customer's support rep, an invoice's
+ *   customer): every private entry goes;
+ * - `operator`: an operator's `pnpm cache:invalidate <tag>` (`Track:42.unitPrice`, `Track:42`,
+ *   `Track`, `Query.topTracks`), counted as such, not as a write;
  * - `flush`: anything may have changed (events were lost, the supergraph changed);
  * - `fence`: no change; a marker whose arrival proves that every event published before it
  *   has arrived (read-your-writes after a mutation).
@@ -13,8 +18,13 @@ export type ChangeEvent =
   | { kind: 'update'; type: string; id: string; fields: string[]; at?: number }
   | { kind: 'create' | 'delete'; type: string; id: string; at?: number }
   | { kind: 'lists'; coordinates: string[]; at?: number }
+  | { kind: 'access'; at?: number }
+  | { kind: 'operator'; tag: string; at?: number }
   | { kind: 'flush'; reason: string; at?: number }
   | { kind: 'fence'; id: string; at?: number };
+
+/** The tag every entry that read private data carries (see the gateway's fetch tagging). */
+export const PRIVATE_TAG = 'private:any';
 
 /**
  * The dependency tags an event invalidates. Entries carry tags `Type:id` (the entity was read),
@@ -37,21 +47,46 @@ export function tagsOf(event: ChangeEvent, listsOfType: (type: string) => readon
       return [`${event.type}:${event.id}`, `any:${event.type}`, ...listsOfType(event.type)];
     case 'lists':
       return [...event.coordinates];
+    case 'access':
+      return [PRIVATE_TAG];
+    case 'operator':
+      return operatorTags(event.tag, listsOfType);
     case 'flush':
     case 'fence':
       return [];
   }
 }
 
-/** Parses an operator's tag (`Track:42.unitPrice`, `Track:42`, `Track`) into an event. */
+const FIELD_TAG = /^([A-Z]\w*):([^.\s]+)\.(\w+)$/;
+const ENTITY_TAG = /^([A-Z]\w*):([^.\s]+)$/;
+const TYPE_TAG = /^([A-Z]\w*)$/;
+const LIST_TAG = /^([A-Z]\w*)\.(\w+)$/;
+
+/**
+ * Parses an operator's tag into an `operator` event.
+ *
+ * @throws Error naming the tag when it is none of `Type:id.field`, `Type:id`, `Type`, `Parent.field`.
+ */
 export function eventFromTag(tag: string): ChangeEvent {
-  const field = /^([A-Z]\w*):([^.\s]+)\.(\w+)$/.exec(tag);
-  if (field) return { kind: 'update', type: field[1]!, id: field[2]!, fields: [field[3]!] };
-  const entity = /^([A-Z]\w*):([^.\s]+)$/.exec(tag);
-  if (entity) return { kind: 'delete', type: entity[1]!, id: entity[2]! };
-  const type = /^([A-Z]\w*)$/.exec(tag);
-  if (type) return { kind: 'lists', coordinates: [`type:${type[1]}`, `any:${type[1]}`] };
-  const list = /^([A-Z]\w*)\.(\w+)$/.exec(tag);
-  if (list) return { kind: 'lists', coordinates: [tag] };
-  throw new Error(`not a cache tag: ${JSON.stringify(tag)}; expected Type:id.field, Type:id, Type or Parent.field`);
+  if (![FIELD_TAG, ENTITY_TAG, TYPE_TAG, LIST_TAG].some((pattern) => pattern.test(tag))) {
+    throw new Error(`not a cache tag: ${JSON.stringify(tag)}; expected Type:id.field, Type:id, Type or Parent.field`);
+  }
+  return { kind: 'operator', tag };
+}
+
+/**
+ * What an operator's tag evicts:
+ * - `Track:42.unitPrice`: entries that read that field (`Track:42.unitPrice`, `any:Track`);
+ * - `Track:42`: entries that read that track at all, and the lists of tracks (as a delete would);
+ * - `Track`: entries that read any track (`type:Track`, `any:Track`);
+ * - `Query.topTracks`: entries that read that list.
+ */
+function operatorTags(tag: string, listsOfType: (type: string) => readonly string[]): string[] {
+  const field = FIELD_TAG.exec(tag);
+  if (field) return [tag, `any:${field[1]}`];
+  const entity = ENTITY_TAG.exec(tag);
+  if (entity) return [tag, `any:${entity[1]}`, ...listsOfType(entity[1]!)];
+  const type = TYPE_TAG.exec(tag);
+  if (type) return [`type:${type[1]}`, `any:${type[1]}`];
+  return LIST_TAG.test(tag) ? [tag] : [];
 }

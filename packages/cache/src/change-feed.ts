@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InvalidationBus } from './bus.js';
 import type { ChangeEvent } from './change-event.js';
-import { type RowChange, changeEventsOf } from './chinook-changes.js';
+import type { ChangeMap, RowChange } from './change-map.js';
 
 /** How often a flush that could not be published is tried again, in ms. */
 export const FLUSH_RETRY_MS = 500;
@@ -32,6 +32,11 @@ export interface ChangeFeedOptions {
   database: ListenableDatabase;
   channel: string;
   bus: InvalidationBus;
+  /**
+   * Row changes → change events: `createChangeMap(CHINOOK_FIELD_SOURCES)` for Chinook (the
+   * declarations live in `@tributary/database`, which this package does not import).
+   */
+  changeMap: ChangeMap;
   logger?: { warn(obj: object, msg: string): void };
   /** Called with each event published, for metrics and tests. */
   onEvent?: (event: ChangeEvent) => void;
@@ -49,7 +54,7 @@ export const FENCE_WARNING_INTERVAL_MS = 10_000;
 
 /**
  * Listens to `NOTIFY <channel>` (the row-change triggers), maps each row change to change
- * events (`changeEventsOf`) and publishes them in order; a payload `{ "event": … }` (an
+ * events (`options.changeMap`) and publishes them in order; a payload `{ "event": … }` (an
  * operator's invalidation) is published as it is. It publishes a `flush` when it starts (writes
  * made while nothing listened were not heard), when its LISTEN connection was lost
  * (notifications are not stored), and, retried every 500 ms, when publishing failed.
@@ -97,7 +102,7 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
       await publish(message.event);
       return;
     }
-    for (const event of changeEventsOf(message)) await publish(event);
+    for (const event of options.changeMap(message)) await publish(event);
   };
   const listening = await options.database.listen(options.channel, {
     onPayload: (payload) => {

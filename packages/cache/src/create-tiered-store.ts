@@ -26,6 +26,7 @@ export function createTieredStore<V>(options: TieredStoreOptions<V>): TieredStor
 
   const store: TieredStore<V> = {
     now,
+    hasShared: l2 !== undefined,
     isFresh: (startedAt, tags) => ledger.isFresh(startedAt, tags),
     getLocal(key) {
       const entry = l1.get(key, now());

@@ -119,6 +119,8 @@ export interface InvalidateOutcome {
 export interface TieredStore<V> {
   /** The store's clock (ms since the epoch): take `startedAt` from it before the work. */
   now(): number;
+  /** Whether an L2 tier is configured (`getShared` can find anything). */
+  readonly hasShared: boolean;
   /** L1, then L2 ({@link getShared}); `undefined` when neither has a servable entry. */
   get(key: string): Promise<TieredHit<V> | undefined>;
   /** L1 only, synchronous: the live entry or `undefined`. */

@@ -1,8 +1,8 @@
-import { type ChangeEvent, type ChangeFeed, createChangeFeed, createInProcessBus } from '@tributary/cache';
-import { CHANGE_CHANNEL, type DatabaseHandle, LISTEN_APPLICATION_NAME, createDatabase, readDatabaseConfig } from '@tributary/database';
+import { type ChangeEvent, type ChangeFeed, createChangeFeed, createChangeMap, createInProcessBus } from '@tributary/cache';
+import { CHANGE_CHANNEL, CHINOOK_FIELD_SOURCES, type DatabaseHandle, LISTEN_APPLICATION_NAME, createDatabase, readDatabaseConfig } from '@tributary/database';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistry } from '@tributary/subgraph-runtime';
+import { createRegistry } from '@tributary/runtime';
 import { metricValue } from '../../../test/support/metrics.js';
 import { POSTGRES_ADMIN_URL } from '../../../test/support/services.js';
 import { type TcpProxy, startTcpProxy } from '../../../test/support/tcp-proxy.js';
@@ -57,7 +57,7 @@ describe('the change feed through repeated Postgres outages', () => {
     handle = await createDatabase({ config: readDatabaseConfig({ DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(poolSize), DATABASE_CONNECT_TIMEOUT_MS: '1000' }), name: 'outages', registry });
     const bus = createInProcessBus();
     bus.subscribe((event) => events.push(event));
-    feed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, bus, onListening: (listening) => states.push(listening) });
+    feed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, changeMap: createChangeMap(CHINOOK_FIELD_SOURCES), bus, onListening: (listening) => states.push(listening) });
     admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
   });

@@ -1,9 +1,11 @@
-import { type ChangeEvent, changeEventsOf, createChangeFeed, createInProcessBus, eventFromTag, tagsOf } from '@tributary/cache';
-import { CHANGE_CHANNEL, type DatabaseHandle, createDatabase, readDatabaseConfig } from '@tributary/database';
+import { type ChangeEvent, createChangeFeed, createChangeMap, createInProcessBus, eventFromTag, tagsOf } from '@tributary/cache';
+import { CHANGE_CHANNEL, CHINOOK_FIELD_SOURCES, type DatabaseHandle, createDatabase, readDatabaseConfig } from '@tributary/database';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, cloneTemplateDatabase } from '../../../test/support/test-database.js';
+
+const changeEventsOf = createChangeMap(CHINOOK_FIELD_SOURCES);
 
 describe('change events from row changes', () => {
   it('names exactly the fields whose columns changed', () => {
@@ -35,9 +37,14 @@ describe('change events from row changes', () => {
     expect(tagsOf({ kind: 'update', type: 'Track', id: '3', fields: ['unitPrice', 'name'] }, lists)).toEqual(['Track:3.unitPrice', 'Track:3.name', 'any:Track']);
     expect(tagsOf({ kind: 'create', type: 'Playlist', id: '19' }, lists)).toEqual(['Playlist:19', 'any:Playlist', 'Query.playlists', 'Query.playlist']);
     expect(tagsOf({ kind: 'lists', coordinates: ['Query.topTracks'] }, lists)).toEqual(['Query.topTracks']);
-    expect(eventFromTag('Track:42.unitPrice')).toEqual({ kind: 'update', type: 'Track', id: '42', fields: ['unitPrice'] });
-    expect(eventFromTag('Track:42')).toEqual({ kind: 'delete', type: 'Track', id: '42' });
-    expect(eventFromTag('Track')).toEqual({ kind: 'lists', coordinates: ['type:Track', 'any:Track'] });
+    // An operator's tag is an `operator` event (counted as such), evicting what the tag names.
+    for (const tag of ['Track:42.unitPrice', 'Track:42', 'Track', 'Query.topTracks']) expect(eventFromTag(tag)).toEqual({ kind: 'operator', tag });
+    const trackLists = (type: string) => (type === 'Track' ? ['Query.tracks', 'Query.topTracks'] : []);
+    expect(tagsOf(eventFromTag('Track:42.unitPrice'), trackLists)).toEqual(['Track:42.unitPrice', 'any:Track']);
+    expect(tagsOf(eventFromTag('Track:42'), trackLists)).toEqual(['Track:42', 'any:Track', 'Query.tracks', 'Query.topTracks']);
+    expect(tagsOf(eventFromTag('Track'), trackLists)).toEqual(['type:Track', 'any:Track']);
+    expect(tagsOf(eventFromTag('Query.topTracks'), trackLists)).toEqual(['Query.topTracks']);
+    expect(tagsOf({ kind: 'access' }, trackLists)).toEqual(['private:any']);
     expect(() => eventFromTag('track 42')).toThrow('not a cache tag: "track 42"; expected Type:id.field, Type:id, Type or Parent.field');
   });
 });
@@ -52,7 +59,7 @@ describe('change feed over real Postgres', () => {
     handle = await createDatabase({ config: readDatabaseConfig({ DATABASE_URL: database.url }), name: 'test' });
     const bus = createInProcessBus();
     bus.subscribe((event) => events.push(event));
-    feed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, bus });
+    feed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, changeMap: changeEventsOf, bus });
   });
   afterAll(async () => {
     await feed?.close();
@@ -96,7 +103,7 @@ describe('change feed over real Postgres', () => {
     stalled.publish = async (event) => (event.kind === 'flush' ? publish(event) : held.then(() => publish(event)));
     const warnings: string[] = [];
     let timeouts = 0;
-    const stalledFeed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, bus: stalled, logger: { warn: (_o, msg) => void warnings.push(msg) }, onFenceTimeout: () => void timeouts++ });
+    const stalledFeed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, changeMap: changeEventsOf, bus: stalled, logger: { warn: (_o, msg) => void warnings.push(msg) }, onFenceTimeout: () => void timeouts++ });
     try {
       await handle.db.updateTable('catalog.genre').set({ name: 'Fence' }).where('genre_id', '=', 2).execute();
       const started = Date.now();

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { changeEventsOf } from '../src/chinook-changes.js';
+import { CHINOOK_FIELD_SOURCES } from '@tributary/database';
+import { createChangeMap } from '../src/change-map.js';
+
+// The Chinook change map, from the subgraphs' field sources (packages/database/src/field-sources).
+const changeEventsOf = createChangeMap(CHINOOK_FIELD_SOURCES);
 
 const employee = { employee_id: 8, first_name: 'Laura', last_name: 'Callahan', title: 'IT Staff', reports_to: 6, hire_date: '2004-03-04' };
 const customer = { customer_id: 6, first_name: 'Helena', last_name: 'Holý', country: 'Czech Republic', support_rep_id: 5 };
@@ -34,7 +38,7 @@ describe('changeEventsOf: the lists and access that a row change touches', () =>
   });
 
   it("evicts every private entry when an employee's access may have narrowed: title change, key change, delete", () => {
-    const privateAny = { kind: 'lists', coordinates: ['private:any'] };
+    const privateAny = { kind: 'access' };
     expect(changeEventsOf({ table: 'customers.employee', op: 'UPDATE', old: employee, new: { ...employee, title: 'IT Manager' } })).toContainEqual(privateAny);
     expect(changeEventsOf({ table: 'customers.employee', op: 'UPDATE', old: employee, new: { ...employee, employee_id: 9 } })).toContainEqual(privateAny);
     expect(changeEventsOf({ table: 'customers.employee', op: 'DELETE', old: employee, new: null })).toContainEqual(privateAny);

@@ -1,24 +1,13 @@
 import { type CacheEntry, cacheEntryCodec, createLruTier, createRedisStore, createRedisTier, createTieredStore, textCodec } from '@tributary/cache';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { keysUnder, recordCommands } from '../../../test/support/redis-keys.js';
 import { REDIS_URL } from '../../../test/support/services.js';
 
 /** A clock the test moves by hand, ms since the epoch. */
 function fakeClock(start = 1_700_000_000_000) {
   let t = start;
   return { now: () => t, advance: (ms: number) => void (t += ms) };
-}
-
-/** Every key under `prefix` (SCAN: this test's keys only). */
-async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys.sort();
 }
 
 describe('store-time freshness (L1 only, fake clock)', () => {
@@ -188,9 +177,7 @@ describe('the tiered store over the real Redis', () => {
     try {
       const store = createTieredStore<string>({ l1: createLruTier({ maxBytes: 1 << 20 }), l2: createRedisTier({ redis: own, keyPrefix: `${prefix}calls:`, namespace: 'ec' }) });
       await (store.set('warm', 'w', { tags: ['t'], ttlMs: 60_000 }) as { shared: Promise<void> }).shared; // reads the epoch, loads the script
-      const sent: string[] = [];
-      const send = own.sendCommand.bind(own);
-      own.sendCommand = ((command: { name: string }, stream?: unknown) => (sent.push(command.name), send(command as never, stream as never))) as typeof own.sendCommand;
+      const sent = recordCommands(own);
       await (store.set('many', 'm', { tags: Array.from({ length: 40 }, (_, i) => `Track:${i}.name`), ttlMs: 60_000 }) as { shared: Promise<void> }).shared;
       expect(sent).toEqual(['evalsha']);
     } finally {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TIMER_MS, envText, envUrl, envWholeNumber, parseEnv } from '@tributary/runtime';
 
 /**
  * How a process reaches its Postgres database. Every field has a default, so an empty
@@ -27,49 +28,29 @@ export const DATABASE_DEFAULTS = {
   slowStatementMs: 200,
 } as const satisfies Omit<DatabaseConfig, 'url' | 'embeddedDataDir'>;
 
-/** Largest timeout Node's timers take, in ms (about 24.8 days). */
-const MAX_TIMEOUT_MS = 2_147_483_647;
-
-const positiveInt = (max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .refine((n) => n > 0, 'must be greater than 0')
-    .refine((n) => n <= max, `must be at most ${max}`);
-
-const envSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://')
-    .optional(),
-  PGLITE_DATA_DIR: z.string().min(1).optional(),
-  DATABASE_POOL_SIZE: positiveInt(1_000).optional(),
-  DATABASE_CONNECT_TIMEOUT_MS: positiveInt(MAX_TIMEOUT_MS).optional(),
-  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(MAX_TIMEOUT_MS).optional(),
-  DATABASE_SLOW_STATEMENT_MS: positiveInt(MAX_TIMEOUT_MS).optional(),
+/**
+ * Every variable the database layer reads (the import reads `CHINOOK_SQL`; the readers read the
+ * rest). The README's configuration table lists each one (a test compares them).
+ */
+export const DATABASE_ENV = z.object({
+  DATABASE_URL: envUrl(['postgres', 'postgresql'], 'a postgres:// or postgresql:// URL').optional(),
+  PGLITE_DATA_DIR: envText.optional(),
+  DATABASE_POOL_SIZE: envWholeNumber({ min: 1, max: 1_000 }).optional(),
+  DATABASE_CONNECT_TIMEOUT_MS: envWholeNumber({ min: 1, max: MAX_TIMER_MS, unit: 'ms' }).optional(),
+  DATABASE_STATEMENT_TIMEOUT_MS: envWholeNumber({ min: 1, max: MAX_TIMER_MS, unit: 'ms' }).optional(),
+  DATABASE_SLOW_STATEMENT_MS: envWholeNumber({ min: 1, max: MAX_TIMER_MS, unit: 'ms' }).optional(),
+  CHINOOK_SQL: envText.optional(),
 });
-
-/** Thrown for invalid configuration; its message is one line naming the variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 /**
  * Reads {@link DatabaseConfig} from environment variables (`DATABASE_URL`, `PGLITE_DATA_DIR`,
  * `DATABASE_POOL_SIZE`, `DATABASE_CONNECT_TIMEOUT_MS`, `DATABASE_STATEMENT_TIMEOUT_MS`,
- * `DATABASE_SLOW_STATEMENT_MS`). Empty strings count as absent.
+ * `DATABASE_SLOW_STATEMENT_MS`; see {@link DATABASE_ENV}). Values are trimmed; empty ones count as absent.
  *
  * @throws ConfigError naming the first invalid variable and what is wrong with it.
  */
 export function readDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])}: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(DATABASE_ENV, env);
   return {
     url: e.DATABASE_URL,
     embeddedDataDir: e.PGLITE_DATA_DIR,

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import { syncChangeTriggers } from './change-triggers.js';
 import * as chinookTables from './migrations/001-chinook-tables.js';
 import * as crossBoundaryViews from './migrations/002-cross-boundary-views.js';
 import * as authorizationViews from './migrations/003-authorization-views.js';
@@ -16,7 +17,8 @@ export const MIGRATIONS: Record<string, Migration> = {
 
 /**
  * Brings the database to the latest migration with Kysely's `Migrator` (which takes a lock, so
- * concurrent starts are safe). Its bookkeeping tables live in `public`.
+ * concurrent starts are safe; its bookkeeping tables live in `public`), then makes the change
+ * triggers agree with the field sources' table list (`syncChangeTriggers`).
  *
  * @returns the names of the migrations that ran now (empty when already up to date).
  * @throws the first migration's error, after Kysely rolled it back.
@@ -25,5 +27,6 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
+  await syncChangeTriggers(db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -96,8 +96,12 @@ export interface SalesEmployeeRoleView { employee_id: number; title: string | nu
 /** Read-only view `playlists.track_ref`: which track ids exist, for `addTrackToPlaylist`. */
 export interface PlaylistsTrackRefView { track_id: number }
 
-/** The whole database as Kysely sees it. */
-export interface Database {
+/**
+ * Chinook's tables, by owning subgraph's schema: the one list of them. The change triggers, the
+ * change map and the import derive theirs from the field sources (`CHINOOK_FIELD_SOURCES`), which
+ * TypeScript makes declare exactly these tables.
+ */
+export interface ChinookTables {
   'catalog.artist': ArtistTable;
   'catalog.album': AlbumTable;
   'catalog.genre': GenreTable;
@@ -107,11 +111,18 @@ export interface Database {
   'customers.customer': CustomerTable;
   'sales.invoice': InvoiceTable;
   'sales.invoice_line': InvoiceLineTable;
+  'playlists.playlist': PlaylistTable;
+  'playlists.playlist_track': PlaylistTrackTable;
+}
+
+/** The read-only views through which a subgraph reads another's data (SERVICE_DEPENDENCIES.md). */
+export interface CrossBoundaryViews {
   'sales.track_price': SalesTrackPriceView;
   'sales.customer_billing': SalesCustomerBillingView;
   'sales.customer_access': SalesCustomerAccessView;
   'sales.employee_role': SalesEmployeeRoleView;
-  'playlists.playlist': PlaylistTable;
-  'playlists.playlist_track': PlaylistTrackTable;
   'playlists.track_ref': PlaylistsTrackRefView;
 }
+
+/** The whole database as Kysely sees it. */
+export interface Database extends ChinookTables, CrossBoundaryViews {}

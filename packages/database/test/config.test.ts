@@ -34,11 +34,11 @@ describe('readDatabaseConfig', () => {
 
 describe('readDatabaseConfig misuse', () => {
   it.each([
-    [{ DATABASE_URL: 'mysql://x' }, 'Invalid configuration: DATABASE_URL: must start with postgres:// or postgresql://'],
-    [{ DATABASE_POOL_SIZE: 'ten' }, 'Invalid configuration: DATABASE_POOL_SIZE: must be a whole number'],
-    [{ DATABASE_STATEMENT_TIMEOUT_MS: '99999999999' }, 'Invalid configuration: DATABASE_STATEMENT_TIMEOUT_MS: must be at most 2147483647'],
-    [{ DATABASE_POOL_SIZE: '99999999999999999999' }, 'Invalid configuration: DATABASE_POOL_SIZE: must be at most 1000'],
-    [{ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, 'Invalid configuration: DATABASE_STATEMENT_TIMEOUT_MS: must be greater than 0'],
+    [{ DATABASE_URL: 'mysql://x' }, 'Invalid configuration: DATABASE_URL: must be a postgres:// or postgresql:// URL, got "mysql://x"'],
+    [{ DATABASE_POOL_SIZE: 'ten' }, 'Invalid configuration: DATABASE_POOL_SIZE: must be a whole number from 1 to 1000, got "ten"'],
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: '99999999999' }, 'Invalid configuration: DATABASE_STATEMENT_TIMEOUT_MS: must be a whole number of ms from 1 to 2147483647, got "99999999999"'],
+    [{ DATABASE_POOL_SIZE: '99999999999999999999' }, 'Invalid configuration: DATABASE_POOL_SIZE: must be a whole number from 1 to 1000, got "99999999999999999999"'],
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, 'Invalid configuration: DATABASE_STATEMENT_TIMEOUT_MS: must be a whole number of ms from 1 to 2147483647, got "0"'],
   ])('fails with one line naming the variable for %o', (env, message) => {
     expect(() => readDatabaseConfig(env)).toThrow(message);
   });

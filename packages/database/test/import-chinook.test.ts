@@ -10,7 +10,7 @@ import {
   type DatabaseHandle,
   LOGGED_SQL_MAX_CHARS,
   REPO_ROOT,
-  countRows,
+  countChinookRows,
   createDatabase,
   importChinook,
   locateChinookSql,
@@ -39,8 +39,8 @@ describe('prepareDatabase on an empty Postgres database', () => {
     const result = await prepareDatabase(handle.db, {});
     expect(result.migrations).toEqual(['001-chinook-tables', '002-cross-boundary-views', '003-authorization-views', '004-change-notifications', '005-truncate-notifications']);
     expect(result.chinook.status).toBe('imported');
-    // PRODUCT.md, "Counts after import".
-    expect(await countRows(handle.db)).toEqual({
+    // packages/database/data/chinook/README.md, "Row counts".
+    expect(await countChinookRows(handle.db)).toEqual({
       artist: 275, album: 347, track: 3503, genre: 25, media_type: 5, customer: 59, employee: 8,
       invoice: 412, invoice_line: 2240, playlist: 18, playlist_track: 8715,
     });
@@ -70,7 +70,7 @@ describe('prepareDatabase on an empty Postgres database', () => {
     stop();
     expect(again).toEqual({ migrations: [], chinook: { status: 'skipped', reason: 'not-empty' } });
     expect(statements.filter((s) => /^\s*(insert|create|alter|drop)\b/i.test(s))).toEqual([]);
-    expect(await countRows(handle.db)).toEqual(CHINOOK_ROW_COUNTS);
+    expect(await countChinookRows(handle.db)).toEqual(CHINOOK_ROW_COUNTS);
   });
 
   it('serialises concurrent starts: two at once import once', async () => {
@@ -80,7 +80,7 @@ describe('prepareDatabase on an empty Postgres database', () => {
     try {
       const results = await Promise.all([prepareDatabase(a.db, {}), prepareDatabase(b.db, {})]);
       expect(results.map((r) => r.chinook.status).sort()).toEqual(['imported', 'skipped']);
-      expect(await countRows(a.db)).toEqual(CHINOOK_ROW_COUNTS);
+      expect(await countChinookRows(a.db)).toEqual(CHINOOK_ROW_COUNTS);
     } finally {
       await a.destroy();
       await b.destroy();
@@ -134,13 +134,13 @@ describe('the Chinook checksum', () => {
       `Chinook script ${copy.file} has SHA-256 ${changed}, expected ${sha256}: the shipped copy was changed (restore it with \`git checkout -- packages/database/data/chinook\`), or set CHINOOK_SQL to the Chinook 1.4.5 script you mean to import`,
     );
     expect(handle.stats.statements).toBe(statementsBefore);
-    expect(Object.values(await countRows(handle.db)).every((n) => n === 0)).toBe(true);
+    expect(Object.values(await countChinookRows(handle.db)).every((n) => n === 0)).toBe(true);
   });
 
   it('does not apply to a CHINOOK_SQL override: a changed copy imports, its row counts checked', async () => {
     const result = await prepareDatabase(handle.db, { CHINOOK_SQL: copy.file });
     expect(result.chinook.status).toBe('imported');
-    expect(await countRows(handle.db)).toEqual(CHINOOK_ROW_COUNTS);
+    expect(await countChinookRows(handle.db)).toEqual(CHINOOK_ROW_COUNTS);
     const genre = await handle.db.selectFrom('catalog.genre').select('name').where('genre_id', '=', 1).executeTakeFirstOrThrow();
     expect(genre.name).toBe('Rocks');
   });

@@ -1,22 +1,16 @@
-/**
- * Which Postgres schema owns each Chinook table (the owning subgraph's name).
- * `INSERT INTO track` in the script becomes `INSERT INTO catalog.track`.
- */
-export const CHINOOK_TABLE_SCHEMAS = {
-  artist: 'catalog',
-  album: 'catalog',
-  genre: 'catalog',
-  media_type: 'catalog',
-  track: 'catalog',
-  employee: 'customers',
-  customer: 'customers',
-  invoice: 'sales',
-  invoice_line: 'sales',
-  playlist: 'playlists',
-  playlist_track: 'playlists',
-} as const;
+import { CHANGE_TABLES } from '../field-sources/chinook-field-sources.js';
+import type { ChinookTableName } from '../field-sources/table-source.js';
 
-export type ChinookTable = keyof typeof CHINOOK_TABLE_SCHEMAS;
+type UnqualifiedName<Q> = Q extends `${string}.${infer T}` ? T : never;
+
+/** A Chinook table by the name the script uses (`'track'`). */
+export type ChinookTable = UnqualifiedName<ChinookTableName>;
+
+/**
+ * Which Postgres schema owns each Chinook table (the owning subgraph's name), from the field
+ * sources' table list. `INSERT INTO track` in the script becomes `INSERT INTO catalog.track`.
+ */
+export const CHINOOK_TABLE_SCHEMAS = Object.fromEntries(CHANGE_TABLES.map((qualified) => qualified.split('.').reverse())) as Record<ChinookTable, string>;
 
 /** Chinook 1.4.5's row counts; the import verifies them. */
 export const CHINOOK_ROW_COUNTS: Record<ChinookTable, number> = {

@@ -78,7 +78,7 @@ class PGliteConnection implements DatabaseConnection {
     const result = await this.pglite.query<R>(query.sql, [...query.parameters]);
     return { rows: result.rows, numAffectedRows: toBigInt(result.affectedRows) };
   }
-  // eslint-disable-next-line require-yield
+  // biome-ignore lint/correctness/useYield: Kysely's driver interface asks for a generator; the embedded database never streams.
   async *streamQuery(): AsyncIterableIterator<QueryResult<never>> {
     throw new Error('streamQuery is not supported by the embedded database');
   }

@@ -3,19 +3,15 @@ import { type Kysely, sql } from 'kysely';
 /** Channel on which Postgres reports row changes of every Chinook table. */
 export const CHANGE_CHANNEL = 'tributary_changes';
 
-const TABLES = [
-  'catalog.artist', 'catalog.album', 'catalog.genre', 'catalog.media_type', 'catalog.track',
-  'customers.employee', 'customers.customer',
-  'sales.invoice', 'sales.invoice_line',
-  'playlists.playlist', 'playlists.playlist_track',
-];
-
 /**
  * Every write to a Chinook table, through the API or not (psql, a migration, another service),
  * is reported by Postgres itself: an AFTER ROW trigger sends `NOTIFY tributary_changes` with
  * `{ "table", "op" (INSERT | UPDATE | DELETE), "old", "new" }`. NOTIFY is transactional: it is
  * delivered when the writing transaction commits, never for a rollback. A transaction that sets
  * `tributary.skip_change_events = on` (the Chinook import) reports nothing.
+ *
+ * The triggers themselves are not made here: `syncChangeTriggers` makes them after every migration
+ * from the field sources' table list (databases migrated before it got the same triggers here).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -33,13 +29,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       RETURN NULL;
     END $$;
   `.execute(db);
-  for (const table of TABLES) {
-    const name = table.replace('.', '_');
-    await sql.raw(`CREATE TRIGGER ${name}_notify_change AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION public.tributary_notify_change()`).execute(db);
-  }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of TABLES) await sql.raw(`DROP TRIGGER ${table.replace('.', '_')}_notify_change ON ${table}`).execute(db);
-  await sql`DROP FUNCTION public.tributary_notify_change()`.execute(db);
+  // CASCADE: with the triggers that call it.
+  await sql`DROP FUNCTION public.tributary_notify_change() CASCADE`.execute(db);
 }

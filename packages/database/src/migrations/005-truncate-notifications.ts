@@ -1,15 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 
-const TABLES = [
-  'catalog.artist', 'catalog.album', 'catalog.genre', 'catalog.media_type', 'catalog.track',
-  'customers.employee', 'customers.customer',
-  'sales.invoice', 'sales.invoice_line',
-  'playlists.playlist', 'playlists.playlist_track',
-];
-
 /**
  * `TRUNCATE` fires no row trigger: a statement trigger reports it as `{ "table", "op": "TRUNCATE" }`
- * on the same channel (caches then drop everything).
+ * on the same channel (caches then drop everything). Its statement triggers are made, like the row
+ * triggers, by `syncChangeTriggers` from the field sources' table list.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -19,12 +13,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       RETURN NULL;
     END $$;
   `.execute(db);
-  for (const table of TABLES) {
-    await sql.raw(`CREATE TRIGGER ${table.replace('.', '_')}_notify_truncate AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION public.tributary_notify_truncate()`).execute(db);
-  }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of TABLES) await sql.raw(`DROP TRIGGER ${table.replace('.', '_')}_notify_truncate ON ${table}`).execute(db);
-  await sql`DROP FUNCTION public.tributary_notify_truncate()`.execute(db);
+  // CASCADE: with the triggers that call it.
+  await sql`DROP FUNCTION public.tributary_notify_truncate() CASCADE`.execute(db);
 }
