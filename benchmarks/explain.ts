@@ -16,7 +16,7 @@ if (!url) throw new Error('pnpm bench:explain needs DATABASE_URL');
 const logger = pino({ level: 'silent' });
 const bus = createInProcessBus();
 const subgraphs = await runSubgraphs({ env: { DATABASE_URL: url }, logger, ports: { catalog: 0, customers: 0, sales: 0, playlists: 0 }, host: '127.0.0.1', bus, prepare: false });
-const gateway = await createGateway({ config: { ...readGatewayConfig({ RESPONSE_CACHE: 'off' }), subgraphUrls: subgraphs.urls }, logger, bus });
+const gateway = await createGateway({ config: { ...readGatewayConfig({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' }), subgraphUrls: subgraphs.urls }, logger, bus });
 const port = await gateway.listen(0, '127.0.0.1');
 const statements = new Map<string, { subgraph: string; parameters: readonly unknown[] }>();
 for (const [name, handle] of Object.entries(subgraphs.databases)) {
