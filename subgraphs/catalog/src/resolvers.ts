@@ -47,9 +47,12 @@ export const resolvers: Resolvers = {
     tracks: async (_, args, { db }) => {
       const page = parsePageRequest(args, 'Query.tracks');
       let filtered = db.selectFrom('catalog.track');
-      if (args.genreId !== null && args.genreId !== undefined) filtered = filtered.where('genre_id', '=', parseIdArgument(args.genreId, 'genreId'));
+      const genreId = args.genreId !== null && args.genreId !== undefined ? parseIdArgument(args.genreId, 'genreId') : undefined;
+      if (genreId !== undefined) filtered = filtered.where('genre_id', '=', genreId);
       const rows = await filtered.selectAll().where('track_id', '>', page.afterKey).orderBy('track_id').limit(page.first + 1).execute();
-      return toConnection(rows, page, (r) => r.track_id, () => countRows(filtered));
+      // A genre's count is the counter `catalog.genre_size` (migration 006): one row, not a scan of the genre's tracks.
+      const total = genreId === undefined ? () => countRows(filtered) : async () => (await db.selectFrom('catalog.genre_size').select('track_count').where('genre_id', '=', genreId).executeTakeFirst())?.track_count ?? 0;
+      return toConnection(rows, page, (r) => r.track_id, total);
     },
   },
   Mutation: {
