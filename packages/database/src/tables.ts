@@ -132,6 +132,8 @@ export interface CustomerSalesTable { customer_id: number; invoice_count: number
 export interface PlaylistSizeTable { playlist_id: number; track_count: number }
 /** `catalog.genre_size`: per genre, `count(*)` of its tracks. */
 export interface GenreSizeTable { genre_id: number; track_count: number }
+/** `catalog.table_size`: `count(*)` of `catalog.artist`, `catalog.album` and `catalog.track`, by `table_name` (`'catalog.album'`); `BIGINT`, read as a string. */
+export interface TableSizeTable { table_name: string; row_count: string }
 
 /**
  * The counters that migration 006 keeps exact with statement triggers on their source tables, in
@@ -143,6 +145,7 @@ export interface CounterTables {
   'sales.customer_sales': CustomerSalesTable;
   'playlists.playlist_size': PlaylistSizeTable;
   'catalog.genre_size': GenreSizeTable;
+  'catalog.table_size': TableSizeTable;
 }
 
 /** The whole database as Kysely sees it. */

@@ -9,7 +9,13 @@ interface Counter {
   /** The counter table, in the source table's own schema (the subgraph that owns both). */
   table: string;
   source: string;
+  /** The counter's key column; the source's column of the same name unless `keyOf` says otherwise. */
   key: string;
+  /** The key as an expression over a source row (`'catalog.album'`: one key for the whole table). */
+  keyOf?: string;
+  keyType?: string;
+  /** The table is made by an earlier counter of the list (several sources share it, each with its own keys). */
+  shared?: boolean;
   columns: ReadonlyArray<{ name: string; type: string; delta: string }>;
   /** Extra DDL after the table (indexes the readers need). */
   indexes: readonly string[];
@@ -50,6 +56,17 @@ const COUNTERS: readonly Counter[] = [
     columns: [{ name: 'track_count', type: 'INT', delta: '1' }],
     indexes: [],
   },
+  ...['catalog.artist', 'catalog.album', 'catalog.track'].map((source, i) => ({
+    // Query.artists, Query.albums and Query.tracks (unfiltered): totalCount, one row per table.
+    table: 'catalog.table_size',
+    source,
+    key: 'table_name',
+    keyOf: `'${source}'::text`,
+    keyType: 'TEXT',
+    shared: i > 0,
+    columns: [{ name: 'row_count', type: 'BIGINT', delta: '1' }],
+    indexes: [],
+  })),
   {
     // Query.tracks(genreId).totalCount.
     table: 'catalog.genre_size',
@@ -60,7 +77,8 @@ const COUNTERS: readonly Counter[] = [
   },
 ];
 
-const fn = (counter: Counter, what: 'apply' | 'rebuild') => `${counter.table}_${what}`;
+const fn = (counter: Counter, what: 'apply' | 'rebuild') => `${counter.table}_${counter.source.split('.')[1]}_${what}`;
+const keyOf = (counter: Counter) => counter.keyOf ?? counter.key;
 
 /**
  * The upsert that adds the per-key sums of `deltas` (a subquery of `key` and one `d<i>` per
@@ -82,15 +100,17 @@ function addDeltas(counter: Counter, deltas: string): string {
 }
 
 const rowsOf = (counter: Counter, relation: string, sign: '' | '-') =>
-  `SELECT ${counter.key}, ${counter.columns.map((c, i) => `${sign}(${c.delta}) AS d${i}`).join(', ')} FROM ${relation}`;
+  `SELECT ${keyOf(counter)} AS ${counter.key}, ${counter.columns.map((c, i) => `${sign}(${c.delta}) AS d${i}`).join(', ')} FROM ${relation}`;
 
 function counterSql(counter: Counter): string {
   const columns = counter.columns.map((c) => `${c.name} ${c.type} NOT NULL DEFAULT 0`).join(', ');
-  const aggregate = `SELECT ${counter.key}, ${counter.columns.map((c) => `sum(${c.delta})`).join(', ')} FROM ${counter.source} WHERE ${counter.key} IS NOT NULL GROUP BY ${counter.key}`;
+  const aggregate = `SELECT ${keyOf(counter)}, ${counter.columns.map((c) => `sum(${c.delta})`).join(', ')} FROM ${counter.source} WHERE ${keyOf(counter)} IS NOT NULL GROUP BY 1`;
+  // A shared table's rebuild forgets only this source's keys.
+  const scope = counter.keyOf ? ` WHERE ${counter.key} = ${counter.keyOf}` : '';
   const names = counter.columns.map((c) => c.name).join(', ');
-  const base = counter.source.replace('.', '_');
+  const base = `${counter.source.replace('.', '_')}_${counter.table.split('.')[1]}`;
   return `
-    CREATE TABLE ${counter.table} (${counter.key} INT PRIMARY KEY, ${columns});
+    ${counter.shared ? '' : `CREATE TABLE ${counter.table} (${counter.key} ${counter.keyType ?? 'INT'} PRIMARY KEY, ${columns});`}
     ${counter.indexes.map((i) => `${i};`).join('\n')}
     CREATE FUNCTION ${fn(counter, 'apply')}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -102,7 +122,7 @@ function counterSql(counter: Counter): string {
     END $$;
     CREATE FUNCTION ${fn(counter, 'rebuild')}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      DELETE FROM ${counter.table};
+      DELETE FROM ${counter.table}${scope};
       INSERT INTO ${counter.table} (${counter.key}, ${names}) ${aggregate};
       RETURN NULL;
     END $$;
@@ -133,6 +153,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const counter of [...COUNTERS].reverse()) {
     // CASCADE: with the triggers that call them.
-    await sql.raw(`DROP FUNCTION ${fn(counter, 'apply')}() CASCADE; DROP FUNCTION ${fn(counter, 'rebuild')}() CASCADE; DROP TABLE ${counter.table};`).execute(db);
+    await sql.raw(`DROP FUNCTION ${fn(counter, 'apply')}() CASCADE; DROP FUNCTION ${fn(counter, 'rebuild')}() CASCADE; ${counter.shared ? '' : `DROP TABLE ${counter.table};`}`).execute(db);
   }
 }
