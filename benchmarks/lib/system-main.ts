@@ -11,6 +11,11 @@ import { ApolloServer } from '@apollo/server';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import InMemoryLRUCache from '@graphql-mesh/cache-inmemory-lru';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { useApolloFederation } from '@envelop/apollo-federation';
+import { useResponseCache } from '@envelop/response-cache';
+import { createRedisCache } from '@envelop/response-cache-redis';
+import { createYoga } from 'graphql-yoga';
+import { Redis } from 'ioredis';
 import { REPO_ROOT } from '@tributary/database';
 import { createGateway, readGatewayConfig } from '@tributary/gateway';
 import { pino } from 'pino';
@@ -62,6 +67,27 @@ switch (system) {
       ...(system === 'hive-gateway-cache' ? { cache: new InMemoryLRUCache(), responseCaching: { session: () => null } } : {}),
     });
     await new Promise<void>((resolve) => createServer(runtime).listen(port, '127.0.0.1', resolve));
+    break;
+  }
+  case 'yoga-envelop-cache': {
+    // What a Yoga user would reach for first: Yoga + @apollo/gateway (the same supergraph and
+    // subgraphs), with @envelop/response-cache on its Redis store; default settings plus a TTL
+    // (Tributary's default, 300 s) and the Chinook key field (`id`). Its own key prefix per start,
+    // so that every start is cold. It invalidates on mutations through itself only.
+    const gateway = new ApolloGateway({
+      supergraphSdl: readFileSync(path.join(REPO_ROOT, 'schema/supergraph.graphql'), 'utf8'),
+      buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: subgraphs[name] ?? url }),
+    });
+    await gateway.load();
+    const redisClient = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: `${process.env.REDIS_KEY_PREFIX ?? 'bench:'}envelop:${Date.now()}:` });
+    const yoga = createYoga({
+      graphqlEndpoint: '/graphql',
+      landingPage: false,
+      graphiql: false,
+      logging: false,
+      plugins: [useApolloFederation({ gateway }), useResponseCache({ session: () => null, cache: createRedisCache({ redis: redisClient }), ttl: 300_000, idFields: ['id'] })],
+    });
+    await new Promise<void>((resolve) => createServer(yoga).listen(port, '127.0.0.1', resolve));
     break;
   }
   case 'bare': {
