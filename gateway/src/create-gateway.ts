@@ -42,6 +42,7 @@ import { createSubgraphDataSource } from './subgraph-data-source.js';
 import { createDocumentCaches } from './memory/document-caches.js';
 import { createPlanCache } from './memory/plan-cache.js';
 import { FileSupergraphManager } from './supergraph/file-supergraph-manager.js';
+import type { MetricsSource } from './workers/cluster-metrics.js';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -49,6 +50,11 @@ export interface GatewayOptions {
   logger: Logger;
   /** Registry behind `/metrics`. Default: a new one with process metrics. */
   registry?: Registry;
+  /**
+   * What `/metrics` answers, when not `registry` itself: a cluster worker answers the aggregate
+   * of all workers (`clusterMetricsSource`).
+   */
+  metricsSource?: MetricsSource;
   /** More Yoga/envelop plugins, after the built-in ones and before federation. */
   plugins?: Plugin[];
   /**
@@ -207,7 +213,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
           await probeSubgraphs(subgraphUrls, { [IDENTITY_HEADER]: await signIdentity(ANONYMOUS) });
         },
       }),
-      useMetricsEndpoint(registry),
+      useMetricsEndpoint((options.metricsSource ?? registry) as Registry),
       useBatchItemGuard(),
       useRequestMetrics(metrics, { hitOperations }),
       useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }), principals }),
