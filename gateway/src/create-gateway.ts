@@ -29,7 +29,7 @@ import type { FetchRecorders } from './cache/fetch-recorder.js';
 import { readSubgraphSchemas } from './cache/subgraph-schemas.js';
 import { refusalProfileOf } from './cache/refusal-profile.js';
 import { withFetchTagging } from './cache/with-fetch-tagging.js';
-import { type InvalidationBus, createLruStore, createRedisStore } from '@tributary/cache';
+import { type InvalidationBus, createL2Coverage, createLruStore, createRedisStore } from '@tributary/cache';
 import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
 import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
@@ -141,6 +141,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     bus,
     l1,
     l2,
+    ...(l2 ? { coverage: createL2Coverage({ redis: redis!, keyPrefix: config.frontDoor.redisKeyPrefix }) } : {}),
     policy: () => cachePolicy!,
     metrics: cacheMetrics,
     onError: onStoreError,

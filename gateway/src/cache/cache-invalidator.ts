@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { type ChangeEvent, type InvalidationBus, type LruStore, type ResponseCacheStore, tagsOf } from '@tributary/cache';
+import { type ChangeEvent, type InvalidationBus, type L2Coverage, type LruStore, type ResponseCacheStore, BUS_HEARTBEAT_MS, BUS_LOSS_BOUND_MS, COVERAGE_TTL_MS, tagsOf } from '@tributary/cache';
 import type { CacheMetrics } from './cache-metrics.js';
 import type { CachePolicy } from './cache-policy.js';
 
 /** How long a tag's last invalidation is remembered, in ms: longer than any request runs. */
 export const INVALIDATION_MEMORY_MS = 120_000;
+
+/**
+ * How long after proving its bus an instance waits before it re-reads the coverage claim, ms:
+ * long enough that any instance whose bus was already cut when this one subscribed has noticed
+ * (at most {@link BUS_LOSS_BOUND_MS}) and its claim has expired ({@link COVERAGE_TTL_MS}).
+ */
+export const COVERAGE_CHECK_MS = BUS_LOSS_BOUND_MS + COVERAGE_TTL_MS;
 
 /**
  * Applies change events to both tiers, in the order they arrive, and answers the question every
@@ -19,6 +26,16 @@ export class CacheInvalidator {
   private queue: Promise<void> = Promise.resolve();
   private readonly invalidatedAt = new Map<string, number>();
   private flushedAt = 0;
+  /**
+   * L2 entries read at or before this time (ms) are refused: this instance cannot prove that
+   * every event since their read reached L2. See {@link CacheInvalidator.isFreshInL2}.
+   */
+  private l2Floor: number;
+  /** Counts each proof of the bus (so that a verification started before a loss is dropped). */
+  private generation = 0;
+  /** This instance vouches for continuity (refreshes the coverage claim) since this time; undefined while it does not. */
+  private coveringSince: number | undefined;
+  private coverageTimer: NodeJS.Timeout | undefined;
   private trusting: boolean;
   private readonly fences = new Map<string, () => void>();
   private readonly unsubscribe: () => void;
@@ -28,6 +45,8 @@ export class CacheInvalidator {
       bus: InvalidationBus;
       l1: LruStore;
       l2?: ResponseCacheStore & { refreshEpoch?(): Promise<void>; useEpoch?(epoch: string): Promise<void> };
+      /** The coverage claim next to L2 (absent without L2: then nothing older than the bus's proof is trusted). */
+      coverage?: L2Coverage;
       policy: () => CachePolicy;
       metrics: CacheMetrics;
       onError: (error: Error) => void;
@@ -36,10 +55,13 @@ export class CacheInvalidator {
   ) {
     // Until the bus listens, a write could go unheard: no cache until then.
     this.trusting = options.bus.connected;
+    this.l2Floor = this.now();
     this.unsubscribe = options.bus.subscribe((event) => this.enqueue(() => this.apply(event)), {
       onLost: () => {
         // Events published from now on will not reach us: nothing held can be trusted.
         this.trusting = false;
+        this.generation++;
+        this.stopCovering();
         options.metrics.busLosses.inc();
         this.flushLocal();
       },
@@ -49,8 +71,82 @@ export class CacheInvalidator {
           await options.l2?.refreshEpoch?.().catch(() => undefined);
         });
         this.trusting = true;
+        this.proven();
       },
     });
+    if (this.trusting) this.proven();
+  }
+
+  /**
+   * The bus has just proven itself (every event from now on reaches this instance). L2 entries
+   * read before now are refused, unless the coverage claim vouches for them:
+   *
+   * Why that is never stale. An L2 entry read at `r` may be served here only if every event
+   * published after `r` was applied to L2 (deleting the entry) or is known here (refusing it
+   * through `invalidatedAt`). Events from now on are known here. Events between `r` and now were
+   * applied to L2 by every instance listening at the time; so the entry is safe if some instance
+   * listened without a gap from before `r` until now. The claim says so: each instance refreshes
+   * it only while its own bus is proven, keeping the start C of the unbroken chain, and it expires
+   * {@link COVERAGE_TTL_MS} after its last refresh. An instance whose bus was cut at `t` keeps
+   * believing it listens until it notices, at most {@link BUS_LOSS_BOUND_MS} later (the bound the
+   * whole cache already lives with), then stops refreshing and deletes the claim. Hence this
+   * instance reads C now, waits {@link COVERAGE_CHECK_MS}, and reads it again: if the same C is
+   * still held, some instance refreshed it after any cut older than our own proof would have
+   * been noticed, so no gap lies between C and our proof, and entries read after C are trusted.
+   * Otherwise (no claim, another C, a loss of our own meanwhile) the floor stays at our proof:
+   * older entries are refused, as a restarted single instance must (nobody heard the events
+   * published while it was down). This instance starts refreshing the claim only after that
+   * check, so it never extends a chain it could not verify. Clocks: C and `r` are instances'
+   * clocks; skew between instances narrows or widens the window by the skew.
+   */
+  private proven(): void {
+    const generation = ++this.generation;
+    const provenAt = this.now();
+    this.l2Floor = provenAt;
+    const coverage = this.options.coverage;
+    if (!coverage) {
+      this.coverageChecked = Promise.resolve();
+      return;
+    }
+    this.coverageChecked = (async () => {
+      const first = await coverage.read();
+      if (first !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, COVERAGE_CHECK_MS).unref());
+        const second = await coverage.read();
+        if (generation !== this.generation) return;
+        if (second === first && this.l2Floor === provenAt) this.l2Floor = Math.min(provenAt, first);
+      }
+      if (generation !== this.generation) return;
+      this.startCovering(provenAt);
+    })().catch((error: Error) => this.options.onError(error));
+  }
+
+  /** Settles when the coverage check of the latest proof of the bus is done (see `proven`); for tests and operators. */
+  coverageChecked: Promise<void> = Promise.resolve();
+
+  /** L2 entries read at or before this time (ms since the epoch) are refused here. */
+  get l2TrustedAfter(): number {
+    return this.l2Floor;
+  }
+
+  private startCovering(since: number): void {
+    this.coveringSince = since;
+    const refresh = () => {
+      if (this.coveringSince === undefined || !this.trusting) return;
+      void this.options.coverage?.refresh(this.coveringSince).catch(() => undefined);
+    };
+    refresh();
+    this.coverageTimer = setInterval(refresh, BUS_HEARTBEAT_MS);
+    this.coverageTimer.unref();
+  }
+
+  private stopCovering(): void {
+    const wasCovering = this.coveringSince !== undefined;
+    this.coveringSince = undefined;
+    clearInterval(this.coverageTimer);
+    this.coverageTimer = undefined;
+    // A claim this instance kept may no longer be true: withdraw it (others renew it from now).
+    if (wasCovering) void this.options.coverage?.clear().catch(() => undefined);
   }
 
   private now(): number {
@@ -70,7 +166,22 @@ export class CacheInvalidator {
   /** Whether a response started at `startedAt` and reading `tags` may be stored. */
   isFresh(startedAt: number, tags: Iterable<string>): boolean {
     if (!this.trusting || this.flushedAt >= startedAt) return false;
-    for (const tag of tags) if ((this.invalidatedAt.get(tag) ?? -Infinity) >= startedAt) return false;
+    return this.untouchedSince(startedAt, tags);
+  }
+
+  /**
+   * Whether an L2 entry read at `readAt` with `tags` may be served here: the bus is proven, no
+   * tag was invalidated since the read, and the read is after this instance's L2 floor (its own
+   * proof of the bus, or earlier when the coverage claim vouches for it: see `proven`). A change
+   * of supergraph does not matter here (L2 keys carry the supergraph's hash).
+   */
+  isFreshInL2(readAt: number, tags: Iterable<string>): boolean {
+    if (!this.trusting || this.l2Floor >= readAt) return false;
+    return this.untouchedSince(readAt, tags);
+  }
+
+  private untouchedSince(at: number, tags: Iterable<string>): boolean {
+    for (const tag of tags) if ((this.invalidatedAt.get(tag) ?? -Infinity) >= at) return false;
     return true;
   }
 
@@ -86,9 +197,9 @@ export class CacheInvalidator {
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     try {
       await this.options.bus.publish({ kind: 'fence', id });
-      if ((await Promise.race([arrived, timedOut])) === 'timeout') this.flushLocal();
+      if ((await Promise.race([arrived, timedOut])) === 'timeout') this.distrust();
     } catch {
-      this.flushLocal();
+      this.distrust();
     } finally {
       clearTimeout(timer);
       this.fences.delete(id);
@@ -104,7 +215,20 @@ export class CacheInvalidator {
     void this.options.l1.clear();
   }
 
+  /** An event may have been missed (a fence did not come back): L1 dropped, L2 entries read before now refused. */
+  private distrust(): void {
+    this.flushLocal();
+    this.l2Floor = Math.max(this.l2Floor, this.flushedAt);
+  }
+
+  /**
+   * Stops listening. A graceful stop does not withdraw the coverage claim (nothing was missed):
+   * it expires unless another instance refreshes it.
+   */
   close(): void {
+    this.generation++;
+    this.coveringSince = undefined;
+    clearInterval(this.coverageTimer);
     this.unsubscribe();
   }
 
@@ -123,6 +247,7 @@ export class CacheInvalidator {
     const now = this.now();
     if (event.kind === 'flush') {
       this.flushedAt = now;
+      this.l2Floor = Math.max(this.l2Floor, now);
       await l1.clear();
       // Every instance hears the same event and moves to the same epoch.
       await l2?.useEpoch?.(String(event.at ?? now)).catch((error: Error) => this.options.onError(error));

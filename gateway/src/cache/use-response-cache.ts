@@ -166,7 +166,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       if (l2) {
         for (const key of keys) {
           const entry = await l2.get(key).catch((error: Error) => void options.onError(error));
-          if (entry && invalidator.isFresh(entry.readAt, entry.tags)) {
+          if (entry && invalidator.isFreshInL2(entry.readAt, entry.tags)) {
             if (!(await admissible(params))) return;
             metrics.lookups.inc({ tier: 'l2', result: 'hit' });
             await l1.set(key, entry);

@@ -5,3 +5,4 @@ export { type CacheEntry, type ResponseCacheStore, remainingSeconds } from './ca
 export { type LruStore, type LruStoreOptions, createLruStore } from './lru-store.js';
 export { type RedisStoreOptions, createRedisStore } from './redis-store.js';
 export { type ChangeFeed, createChangeFeed } from './change-feed.js';
+export { type L2Coverage, COVERAGE_TTL_MS, createL2Coverage } from './l2-coverage.js';
