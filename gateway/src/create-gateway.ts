@@ -25,6 +25,7 @@ import { CacheInvalidator } from './cache/cache-invalidator.js';
 import { createCacheMetrics } from './cache/cache-metrics.js';
 import { type CachePolicy, readCachePolicy } from './cache/cache-policy.js';
 import { useResponseCache } from './cache/use-response-cache.js';
+import { createCacheWarmer } from './cache/cache-warmer.js';
 import type { FetchRecorders } from './cache/fetch-recorder.js';
 import { readSubgraphSchemas } from './cache/subgraph-schemas.js';
 import { refusalProfileOf } from './cache/refusal-profile.js';
@@ -255,6 +256,12 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     ],
   });
 
+  // CACHE_WARM=manifest: the manifest's variable-free queries, at start and after each flush.
+  const warmer =
+    config.cache.enabled && config.cache.warm === 'manifest'
+      ? createCacheWarmer({ trusted, mode: config.frontDoor.persistedOperations, fetch: async (request) => yoga.fetch(request), onError: (error) => logger.warn({ err: error.message }, 'cache warm-up request failed') })
+      : undefined;
+  if (warmer) invalidator.onFlush(() => void warmer.warm());
   let phase: GatewayPhase = { phase: 'loaded' };
   let server: Server | undefined;
   return {
@@ -273,6 +280,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       server = createServer(yoga);
       const bound = await listen(server, port, host);
       phase = { phase: 'serving', port: bound };
+      if (warmer) void warmer.warm();
       return bound;
     },
     async stop() {

@@ -12,9 +12,11 @@ export interface ResponseCacheConfig {
   defaultMaxAgeS: number;
   /** `CACHE_DEBUG`: `true` adds `x-tributary-cache: hit-l1 | hit-l2 | miss | not-stored` (with `x-tributary-cache-reason`). Default off. */
   debug: boolean;
+  /** `CACHE_WARM`: `manifest` executes the trusted-documents manifest's variable-free queries at start and after each flush; `off` (default). */
+  warm: 'off' | 'manifest';
 }
 
-export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false };
+export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false, warm: 'off' };
 
 /**
  * Reads {@link ResponseCacheConfig} from the environment.
@@ -40,5 +42,6 @@ export function readResponseCacheConfig(env: NodeJS.ProcessEnv): ResponseCacheCo
     l1MaxBytes: number('CACHE_L1_MAX_BYTES', DEFAULT_CACHE_CONFIG.l1MaxBytes, 1024),
     defaultMaxAgeS: number('CACHE_DEFAULT_MAX_AGE_S', DEFAULT_CACHE_CONFIG.defaultMaxAgeS, 0),
     debug: flag('CACHE_DEBUG', 'true', 'false', false),
+    warm: flag('CACHE_WARM', 'manifest', 'off', false) ? 'manifest' : 'off',
   };
 }

@@ -121,6 +121,14 @@ export class CacheInvalidator {
     })().catch((error: Error) => this.options.onError(error));
   }
 
+  private readonly flushListeners = new Set<() => void>();
+
+  /** Calls `listener` after each flush event has been applied (cache warming). Returns the function that stops it. */
+  onFlush(listener: () => void): () => void {
+    this.flushListeners.add(listener);
+    return () => this.flushListeners.delete(listener);
+  }
+
   /** Settles when the coverage check of the latest proof of the bus is done (see `proven`); for tests and operators. */
   coverageChecked: Promise<void> = Promise.resolve();
 
@@ -251,6 +259,7 @@ export class CacheInvalidator {
       await l1.clear();
       // Every instance hears the same event and moves to the same epoch.
       await l2?.useEpoch?.(String(event.at ?? now)).catch((error: Error) => this.options.onError(error));
+      for (const listener of this.flushListeners) listener();
       return;
     }
     const tags = tagsOf(event, (type) => this.options.policy().listsOfType(type));
