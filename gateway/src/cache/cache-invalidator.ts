@@ -26,6 +26,8 @@ export class CacheInvalidator {
   private queue: Promise<void> = Promise.resolve();
   private readonly invalidatedAt = new Map<string, number>();
   private flushedAt = 0;
+  /** When the latest tag invalidation was applied here (ms); `-Infinity` before any. */
+  private lastInvalidationAt = -Infinity;
   /**
    * L2 entries read at or before this time (ms) are refused: this instance cannot prove that
    * every event since their read reached L2. See {@link CacheInvalidator.isFreshInL2}.
@@ -178,6 +180,15 @@ export class CacheInvalidator {
   }
 
   /**
+   * Whether a response started at `startedAt` may be stored whatever it read: nothing was
+   * invalidated or flushed here since it started. When true, {@link isFresh} is true for any
+   * tags, so the tag walk can wait until after the response is sent.
+   */
+  isFreshWhateverRead(startedAt: number): boolean {
+    return this.trusting && this.flushedAt < startedAt && this.lastInvalidationAt < startedAt;
+  }
+
+  /**
    * Whether an L2 entry read at `readAt` with `tags` may be served here: the bus is proven, no
    * tag was invalidated since the read, and the read is after this instance's L2 floor (its own
    * proof of the bus, or earlier when the coverage claim vouches for it: see `proven`). A change
@@ -264,6 +275,7 @@ export class CacheInvalidator {
     }
     const tags = tagsOf(event, (type) => this.options.policy().listsOfType(type));
     for (const tag of tags) this.invalidatedAt.set(tag, now);
+    this.lastInvalidationAt = now;
     this.forgetOld(now);
     const evicted = await l1.invalidate(tags);
     if (evicted > 0) metrics.evictions.inc({ reason: 'invalidated' }, evicted);

@@ -109,11 +109,21 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
   const states = new WeakMap<Request, RequestState>();
   /** Executions in flight by key (without scope): identical misses wait for them (no thundering herd). */
   const inflight = new Map<string, Promise<SharedOutcome | undefined>>();
-  const settle = (state: RequestState, shared: SharedOutcome | undefined) => {
-    if (!state.release) return;
+  /**
+   * Hands the outcome to the requests waiting on `state`'s execution. With `keep`, the settled
+   * execution stays findable (identical requests arriving meanwhile get its outcome at once) until
+   * `forget` runs: while its entry is being stored off the request path.
+   */
+  const settle = (state: RequestState, shared: SharedOutcome | undefined, keep = false): (() => void) | undefined => {
+    if (!state.release) return undefined;
     state.release(shared);
     state.release = undefined;
-    inflight.delete(state.base);
+    const executing = inflight.get(state.base);
+    const forget = () => {
+      if (inflight.get(state.base) === executing) inflight.delete(state.base);
+    };
+    if (!keep) forget();
+    return forget;
   };
 
   const keyOf = (params: KeyParams) =>
@@ -243,9 +253,12 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         return;
       }
       // The tags the entry will carry (with `private:any` on private entries): an event that would
-      // have evicted the entry, had it been stored already, forbids storing it.
-      const tags = entryTags(recorder.reads);
-      if (recorder.version !== options.policy().version || !invalidator.isTrusting || !invalidator.isFresh(state.startedAt, tags)) {
+      // have evicted the entry, had it been stored already, forbids storing it. When nothing at all
+      // was invalidated since the request started, no tag can forbid it: the walk waits until the
+      // response is sent.
+      const quick = recorder.version === options.policy().version && invalidator.isFreshWhateverRead(state.startedAt);
+      let tags = quick ? undefined : entryTags(recorder.reads);
+      if (!quick && (recorder.version !== options.policy().version || !invalidator.isTrusting || !invalidator.isFresh(state.startedAt, tags!))) {
         settle(state, undefined);
         state.notStored = 'stale';
         metrics.stores.inc({ outcome: 'stale' });
@@ -256,7 +269,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       const entry: CacheEntry = {
         body,
         etag: etagOf(body),
-        tags,
+        tags: [],
         scope,
         storedAt: Date.now(),
         readAt: state.startedAt,
@@ -264,10 +277,24 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         ...(recorder.operationName ? { operationName: recorder.operationName } : {}),
       };
       const key = scopedKey(state.base, scope === 'public' ? 'public' : state.principal);
-      await l1.set(key, entry);
-      void l2?.set(key, entry).catch((error: Error) => options.onError(error));
-      metrics.stores.inc({ outcome: 'stored' });
-      settle(state, { entry, principal: state.principal });
+      const forget = settle(state, { entry, principal: state.principal }, true);
+      // Off the request path: the response goes first; the tag walk, the freshness check again
+      // (stricter now: events that arrived meanwhile count) and the L1 and L2 writes follow.
+      setImmediate(() => {
+        try {
+          tags ??= entryTags(recorder.reads);
+          if (recorder.version !== options.policy().version || !invalidator.isFresh(state.startedAt, tags)) {
+            metrics.stores.inc({ outcome: 'stale' });
+            return;
+          }
+          const stored: CacheEntry = { ...entry, tags };
+          void l1.set(key, stored);
+          void l2?.set(key, stored).catch((error: Error) => options.onError(error));
+          metrics.stores.inc({ outcome: 'stored' });
+        } finally {
+          forget?.();
+        }
+      });
       setResultProcessor(
         (_result, fetchAPI) => {
           const headers = cacheHeaders(entry, mediaType!, config.debug ? 'miss' : undefined);
