@@ -17,7 +17,8 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY gateway/package.json gateway/
 COPY packages/cache/package.json packages/cache/
 COPY packages/database/package.json packages/database/
-COPY packages/subgraph-runtime/package.json packages/subgraph-runtime/
+COPY packages/runtime/package.json packages/runtime/
+COPY packages/subgraph-host/package.json packages/subgraph-host/
 COPY subgraphs/catalog/package.json subgraphs/catalog/
 COPY subgraphs/customers/package.json subgraphs/customers/
 COPY subgraphs/sales/package.json subgraphs/sales/

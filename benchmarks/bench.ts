@@ -10,7 +10,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
-import { createBusFromEnv } from '@tributary/gateway';
+import { createBusFromEnv } from '@tributary/cache';
 import autocannon from 'autocannon';
 import { Command } from 'commander';
 import pg from 'pg';

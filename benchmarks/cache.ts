@@ -16,7 +16,7 @@ import { createGateway, readGatewayConfig } from '@tributary/gateway';
 import { REPO_ROOT } from '@tributary/database';
 import pg from 'pg';
 import { pino } from 'pino';
-import { runSubgraphs } from '../scripts/lib/run-subgraphs.js';
+import { runSubgraphs } from '@tributary/subgraph-host';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const LAG_ROUNDS = Number(process.env.BENCH_LAG_ROUNDS ?? 100);

@@ -9,7 +9,7 @@
  */
 import { createGateway, readGatewayConfig } from '@tributary/gateway';
 import { pino } from 'pino';
-import { runSubgraphs } from '../scripts/lib/run-subgraphs.js';
+import { runSubgraphs } from '@tributary/subgraph-host';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50);
 const WARMUP = 5;

@@ -9,7 +9,7 @@ import { createInProcessBus } from '@tributary/cache';
 import { createGateway, readGatewayConfig, readJwtConfig, signClientToken } from '@tributary/gateway';
 import pg from 'pg';
 import { pino } from 'pino';
-import { runSubgraphs } from '../scripts/lib/run-subgraphs.js';
+import { runSubgraphs } from '@tributary/subgraph-host';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('pnpm bench:explain needs DATABASE_URL');

@@ -18,7 +18,7 @@ import { createRedisStore } from '@tributary/cache';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
-import { runSubgraphs } from '../scripts/lib/run-subgraphs.js';
+import { runSubgraphs } from '@tributary/subgraph-host';
 import { freePort, startProcess } from './lib/processes.js';
 
 const databaseUrl = process.env.DATABASE_URL;

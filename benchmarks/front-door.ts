@@ -5,10 +5,11 @@
  * step alone (jose verification of one token, one APQ store lookup in process and in Redis).
  * Uses `DATABASE_URL` when set (else the embedded database) and `REDIS_URL` when set.
  */
-import { createGateway, createLruPersistedQueryStore, createRedisPersistedQueryStore, createTokenVerifier, readGatewayConfig, readJwtConfig, sha256Hex, signClientToken } from '@tributary/gateway';
+import { createLruTier, createRedisTier, createTieredStore, textCodec } from '@tributary/cache';
+import { createGateway, createTokenVerifier, persistedQueryStoreOf, readGatewayConfig, readJwtConfig, sha256Hex, signClientToken } from '@tributary/gateway';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { runSubgraphs } from '../scripts/lib/run-subgraphs.js';
+import { runSubgraphs } from '@tributary/subgraph-host';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const QUERY = '{ genre(id: "1") { name } }';
@@ -51,7 +52,7 @@ for (let i = 0; i < 2000; i++) {
   verifyTimes.push(performance.now() - started);
 }
 console.log(`jose HS256 verification alone       p50 ${(median(verifyTimes) * 1000).toFixed(1)} µs`);
-const l1 = createLruPersistedQueryStore({ maxBytes: 1 << 20 });
+const l1 = persistedQueryStoreOf(createTieredStore({ l1: createLruTier({ maxBytes: 1 << 20 }), codec: textCodec }), 60_000);
 await l1.set(HASH, QUERY);
 const l1Times: number[] = [];
 for (let i = 0; i < 2000; i++) {
@@ -62,8 +63,8 @@ for (let i = 0; i < 2000; i++) {
 console.log(`APQ lookup, in process              p50 ${(median(l1Times) * 1000).toFixed(1)} µs`);
 if (process.env.REDIS_URL) {
   const redis = new Redis(process.env.REDIS_URL);
-  const l2 = createRedisPersistedQueryStore({ redis, keyPrefix: 'tributary-bench:', ttlS: 60 });
-  await l2.set(HASH, QUERY);
+  const l2 = createRedisTier({ redis, keyPrefix: 'tributary-bench:', namespace: 'apq', epochs: false });
+  await l2.set(HASH, QUERY, [], 60_000);
   const l2Times: number[] = [];
   for (let i = 0; i < 2000; i++) {
     const started = performance.now();

@@ -9,7 +9,7 @@
  */
 import { type ChangeEvent, eventFromTag } from '@tributary/cache';
 import { CHANGE_CHANNEL } from '@tributary/database';
-import { createBusFromEnv } from '@tributary/gateway';
+import { createBusFromEnv } from '@tributary/cache';
 import { Command } from 'commander';
 import pg from 'pg';
 

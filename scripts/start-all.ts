@@ -4,10 +4,10 @@
  * cannot reach a gateway in another process without Redis.
  */
 import cluster from 'node:cluster';
-import { SUBGRAPHS, onShutdown } from '@tributary/subgraph-runtime';
+import { SUBGRAPHS, loggerOrExit, onShutdown } from '@tributary/runtime';
 import { createInProcessBus } from '@tributary/cache';
-import { createGateway, loggerOrExit, readGatewayConfig, readGatewayWorkers, runGatewayWorker, startGatewayCluster } from '@tributary/gateway';
-import { logPrepared, runSubgraphs } from './lib/run-subgraphs.js';
+import { createGateway, readGatewayConfig, readGatewayWorkers, runGatewayWorker, startGatewayCluster } from '@tributary/gateway';
+import { logPrepared, runSubgraphs } from '@tributary/subgraph-host';
 
 const logger = loggerOrExit('tributary');
 try {

@@ -2,9 +2,9 @@
  * `pnpm start:subgraphs`: the four subgraphs in this process, each on its own port. On an empty
  * database it migrates and imports Chinook first.
  */
-import { onShutdown } from '@tributary/subgraph-runtime';
-import { loggerOrExit } from '@tributary/gateway';
-import { logPrepared, runSubgraphs } from './lib/run-subgraphs.js';
+import { onShutdown } from '@tributary/runtime';
+import { loggerOrExit } from '@tributary/runtime';
+import { logPrepared, runSubgraphs } from '@tributary/subgraph-host';
 
 const logger = loggerOrExit('subgraphs');
 try {

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 // This supervisor stays small (about 60 MB RSS instead of 200): it imports the two leaf modules it
 // needs, not the packages' index files, which would load Kysely, PGlite, Yoga and graphql-js.
 import net from 'node:net';
-import { readHost, readPort } from '@tributary/subgraph-runtime/read-port';
-import { DEFAULT_GATEWAY_PORT, SUBGRAPHS } from '@tributary/subgraph-runtime/subgraph-manifest';
+import { readHost, readPort } from '@tributary/runtime/read-port';
+import { DEFAULT_GATEWAY_PORT, SUBGRAPHS } from '@tributary/runtime/subgraph-manifest';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

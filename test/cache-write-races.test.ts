@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { closeGracefully, listen } from '@tributary/subgraph-runtime';
+import { closeGracefully, listen } from '@tributary/runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { REDIS_URL } from './support/services.js';

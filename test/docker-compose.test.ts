@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
-import { SUBGRAPHS } from '@tributary/subgraph-runtime';
+import { SUBGRAPHS } from '@tributary/runtime';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type ComposeService, renderCompose } from './support/compose-file.js';

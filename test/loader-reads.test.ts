@@ -3,7 +3,7 @@ import { createCustomersLoaders } from '@tributary/customers';
 import { type DatabaseHandle, createDatabase, readDatabaseConfig } from '@tributary/database';
 import { createPlaylistsLoaders } from '@tributary/playlists';
 import { createSalesLoaders } from '@tributary/sales';
-import { type ClearableLoader, type LoaderReads, type LoaderRegistry, parsePageRequest } from '@tributary/subgraph-runtime';
+import { type ClearableLoader, type LoaderReads, type LoaderRegistry, parsePageRequest } from '@tributary/runtime';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';

@@ -1,4 +1,4 @@
-import { DATABASE_READINESS_TIMEOUT_MS } from '@tributary/subgraph-runtime';
+import { DATABASE_READINESS_TIMEOUT_MS } from '@tributary/runtime';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from './support/stack.js';

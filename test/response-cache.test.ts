@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { encodeCursor } from '@tributary/subgraph-runtime';
+import { encodeCursor } from '@tributary/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue } from './support/metrics.js';
 import { runScript } from './support/run-script.js';

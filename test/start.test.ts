@@ -95,7 +95,7 @@ describe('start-up errors name what is wrong', () => {
   });
 
   it('names DATABASE_URL, with the password hidden, when Postgres cannot be reached', async () => {
-    const { runSubgraphs } = await import('../scripts/lib/run-subgraphs.js');
+    const { runSubgraphs } = await import('@tributary/subgraph-host');
     const { silentLogger } = await import('./support/stack.js');
     await expect(runSubgraphs({ env: { DATABASE_URL: 'postgres://app:secret@127.0.0.1:1/chinook' }, logger: silentLogger, ports: { catalog: 0, customers: 0, sales: 0, playlists: 0 } })).rejects.toThrow(
       /^Cannot use the database at DATABASE_URL=postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/chinook: .*ECONNREFUSED/,

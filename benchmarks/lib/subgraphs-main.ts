@@ -3,7 +3,7 @@
  * by row (the `tributary-naive` baseline). Prints `ready <json urls>` once they serve.
  */
 import { pino } from 'pino';
-import { runSubgraphs } from '../../scripts/lib/run-subgraphs.js';
+import { runSubgraphs } from '@tributary/subgraph-host';
 
 const ports = JSON.parse(process.env.BENCH_PORTS!) as Record<string, number>;
 const running = await runSubgraphs({

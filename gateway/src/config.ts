@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { REPO_ROOT } from '@tributary/database';
-import { DEFAULT_GATEWAY_PORT, InvalidConfigurationError, SUBGRAPHS, readHost, readInternalSecret, readPort } from '@tributary/subgraph-runtime';
+import { REPO_ROOT } from './repo-root.js';
+import { DEFAULT_GATEWAY_PORT, InvalidConfigurationError, SUBGRAPHS, readHost, readInternalSecret, readPort } from '@tributary/runtime';
 import { type ResponseCacheConfig, readResponseCacheConfig } from './cache/cache-config.js';
 import { type FrontDoorConfig, readFrontDoorConfig } from './front-door-config.js';
 import { type JwtConfig, readJwtConfig } from './identity/jwt-config.js';

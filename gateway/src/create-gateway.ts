@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { useApolloFederation } from '@envelop/apollo-federation';
-import { REPO_ROOT } from '@tributary/database';
-import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createConnectionStates, createErrorReporter, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint, useReadiness } from '@tributary/subgraph-runtime';
+import { REPO_ROOT } from './repo-root.js';
+import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createConnectionStates, createErrorReporter, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint, useReadiness } from '@tributary/runtime';
 import type { GraphQLSchema } from 'graphql';
 import { type Plugin, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -20,7 +20,7 @@ import { useCsrfGuard } from './limits/use-csrf-guard.js';
 import { useDocumentLimits } from './limits/use-document-limits.js';
 import { maskGatewayError } from './mask-error.js';
 import { createPersistedQueryStore, createStoreRedis } from './persisted/create-persisted-query-store.js';
-import { createBusFromEnv } from './cache/create-bus.js';
+import { createBusFromEnv } from '@tributary/cache';
 import { CacheInvalidator } from './cache/cache-invalidator.js';
 import { createCacheMetrics } from './cache/cache-metrics.js';
 import { type CachePolicy, readCachePolicy } from './cache/cache-policy.js';
@@ -30,7 +30,7 @@ import type { FetchRecorders } from './cache/fetch-recorder.js';
 import { readSubgraphSchemas } from './cache/subgraph-schemas.js';
 import { refusalProfileOf } from './cache/refusal-profile.js';
 import { withFetchTagging } from './cache/with-fetch-tagging.js';
-import { type InvalidationBus, createL2Coverage, createLruStore, createRedisStore } from '@tributary/cache';
+import { type CacheEntry, type InvalidationBus, cacheEntryCodec, createL2Coverage, createLruTier, createRedisTier, createTieredStore } from '@tributary/cache';
 import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
 import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
@@ -123,8 +123,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const unwatchBus = options.bus?.subscribe(() => undefined, { onLost: () => connections.set('bus', false), onRestored: () => connections.set('bus', true) });
   if (options.bus) connections.set('bus', options.bus.connected);
   const principals = new WeakMap<Request, Principal>();
-  const l1 = createLruStore({ maxBytes: config.cache.l1MaxBytes, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
-  const l2 = redis && config.cache.l2 ? createRedisStore({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) : undefined;
+  const l1 = createLruTier<CacheEntry>({ maxBytes: config.cache.l1MaxBytes, sizeOf: (entry) => 2 * entry.body.length, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
+  const l2 = redis && config.cache.l2 ? createRedisTier({ redis, keyPrefix: config.frontDoor.redisKeyPrefix, namespace: 'rc' }) : undefined;
   const cacheMetrics = createCacheMetrics(registry, {
     size: () => ({ entries: l1.entries, bytes: l1.bytes }),
     busConnected: () => bus.connected,
@@ -134,15 +134,15 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     cacheMetrics.l2Errors.inc();
     logger.warn({ err: error.message }, 'response cache store failed');
   };
+  const responseStore = createTieredStore<CacheEntry>({ l1, l2, codec: cacheEntryCodec, onError: onStoreError });
   let cachePolicy: CachePolicy | undefined;
   let subgraphSchemas = new Map<string, GraphQLSchema>();
   const recorders: FetchRecorders = new WeakMap();
   const hitOperations = new WeakMap<Request, string>();
   const invalidator = new CacheInvalidator({
     bus,
-    l1,
-    l2,
-    ...(l2 ? { coverage: createL2Coverage({ redis: redis!, keyPrefix: config.frontDoor.redisKeyPrefix }) } : {}),
+    store: responseStore,
+    ...(redis && config.cache.l2 ? { coverage: createL2Coverage({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) } : {}),
     policy: () => cachePolicy!,
     metrics: cacheMetrics,
     onError: onStoreError,
@@ -223,8 +223,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
         ? [
             useResponseCache({
               config: config.cache,
-              l1,
-              l2,
+              store: responseStore,
               invalidator,
               metrics: cacheMetrics,
               policy: () => cachePolicy!,
@@ -239,7 +238,6 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
               },
               refusalProfile: refusalProfileOf(config),
               hitOperations,
-              onError: onStoreError,
             }),
           ]
         : []),

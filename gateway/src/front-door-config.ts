@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { REPO_ROOT } from '@tributary/database';
-import { InvalidConfigurationError } from '@tributary/subgraph-runtime';
+import { REPO_ROOT } from './repo-root.js';
+import { InvalidConfigurationError } from '@tributary/runtime';
 
 /**
  * `PERSISTED_OPERATIONS`: `off` ignores persisted-query extensions; `allow` (default) accepts

@@ -2,7 +2,6 @@ export { type GatewayConfig, DEFAULT_SUBGRAPH_TIMEOUT_MS, readGatewayConfig } fr
 export { type GatewayOptions, type GatewayPhase, type TributaryGateway, createGateway } from './create-gateway.js';
 export { type GatewayMetrics, createGatewayMetrics } from './metrics.js';
 export { type FileSupergraphPhase, FileSupergraphManager, POLL_INTERVAL_MS, RELOAD_DEBOUNCE_MS } from './supergraph/file-supergraph-manager.js';
-export { createLogger, loggerOrExit } from './logger.js';
 export { createOfflineGraphiQLRenderer } from './graphiql/render-offline-graphiql.js';
 export { type JwtConfig, DEVELOPMENT_JWT_SECRET, DEFAULT_CLOCK_TOLERANCE_S, readJwtConfig } from './identity/jwt-config.js';
 export { DEFAULT_TOKEN_TTL_S, signClientToken } from './identity/sign-client-token.js';
@@ -10,14 +9,9 @@ export { UnauthenticatedError, createTokenVerifier } from './identity/token-veri
 export { type FrontDoorConfig, type PersistedOperationsMode, type RequestLimits, DEFAULT_LIMITS, readFrontDoorConfig } from './front-door-config.js';
 export { sha256Hex } from './persisted/sha256.js';
 export { ManifestError, loadManifests } from './persisted/manifest.js';
-export {
-  type PersistedQueryStore,
-  createLruPersistedQueryStore,
-  createRedisPersistedQueryStore,
-  createTieredPersistedQueryStore,
-} from './persisted/persisted-query-store.js';
+export { type PersistedQueryStore, persistedQueryStoreOf } from './persisted/persisted-query-store.js';
+export { createPersistedQueryStore } from './persisted/create-persisted-query-store.js';
 export { DEFAULT_LIST_SIZE, VARIABLE_PAGE_SIZE, costRule, estimateCost } from './limits/cost-rule.js';
-export { createBusFromEnv } from './cache/create-bus.js';
 export { type DocumentCaches, BYTES_PER_TOKEN, DOCUMENT_CACHE_MAX_BYTES, DOCUMENT_CACHE_MAX_ENTRIES, PARSE_ERROR_CACHE_MAX_ENTRIES, createDocumentCaches } from './memory/document-caches.js';
 export { type PlanCache, PLAN_CACHE_MAX_BYTES, PLAN_CACHE_MAX_ENTRIES, createPlanCache } from './memory/plan-cache.js';
 export { MAX_GATEWAY_WORKERS, readGatewayWorkers } from './workers/workers-config.js';

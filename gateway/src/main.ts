@@ -6,8 +6,7 @@
  */
 import cluster from 'node:cluster';
 import { createInProcessBus } from '@tributary/cache';
-import { onShutdown } from '@tributary/subgraph-runtime';
-import { loggerOrExit } from './logger.js';
+import { loggerOrExit, onShutdown } from '@tributary/runtime';
 import { readGatewayConfig } from './config.js';
 import { createGateway } from './create-gateway.js';
 import { startGatewayCluster } from './workers/gateway-cluster.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { REPO_ROOT } from '@tributary/database';
+import { REPO_ROOT } from '../src/repo-root.js';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, readGatewayConfig } from '@tributary/gateway';
 import { describe, expect, it } from 'vitest';
 

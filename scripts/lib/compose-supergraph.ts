@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { REPO_ROOT } from '@tributary/database';
-import { SUBGRAPHS } from '@tributary/subgraph-runtime';
+import { SUBGRAPHS } from '@tributary/runtime';
 import { type GraphQLError, Source, parse, printSchema } from 'graphql';
 
 /** Where `pnpm compose` writes the supergraph, relative to the repository root. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { type TributaryGateway, createGateway, readGatewayConfig } from '@tributary/gateway';
-import { closeGracefully, listen } from '@tributary/subgraph-runtime';
+import { closeGracefully, listen } from '@tributary/runtime';
 import { parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type { CorpusShape } from './federation-corpus.js';

@@ -1,10 +1,10 @@
 import { type TributaryGateway, createGateway, readGatewayConfig, readJwtConfig, signClientToken } from '@tributary/gateway';
-import { parseSubject } from '@tributary/subgraph-runtime';
-import type { LoaderOptions } from '@tributary/subgraph-runtime';
+import { parseSubject } from '@tributary/runtime';
+import type { LoaderOptions } from '@tributary/runtime';
 import type { Plugin } from 'graphql-yoga';
 import { type Logger, pino } from 'pino';
 import { createInProcessBus } from '@tributary/cache';
-import { type RunningSubgraphs, runSubgraphs } from '../../scripts/lib/run-subgraphs.js';
+import { type RunningSubgraphs, runSubgraphs } from '@tributary/subgraph-host';
 
 /** A GraphQL response as the test sees it. */
 export interface GraphQLResponse<T = any> {

@@ -1,4 +1,4 @@
-import { InvalidConfigurationError } from '@tributary/subgraph-runtime';
+import { InvalidConfigurationError } from '@tributary/runtime';
 
 /** The response cache's configuration. */
 export interface ResponseCacheConfig {

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type ChangeEvent, type InvalidationBus, type L2Coverage, type LruStore, type ResponseCacheStore, BUS_HEARTBEAT_MS, BUS_LOSS_BOUND_MS, COVERAGE_TTL_MS, tagsOf } from '@tributary/cache';
+import { type CacheEntry, type ChangeEvent, type InvalidationBus, type L2Coverage, type TieredStore, BUS_HEARTBEAT_MS, BUS_LOSS_BOUND_MS, COVERAGE_TTL_MS, tagsOf } from '@tributary/cache';
 import type { CacheMetrics } from './cache-metrics.js';
 import type { CachePolicy } from './cache-policy.js';
-
-/** How long a tag's last invalidation is remembered, in ms: longer than any request runs. */
-export const INVALIDATION_MEMORY_MS = 120_000;
 
 /**
  * How long after proving its bus an instance waits before it re-reads the coverage claim, ms:
@@ -14,50 +11,44 @@ export const INVALIDATION_MEMORY_MS = 120_000;
 export const COVERAGE_CHECK_MS = BUS_LOSS_BOUND_MS + COVERAGE_TTL_MS;
 
 /**
- * Applies change events to both tiers, in the order they arrive, and answers the question every
- * store must ask: did anything this response read change since the request started?
+ * Applies change events to the response store (both tiers), in the order they arrive, and decides
+ * whether the cache may be used at all (only while the bus is heard).
  *
- * Never stale: a response is stored only if no tag it carries was invalidated (and nothing was
- * flushed) after its request started. A read that began before a write and ended after the
- * write's event arrived is therefore dropped; one that ended before the event arrived is stored
- * and then evicted by that event, which every instance applies to L1 and to L2.
+ * Never stale: the store refuses a response if a tag it carries was invalidated (or the store
+ * flushed) after its request started (store-time freshness, see `TieredStore`). A read that began
+ * before a write and ended after the write's event arrived is therefore dropped; one that ended
+ * before the event arrived is stored and then evicted by that event, which every instance applies
+ * to L1 and to L2.
  */
 export class CacheInvalidator {
   private queue: Promise<void> = Promise.resolve();
-  private readonly invalidatedAt = new Map<string, number>();
-  private flushedAt = 0;
-  /** When the latest tag invalidation was applied here (ms); `-Infinity` before any. */
-  private lastInvalidationAt = -Infinity;
-  /**
-   * L2 entries read at or before this time (ms) are refused: this instance cannot prove that
-   * every event since their read reached L2. See {@link CacheInvalidator.isFreshInL2}.
-   */
-  private l2Floor: number;
-  /** Counts each proof of the bus (so that a verification started before a loss is dropped). */
+  private trusting: boolean;
+  /** Counts each proof of the bus and each loss (a coverage check started before either is dropped). */
   private generation = 0;
   /** This instance vouches for continuity (refreshes the coverage claim) since this time; undefined while it does not. */
   private coveringSince: number | undefined;
   private coverageTimer: NodeJS.Timeout | undefined;
-  private trusting: boolean;
+  private readonly flushListeners = new Set<() => void>();
+  /** Settles when the coverage check of the latest proof of the bus is done (see `proven`); for tests and operators. */
+  coverageChecked: Promise<void> = Promise.resolve();
   private readonly fences = new Map<string, () => void>();
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly options: {
       bus: InvalidationBus;
-      l1: LruStore;
-      l2?: ResponseCacheStore & { refreshEpoch?(): Promise<void>; useEpoch?(epoch: string): Promise<void> };
-      /** The coverage claim next to L2 (absent without L2: then nothing older than the bus's proof is trusted). */
+      /** The response store: its clock, freshness and tiers. */
+      store: TieredStore<CacheEntry>;
+      /** The coverage claim next to L2 (absent without L2: then no L2 entry older than the bus's proof is trusted). */
       coverage?: L2Coverage;
       policy: () => CachePolicy;
       metrics: CacheMetrics;
+      /** Receives failures of applying an event (the store reports its own L2 failures). */
       onError: (error: Error) => void;
-      now?: () => number;
     },
   ) {
     // Until the bus listens, a write could go unheard: no cache until then.
     this.trusting = options.bus.connected;
-    this.l2Floor = this.now();
     this.unsubscribe = options.bus.subscribe((event) => this.enqueue(() => this.apply(event)), {
       onLost: () => {
         // Events published from now on will not reach us: nothing held can be trusted.
@@ -65,13 +56,11 @@ export class CacheInvalidator {
         this.generation++;
         this.stopCovering();
         options.metrics.busLosses.inc();
-        this.flushLocal();
+        options.store.flushLocal();
       },
       onRestored: () => {
-        this.flushLocal();
-        this.enqueue(async () => {
-          await options.l2?.refreshEpoch?.().catch(() => undefined);
-        });
+        options.store.dropLocal();
+        this.enqueue(() => options.store.refreshEpoch());
         this.trusting = true;
         this.proven();
       },
@@ -85,27 +74,27 @@ export class CacheInvalidator {
    *
    * Why that is never stale. An L2 entry read at `r` may be served here only if every event
    * published after `r` was applied to L2 (deleting the entry) or is known here (refusing it
-   * through `invalidatedAt`). Events from now on are known here. Events between `r` and now were
-   * applied to L2 by every instance listening at the time; so the entry is safe if some instance
-   * listened without a gap from before `r` until now. The claim says so: each instance refreshes
-   * it only while its own bus is proven, keeping the start C of the unbroken chain, and it expires
-   * {@link COVERAGE_TTL_MS} after its last refresh. An instance whose bus was cut at `t` keeps
-   * believing it listens until it notices, at most {@link BUS_LOSS_BOUND_MS} later (the bound the
-   * whole cache already lives with), then stops refreshing and deletes the claim. Hence this
-   * instance reads C now, waits {@link COVERAGE_CHECK_MS}, and reads it again: if the same C is
-   * still held, some instance refreshed it after any cut older than our own proof would have
-   * been noticed, so no gap lies between C and our proof, and entries read after C are trusted.
-   * Otherwise (no claim, another C, a loss of our own meanwhile) the floor stays at our proof:
-   * older entries are refused, as a restarted single instance must (nobody heard the events
-   * published while it was down). This instance starts refreshing the claim only after that
-   * check, so it never extends a chain it could not verify. Clocks: C and `r` are instances'
-   * clocks; skew between instances narrows or widens the window by the skew.
+   * through the store's freshness ledger). Events from now on are known here. Events between `r`
+   * and now were applied to L2 by every instance listening at the time; so the entry is safe if
+   * some instance listened without a gap from before `r` until now. The claim says so: each
+   * instance refreshes it only while its own bus is proven, keeping the start C of the unbroken
+   * chain, and it expires {@link COVERAGE_TTL_MS} after its last refresh. An instance whose bus
+   * was cut at `t` keeps believing it listens until it notices, at most {@link BUS_LOSS_BOUND_MS}
+   * later (the bound the whole cache already lives with), then stops refreshing and deletes the
+   * claim. Hence this instance reads C now, waits {@link COVERAGE_CHECK_MS}, and reads it again:
+   * if the same C is still held, some instance refreshed it after any cut older than our own proof
+   * would have been noticed, so no gap lies between C and our proof, and entries read after C are
+   * trusted. Otherwise (no claim, another C, a loss of our own meanwhile) the floor stays at our
+   * proof: older entries are refused, as a restarted single instance must (nobody heard the events
+   * published while it was down). This instance starts refreshing the claim only after that check,
+   * so it never extends a chain it could not verify. Clocks: C and `r` are instances' clocks; skew
+   * between instances narrows or widens the window by the skew.
    */
   private proven(): void {
     const generation = ++this.generation;
-    const provenAt = this.now();
-    this.l2Floor = provenAt;
-    const coverage = this.options.coverage;
+    const { store, coverage } = this.options;
+    const provenAt = store.now();
+    store.trustSharedAfter(provenAt);
     if (!coverage) {
       this.coverageChecked = Promise.resolve();
       return;
@@ -116,27 +105,11 @@ export class CacheInvalidator {
         await new Promise((resolve) => setTimeout(resolve, COVERAGE_CHECK_MS).unref());
         const second = await coverage.read();
         if (generation !== this.generation) return;
-        if (second === first && this.l2Floor === provenAt) this.l2Floor = Math.min(provenAt, first);
+        if (second === first && store.sharedFloor === provenAt) store.trustSharedAfter(Math.min(provenAt, first));
       }
       if (generation !== this.generation) return;
       this.startCovering(provenAt);
     })().catch((error: Error) => this.options.onError(error));
-  }
-
-  private readonly flushListeners = new Set<() => void>();
-
-  /** Calls `listener` after each flush event has been applied (cache warming). Returns the function that stops it. */
-  onFlush(listener: () => void): () => void {
-    this.flushListeners.add(listener);
-    return () => this.flushListeners.delete(listener);
-  }
-
-  /** Settles when the coverage check of the latest proof of the bus is done (see `proven`); for tests and operators. */
-  coverageChecked: Promise<void> = Promise.resolve();
-
-  /** L2 entries read at or before this time (ms since the epoch) are refused here. */
-  get l2TrustedAfter(): number {
-    return this.l2Floor;
   }
 
   private startCovering(since: number): void {
@@ -159,8 +132,24 @@ export class CacheInvalidator {
     if (wasCovering) void this.options.coverage?.clear().catch(() => undefined);
   }
 
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
+  /** L2 entries read at or before this time (ms since the epoch) are refused here. */
+  get l2TrustedAfter(): number {
+    return this.options.store.sharedFloor;
+  }
+
+  /** Calls `listener` after each flush event has been applied (cache warming). Returns the function that stops it. */
+  onFlush(listener: () => void): () => void {
+    this.flushListeners.add(listener);
+    return () => this.flushListeners.delete(listener);
+  }
+
+  /**
+   * Whether a response started at `startedAt` may be stored whatever it read: the bus is heard
+   * and nothing was invalidated or flushed since it started. Then the store accepts it for any
+   * tags, so the tag walk can wait until after the response is sent.
+   */
+  isFreshWhateverRead(startedAt: number): boolean {
+    return this.trusting && this.options.store.isQuietSince(startedAt);
   }
 
   /** Whether lookups and stores may happen at all (false while the bus is lost). */
@@ -168,40 +157,9 @@ export class CacheInvalidator {
     return this.trusting;
   }
 
-  /** A timestamp to take before executing a request, for {@link isFresh}. */
+  /** A timestamp to take before executing a request, on the store's clock (its `startedAt`). */
   startedAt(): number {
-    return this.now();
-  }
-
-  /** Whether a response started at `startedAt` and reading `tags` may be stored. */
-  isFresh(startedAt: number, tags: Iterable<string>): boolean {
-    if (!this.trusting || this.flushedAt >= startedAt) return false;
-    return this.untouchedSince(startedAt, tags);
-  }
-
-  /**
-   * Whether a response started at `startedAt` may be stored whatever it read: nothing was
-   * invalidated or flushed here since it started. When true, {@link isFresh} is true for any
-   * tags, so the tag walk can wait until after the response is sent.
-   */
-  isFreshWhateverRead(startedAt: number): boolean {
-    return this.trusting && this.flushedAt < startedAt && this.lastInvalidationAt < startedAt;
-  }
-
-  /**
-   * Whether an L2 entry read at `readAt` with `tags` may be served here: the bus is proven, no
-   * tag was invalidated since the read, and the read is after this instance's L2 floor (its own
-   * proof of the bus, or earlier when the coverage claim vouches for it: see `proven`). A change
-   * of supergraph does not matter here (L2 keys carry the supergraph's hash).
-   */
-  isFreshInL2(readAt: number, tags: Iterable<string>): boolean {
-    if (!this.trusting || this.l2Floor >= readAt) return false;
-    return this.untouchedSince(readAt, tags);
-  }
-
-  private untouchedSince(at: number, tags: Iterable<string>): boolean {
-    for (const tag of tags) if ((this.invalidatedAt.get(tag) ?? -Infinity) >= at) return false;
-    return true;
+    return this.options.store.now();
   }
 
   /**
@@ -230,14 +188,14 @@ export class CacheInvalidator {
    * keys, so L2 entries of the old one, still right for instances that run it, stay).
    */
   flushLocal(): void {
-    this.flushedAt = this.now();
-    void this.options.l1.clear();
+    this.options.store.dropLocal();
   }
 
-  /** An event may have been missed (a fence did not come back): L1 dropped, L2 entries read before now refused. */
+  /** An event may have been missed (a fence did not come back): L1 dropped, and entries started before now refused in both tiers. */
   private distrust(): void {
-    this.flushLocal();
-    this.l2Floor = Math.max(this.l2Floor, this.flushedAt);
+    const { store } = this.options;
+    store.flushLocal();
+    store.trustSharedAfter(Math.max(store.sharedFloor, store.now()));
   }
 
   /**
@@ -256,34 +214,20 @@ export class CacheInvalidator {
   }
 
   private async apply(event: ChangeEvent): Promise<void> {
-    const { l1, l2, metrics } = this.options;
+    const { store, metrics } = this.options;
     if (event.kind === 'fence') {
       this.fences.get(event.id)?.();
       return;
     }
     metrics.invalidations.inc({ kind: event.kind });
     if (event.at) metrics.busLag.observe(Math.max(0, Date.now() - event.at) / 1000);
-    const now = this.now();
     if (event.kind === 'flush') {
-      this.flushedAt = now;
-      this.l2Floor = Math.max(this.l2Floor, now);
-      await l1.clear();
       // Every instance hears the same event and moves to the same epoch.
-      await l2?.useEpoch?.(String(event.at ?? now)).catch((error: Error) => this.options.onError(error));
+      await store.flush(String(event.at ?? store.now()));
       for (const listener of this.flushListeners) listener();
       return;
     }
-    const tags = tagsOf(event, (type) => this.options.policy().listsOfType(type));
-    for (const tag of tags) this.invalidatedAt.set(tag, now);
-    this.lastInvalidationAt = now;
-    this.forgetOld(now);
-    const evicted = await l1.invalidate(tags);
-    if (evicted > 0) metrics.evictions.inc({ reason: 'invalidated' }, evicted);
-    await l2?.invalidate(tags).catch((error: Error) => this.options.onError(error));
-  }
-
-  private forgetOld(now: number): void {
-    if (this.invalidatedAt.size < 10_000) return;
-    for (const [tag, at] of this.invalidatedAt) if (now - at > INVALIDATION_MEMORY_MS) this.invalidatedAt.delete(tag);
+    const { local } = await store.invalidate(tagsOf(event, (type) => this.options.policy().listsOfType(type)));
+    if (local > 0) metrics.evictions.inc({ reason: 'invalidated' }, local);
   }
 }

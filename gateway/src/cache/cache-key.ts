@@ -1,4 +1,4 @@
-import { type Principal, principalSubject } from '@tributary/subgraph-runtime';
+import { type Principal, principalSubject } from '@tributary/runtime';
 import { sha256Hex } from '../persisted/sha256.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as wait } from 'node:timers/promises';
-import { type CacheEntry, type LruStore, type ResponseCacheStore, remainingSeconds } from '@tributary/cache';
-import { ANONYMOUS, type Principal, principalSubject } from '@tributary/subgraph-runtime';
+import { type CacheEntry, type TieredStore, remainingSeconds } from '@tributary/cache';
+import { ANONYMOUS, type Principal, principalSubject } from '@tributary/runtime';
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ResponseCacheConfig } from './cache-config.js';
@@ -19,9 +19,8 @@ import { decidePersisted, documentIdOf } from '../persisted/persisted-request.js
 /** Options of {@link useResponseCache}. */
 export interface ResponseCacheOptions {
   config: ResponseCacheConfig;
-  l1: LruStore;
-  /** The shared tier; absent without `REDIS_URL`. */
-  l2?: ResponseCacheStore;
+  /** The response store: L1, and L2 when configured (`REDIS_URL`); reports its own L2 failures. */
+  store: TieredStore<CacheEntry>;
   invalidator: CacheInvalidator;
   metrics: CacheMetrics;
   policy: () => CachePolicy;
@@ -54,7 +53,6 @@ export interface ResponseCacheOptions {
   refusalProfile: string;
   /** The operation name of each request answered from the cache, for the request metrics. */
   hitOperations: WeakMap<Request, string>;
-  onError: (error: Error) => void;
 }
 
 interface RequestState {
@@ -105,14 +103,14 @@ export const COALESCE_WAIT_MS = 10_000;
  * invalidation fence, so their author reads the new values.
  */
 export function useResponseCache(options: ResponseCacheOptions): Plugin {
-  const { config, l1, l2, invalidator, metrics, persisted } = options;
+  const { config, store, invalidator, metrics, persisted } = options;
   const states = new WeakMap<Request, RequestState>();
   /** Executions in flight by key (without scope): identical misses wait for them (no thundering herd). */
   const inflight = new Map<string, Promise<SharedOutcome | undefined>>();
   /**
    * Hands the outcome to the requests waiting on `state`'s execution. With `keep`, the settled
    * execution stays findable (identical requests arriving meanwhile get its outcome at once) until
-   * `forget` runs: while its entry is being stored off the request path.
+   * the returned `forget` runs: while its entry is being stored off the request path.
    */
   const settle = (state: RequestState, shared: SharedOutcome | undefined, keep = false): (() => void) | undefined => {
     if (!state.release) return undefined;
@@ -165,7 +163,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       const principal = state.principal;
       const keys = principal.kind === 'anonymous' ? [scopedKey(state.base, 'public')] : [scopedKey(state.base, principal), scopedKey(state.base, 'public')];
       for (const key of keys) {
-        const entry = await l1.get(key);
+        const entry = store.getLocal(key)?.value;
         if (entry) {
           if (!(await admissible(params))) return;
           metrics.lookups.inc({ tier: 'l1', result: 'hit' });
@@ -173,13 +171,13 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         }
       }
       metrics.lookups.inc({ tier: 'l1', result: 'miss' });
-      if (l2) {
+      if (store.hasShared) {
         for (const key of keys) {
-          const entry = await l2.get(key).catch((error: Error) => void options.onError(error));
-          if (entry && invalidator.isFreshInL2(entry.readAt, entry.tags)) {
+          // Fresh as of now (the store checks), read through into L1; served while the bus is heard.
+          const entry = (await store.getShared(key))?.value;
+          if (entry && invalidator.isTrusting) {
             if (!(await admissible(params))) return;
             metrics.lookups.inc({ tier: 'l2', result: 'hit' });
-            await l1.set(key, entry);
             return endResponse(respond(entry, request, 'hit-l2', mediaType, fetchAPI));
           }
         }
@@ -253,12 +251,13 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         return;
       }
       // The tags the entry will carry (with `private:any` on private entries): an event that would
-      // have evicted the entry, had it been stored already, forbids storing it. When nothing at all
-      // was invalidated since the request started, no tag can forbid it: the walk waits until the
-      // response is sent.
-      const quick = recorder.version === options.policy().version && invalidator.isFreshWhateverRead(state.startedAt);
+      // have evicted the entry, had it been stored already, forbids storing it (the store refuses).
+      // When nothing at all was invalidated or flushed since the request started, no tag can
+      // forbid it: the walk waits until the response is sent.
+      const current = () => recorder.version === options.policy().version && invalidator.isTrusting;
+      const quick = current() && invalidator.isFreshWhateverRead(state.startedAt);
       let tags = quick ? undefined : entryTags(recorder.reads);
-      if (!quick && (recorder.version !== options.policy().version || !invalidator.isTrusting || !invalidator.isFresh(state.startedAt, tags!))) {
+      if (!quick && !(current() && store.isFresh(state.startedAt, tags!))) {
         settle(state, undefined);
         state.notStored = 'stale';
         metrics.stores.inc({ outcome: 'stale' });
@@ -278,19 +277,14 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       };
       const key = scopedKey(state.base, scope === 'public' ? 'public' : state.principal);
       const forget = settle(state, { entry, principal: state.principal }, true);
-      // Off the request path: the response goes first; the tag walk, the freshness check again
-      // (stricter now: events that arrived meanwhile count) and the L1 and L2 writes follow.
+      // Off the request path: the response goes first; the tag walk and the store (L1, then L2 in
+      // the background; the store decides freshness again, stricter now: events heard meanwhile
+      // count) follow. Until then identical requests get this outcome as coalesced hits.
       setImmediate(() => {
         try {
           tags ??= entryTags(recorder.reads);
-          if (recorder.version !== options.policy().version || !invalidator.isFresh(state.startedAt, tags)) {
-            metrics.stores.inc({ outcome: 'stale' });
-            return;
-          }
-          const stored: CacheEntry = { ...entry, tags };
-          void l1.set(key, stored);
-          void l2?.set(key, stored).catch((error: Error) => options.onError(error));
-          metrics.stores.inc({ outcome: 'stored' });
+          const stored = current() && store.set(key, { ...entry, tags }, { tags, ttlMs: entry.ttlMs, startedAt: entry.readAt }).stored;
+          metrics.stores.inc({ outcome: stored ? 'stored' : 'stale' });
         } finally {
           forget?.();
         }

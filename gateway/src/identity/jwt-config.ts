@@ -1,4 +1,4 @@
-import { InvalidConfigurationError } from '@tributary/subgraph-runtime';
+import { InvalidConfigurationError } from '@tributary/runtime';
 
 /** Used outside production when neither `GATEWAY_JWT_SECRET` nor `GATEWAY_JWKS_URL` is set. */
 export const DEVELOPMENT_JWT_SECRET = 'tributary-development-secret-not-for-production';

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { type Principal, principalSubject } from '@tributary/subgraph-runtime';
+import { type Principal, principalSubject } from '@tributary/runtime';
 import type { JwtConfig } from './jwt-config.js';
 
 /** Default lifetime of a token from `pnpm token`, in seconds. */

@@ -1,4 +1,4 @@
-import { type Principal, parseSubject } from '@tributary/subgraph-runtime';
+import { type Principal, parseSubject } from '@tributary/runtime';
 import { type JWTVerifyGetKey, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { JwtConfig } from './jwt-config.js';
 

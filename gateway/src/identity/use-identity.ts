@@ -1,4 +1,4 @@
-import { ANONYMOUS, type Principal } from '@tributary/subgraph-runtime';
+import { ANONYMOUS, type Principal } from '@tributary/runtime';
 import type { Plugin } from 'graphql-yoga';
 import { UnauthenticatedError } from './token-verifier.js';
 

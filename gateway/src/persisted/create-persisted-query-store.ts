@@ -1,13 +1,8 @@
+import { createLruTier, createRedisConnection, createRedisTier, createTieredStore, textCodec } from '@tributary/cache';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FrontDoorConfig } from '../front-door-config.js';
-import { createRedisConnection } from '../redis/create-redis-connection.js';
-import {
-  type PersistedQueryStore,
-  createLruPersistedQueryStore,
-  createRedisPersistedQueryStore,
-  createTieredPersistedQueryStore,
-} from './persisted-query-store.js';
+import { type PersistedQueryStore, persistedQueryStoreOf } from './persisted-query-store.js';
 
 /** Redis commands that take longer than this fail (the store then reads as a miss), in ms. */
 export const REDIS_COMMAND_TIMEOUT_MS = 250;
@@ -19,10 +14,13 @@ export const REDIS_COMMAND_TIMEOUT_MS = 250;
  * counts it), never to the request.
  */
 export function createPersistedQueryStore(config: FrontDoorConfig, redis: Redis | undefined, onError: (error: Error) => void = () => {}): PersistedQueryStore {
-  const l1 = createLruPersistedQueryStore({ maxBytes: config.apqL1MaxBytes });
-  if (!redis) return l1;
-  const l2 = createRedisPersistedQueryStore({ redis, keyPrefix: config.redisKeyPrefix, ttlS: config.apqTtlS });
-  return createTieredPersistedQueryStore(l1, l2, onError);
+  const store = createTieredStore<string>({
+    l1: createLruTier({ maxBytes: config.apqL1MaxBytes }),
+    l2: redis ? createRedisTier({ redis, keyPrefix: config.redisKeyPrefix, namespace: 'apq', epochs: false }) : undefined,
+    codec: textCodec,
+    onError,
+  });
+  return persistedQueryStoreOf(store, config.apqTtlS * 1000);
 }
 
 /**

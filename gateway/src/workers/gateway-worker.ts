@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { createRegistry } from '@tributary/subgraph-runtime';
+import { createRegistry } from '@tributary/runtime';
 import type { GatewayConfig } from '../config.js';
 import { createGateway } from '../create-gateway.js';
 import { clusterMetricsSource } from './cluster-metrics.js';

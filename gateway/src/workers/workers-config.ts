@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { InvalidConfigurationError } from '@tributary/subgraph-runtime';
+import { InvalidConfigurationError } from '@tributary/runtime';
 
 /** Most workers `GATEWAY_WORKERS` accepts (a typo such as 4000 should not fork thousands of processes). */
 export const MAX_GATEWAY_WORKERS = 256;

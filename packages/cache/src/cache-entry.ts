@@ -1,3 +1,5 @@
+import type { TieredStoreCodec } from './tiered-store.js';
+
 /** One cached response: the exact bytes sent to clients and what they depend on. */
 export interface CacheEntry {
   /** The response body, byte for byte as sent on the miss. */
@@ -27,9 +29,9 @@ export function remainingSeconds(entry: CacheEntry, now: number): number {
 }
 
 /**
- * A tier of the response cache. Implementations: in-process LRU, Redis, and the two tiered.
- * Every method may fail (Redis down): callers treat a failed read as a miss and a failed write
- * as not written.
+ * The response cache's Redis tier seen entry by entry (`createRedisStore`, for tools and tests
+ * that read or fill L2 directly; the gateway goes through the tiered store). Every method may
+ * fail (Redis down): callers treat a failed read as a miss and a failed write as not written.
  */
 export interface ResponseCacheStore {
   get(key: string): Promise<CacheEntry | undefined>;
@@ -39,3 +41,16 @@ export interface ResponseCacheStore {
   /** Removes everything. */
   clear(): Promise<void>;
 }
+
+/**
+ * L2 text of a response entry: the entry's JSON, as every gateway version reads it (a rolling
+ * deploy shares L2); its tags, `readAt` and `storedAt + ttlMs` are the stored entry's tags,
+ * start and expiry.
+ */
+export const cacheEntryCodec: TieredStoreCodec<CacheEntry> = {
+  encode: (stored) => JSON.stringify(stored.value),
+  decode: (text) => {
+    const entry = JSON.parse(text) as CacheEntry;
+    return { value: entry, tags: entry.tags, startedAt: entry.readAt, expiresAt: entry.storedAt + entry.ttlMs };
+  },
+};

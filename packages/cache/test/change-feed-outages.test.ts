@@ -2,7 +2,7 @@ import { type ChangeEvent, type ChangeFeed, createChangeFeed, createInProcessBus
 import { CHANGE_CHANNEL, type DatabaseHandle, LISTEN_APPLICATION_NAME, createDatabase, readDatabaseConfig } from '@tributary/database';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistry } from '@tributary/subgraph-runtime';
+import { createRegistry } from '@tributary/runtime';
 import { metricValue } from '../../../test/support/metrics.js';
 import { POSTGRES_ADMIN_URL } from '../../../test/support/services.js';
 import { type TcpProxy, startTcpProxy } from '../../../test/support/tcp-proxy.js';

@@ -13,5 +13,4 @@ export { EMBEDDED_SHARED_BUFFERS } from './embedded/embedded-database.js';
 export type * from './tables.js';
 export { CHANGE_CHANNEL } from './migrations/004-change-notifications.js';
 export { type ListenHandlers, type Listening, type ListenState, LISTEN_APPLICATION_NAME, LISTEN_BACKOFF, LISTEN_HEARTBEAT_MS, LISTEN_TIMEOUT_MS, listenPostgres, listenPGlite } from './listen.js';
-export { type Backoff, backoffDelay } from './backoff.js';
 export { DeadlineError, settleWithin, sleep } from './deadline.js';

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { type Backoff, backoffDelay } from './backoff.js';
+import { type Backoff, backoffDelay } from '@tributary/runtime';
 import { settleWithin, sleep } from './deadline.js';
 import type { SqlLogger } from './sql-metrics.js';
 

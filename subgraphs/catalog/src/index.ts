@@ -1,13 +1,14 @@
-import { type SubgraphDefinition, loadSchemaFile } from '@tributary/subgraph-runtime';
-import { type Context, createContext } from './context.js';
+import type { Database } from '@tributary/database';
+import { defineSubgraph } from '@tributary/runtime';
+import { type CatalogLoaders, createCatalogLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 
 /** The catalog subgraph: Artist, Album, Track, Genre, MediaType. */
-export const catalogSubgraph: SubgraphDefinition<Context> = {
+export const catalogSubgraph = defineSubgraph<Database, CatalogLoaders>({
   name: 'catalog',
-  typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
+  schema: new URL('../schema.graphql', import.meta.url),
   resolvers,
-  createContext,
-};
+  createLoaders: createCatalogLoaders,
+});
 
 export { createCatalogLoaders } from './loaders.js';

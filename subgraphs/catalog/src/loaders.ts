@@ -1,5 +1,5 @@
 import type { Database } from '@tributary/database';
-import { type LoaderOptions, type LoaderRegistry, createGroupLoader, createRowLoader } from '@tributary/subgraph-runtime';
+import { type LoaderOptions, type LoaderRegistry, createGroupLoader, createRowLoader } from '@tributary/runtime';
 import { type Kysely, sql } from 'kysely';
 
 /**

@@ -8,8 +8,8 @@ import {
   forbidden,
   loadByRepresentation,
   toConnection,
-} from '@tributary/subgraph-runtime';
-import type { Resolvers } from './generated/resolvers-types.js';
+} from '@tributary/runtime';
+import type { Resolvers } from '../generated/resolvers-types.js';
 import { updateTrack } from './update-track.js';
 
 /** The catalog subgraph's resolvers: every entity and one-to-many field goes through a loader. */

@@ -1,5 +1,5 @@
 import type { AlbumTable, ArtistTable, GenreTable, MediaTypeTable, TrackTable } from '@tributary/database';
-import type { Connection } from '@tributary/subgraph-runtime';
+import type { Connection } from '@tributary/runtime';
 import type { Selectable } from 'kysely';
 
 /** Parent types of the catalog's resolvers: rows as Kysely reads them. */

@@ -1,7 +1,7 @@
 import type { Database } from '@tributary/database';
-import { badUserInput, parseDecimalArgument, parseTextArgument } from '@tributary/subgraph-runtime';
+import { badUserInput, parseDecimalArgument, parseTextArgument } from '@tributary/runtime';
 import type { Kysely, Updateable } from 'kysely';
-import type { UpdateTrackInput } from './generated/resolvers-types.js';
+import type { UpdateTrackInput } from '../generated/resolvers-types.js';
 import type { TrackRow } from './rows.js';
 
 /**

@@ -1,13 +1,14 @@
-import { type SubgraphDefinition, loadSchemaFile } from '@tributary/subgraph-runtime';
-import { type Context, createContext } from './context.js';
+import type { Database } from '@tributary/database';
+import { defineSubgraph } from '@tributary/runtime';
+import { type CustomersLoaders, createCustomersLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 
 /** The customers subgraph: Customer, Employee. */
-export const customersSubgraph: SubgraphDefinition<Context> = {
+export const customersSubgraph = defineSubgraph<Database, CustomersLoaders>({
   name: 'customers',
-  typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
+  schema: new URL('../schema.graphql', import.meta.url),
   resolvers,
-  createContext,
-};
+  createLoaders: createCustomersLoaders,
+});
 
 export { createCustomersLoaders } from './loaders.js';

@@ -9,9 +9,9 @@ import {
   parsePageRequest,
   parseTextArgument,
   toConnection,
-} from '@tributary/subgraph-runtime';
+} from '@tributary/runtime';
 import type { Context } from './context.js';
-import type { Resolvers } from './generated/resolvers-types.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 import type { CustomerRow } from './rows.js';
 import { updateCustomer } from './update-customer.js';
 

@@ -1,7 +1,7 @@
 import type { Database } from '@tributary/database';
-import { badUserInput, parseTextArgument } from '@tributary/subgraph-runtime';
+import { badUserInput, parseTextArgument } from '@tributary/runtime';
 import type { Kysely, Updateable } from 'kysely';
-import type { UpdateCustomerInput } from './generated/resolvers-types.js';
+import type { UpdateCustomerInput } from '../generated/resolvers-types.js';
 import type { CustomerRow } from './rows.js';
 
 /** Each input field: its column, its Chinook length limit, and whether it may be cleared. */

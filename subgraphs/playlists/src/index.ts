@@ -1,13 +1,14 @@
-import { type SubgraphDefinition, loadSchemaFile } from '@tributary/subgraph-runtime';
-import { type Context, createContext } from './context.js';
+import type { Database } from '@tributary/database';
+import { defineSubgraph } from '@tributary/runtime';
+import { type PlaylistsLoaders, createPlaylistsLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 
 /** The playlists subgraph: Playlist; Track.playlists. */
-export const playlistsSubgraph: SubgraphDefinition<Context> = {
+export const playlistsSubgraph = defineSubgraph<Database, PlaylistsLoaders>({
   name: 'playlists',
-  typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
+  schema: new URL('../schema.graphql', import.meta.url),
   resolvers,
-  createContext,
-};
+  createLoaders: createPlaylistsLoaders,
+});
 
 export { createPlaylistsLoaders } from './loaders.js';

@@ -7,7 +7,7 @@ import {
   createRowLoader,
   createValueLoader,
   loaderPerArguments,
-} from '@tributary/subgraph-runtime';
+} from '@tributary/runtime';
 import { type Kysely, sql } from 'kysely';
 
 /** The playlists subgraph's DataLoaders, made per request; one `= any($1)` statement per batch. */

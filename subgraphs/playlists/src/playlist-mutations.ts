@@ -1,5 +1,5 @@
 import type { Database } from '@tributary/database';
-import { badUserInput, parseTextArgument } from '@tributary/subgraph-runtime';
+import { badUserInput, parseTextArgument } from '@tributary/runtime';
 import type { Kysely } from 'kysely';
 import type { PlaylistRow } from './rows.js';
 

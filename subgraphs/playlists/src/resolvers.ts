@@ -7,8 +7,8 @@ import {
   parsePageRequest,
   toChinookKey,
   toConnection,
-} from '@tributary/subgraph-runtime';
-import type { Resolvers } from './generated/resolvers-types.js';
+} from '@tributary/runtime';
+import type { Resolvers } from '../generated/resolvers-types.js';
 
 /** Playlist mutations need a customer or an employee. */
 function requireAuthenticated(principal: Principal, mutation: string): void {

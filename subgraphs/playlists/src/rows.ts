@@ -1,5 +1,5 @@
 import type { PlaylistTable } from '@tributary/database';
-import type { Connection } from '@tributary/subgraph-runtime';
+import type { Connection } from '@tributary/runtime';
 import type { Selectable } from 'kysely';
 
 /** Parent types of the playlists subgraph's resolvers. */

@@ -1,13 +1,14 @@
-import { type SubgraphDefinition, loadSchemaFile } from '@tributary/subgraph-runtime';
-import { type Context, createContext } from './context.js';
+import type { Database } from '@tributary/database';
+import { defineSubgraph } from '@tributary/runtime';
+import { type SalesLoaders, createSalesLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 
 /** The sales subgraph: Invoice, InvoiceLine; Customer.invoices and totalSpent, Track.purchaseCount, Query.topTracks. */
-export const salesSubgraph: SubgraphDefinition<Context> = {
+export const salesSubgraph = defineSubgraph<Database, SalesLoaders>({
   name: 'sales',
-  typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
+  schema: new URL('../schema.graphql', import.meta.url),
   resolvers,
-  createContext,
-};
+  createLoaders: createSalesLoaders,
+});
 
 export { createSalesLoaders } from './loaders.js';

@@ -1,5 +1,5 @@
 import type { Database } from '@tributary/database';
-import { badUserInput, parseIdArgument } from '@tributary/subgraph-runtime';
+import { badUserInput, parseIdArgument } from '@tributary/runtime';
 import { type Kysely, sql } from 'kysely';
 import type { InvoiceRow } from './rows.js';
 

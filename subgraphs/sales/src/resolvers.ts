@@ -10,10 +10,10 @@ import {
   parsePageRequest,
   toChinookKey,
   toConnection,
-} from '@tributary/subgraph-runtime';
+} from '@tributary/runtime';
 import { sql } from 'kysely';
 import type { Context } from './context.js';
-import type { Resolvers } from './generated/resolvers-types.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 import { purchase } from './purchase.js';
 import type { InvoiceRow } from './rows.js';
 

@@ -1,0 +1,49 @@
+import { type InvalidationBus, createInProcessBus, createRedisBus } from './bus.js';
+import { createRedisConnection } from './create-redis-connection.js';
+
+/** Publishes that Redis does not answer within this many ms fail (the change feed retries a flush). */
+export const BUS_PUBLISH_TIMEOUT_MS = 250;
+
+/** Options of {@link createBusFromEnv}. */
+export interface BusFromEnvOptions {
+  /**
+   * Called with each connection's state: `bus-publisher`, `bus-subscriber` (the Redis
+   * connections) and `bus` (events reach this process: heartbeats come back).
+   */
+  onState?: (connection: 'bus' | 'bus-publisher' | 'bus-subscriber', up: boolean) => void;
+  /** Given a way to read each Redis connection's unanswered commands (for `/metrics`). */
+  watchPending?: (connection: 'bus-publisher' | 'bus-subscriber', pending: () => number) => void;
+}
+
+/**
+ * The invalidation bus the environment asks for: Redis pub/sub on `REDIS_URL` (prefixed with
+ * `REDIS_KEY_PREFIX`) over two connections named `tributary-bus-publisher` and
+ * `tributary-bus-subscriber`, shared by every process; without `REDIS_URL`, a bus of this
+ * process only (always up).
+ */
+export function createBusFromEnv(env: NodeJS.ProcessEnv, options: BusFromEnvOptions = {}): InvalidationBus {
+  const url = env.REDIS_URL?.trim();
+  if (!url) {
+    options.onState?.('bus', true);
+    return createInProcessBus();
+  }
+  const publisher = createRedisConnection(url, { name: 'tributary-bus-publisher', commandTimeoutMs: BUS_PUBLISH_TIMEOUT_MS, onState: (up) => options.onState?.('bus-publisher', up) });
+  const subscriber = createRedisConnection(url, { name: 'tributary-bus-subscriber', onState: (up) => options.onState?.('bus-subscriber', up) });
+  for (const connection of ['bus', 'bus-publisher', 'bus-subscriber'] as const) options.onState?.(connection, false);
+  options.watchPending?.('bus-publisher', () => publisher.commandQueue.length);
+  options.watchPending?.('bus-subscriber', () => subscriber.commandQueue.length);
+  const bus = createRedisBus({ publisher, subscriber, keyPrefix: env.REDIS_KEY_PREFIX?.trim() || 'tributary:' });
+  const unsubscribe = bus.subscribe(() => undefined, { onLost: () => options.onState?.('bus', false), onRestored: () => options.onState?.('bus', true) });
+  return {
+    get connected() {
+      return bus.connected;
+    },
+    publish: (event) => bus.publish(event),
+    subscribe: (handler, connection) => bus.subscribe(handler, connection),
+    async close() {
+      unsubscribe();
+      await bus.close();
+      publisher.disconnect();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { jsonCodec } from './codecs.js';
+import { createFreshnessLedger } from './freshness-ledger.js';
+import { DEFAULT_INVALIDATION_MEMORY_MS, type StoredEntry, type TieredHit, type TieredStore, type TieredStoreOptions } from './tiered-store.js';
+
+const resolved = Promise.resolve();
+
+/**
+ * L1 in process over L2 shared, as the {@link TieredStore} contract says: reads L1 then L2 (an L2
+ * hit that is fresh fills L1), writes L1 at once and L2 in the background, refuses what store-time
+ * freshness forbids, and turns every L2 failure into a report to `onError`.
+ *
+ * @example
+ * const store = createTieredStore({ l1: createLruTier({ maxBytes: 64 << 20 }), l2: createRedisTier({ redis, keyPrefix: 'tributary:', namespace: 'ec' }) });
+ * const startedAt = store.now();
+ * const value = await load();
+ * store.set('Track:42', value, { tags: ['Track:42'], ttlMs: 60_000, startedAt }); // { stored: true, shared: Promise }
+ */
+export function createTieredStore<V>(options: TieredStoreOptions<V>): TieredStore<V> {
+  const { l1, l2 } = options;
+  const codec = options.codec ?? jsonCodec<V>();
+  const now = options.now ?? Date.now;
+  const report = options.onError ?? (() => undefined);
+  const fail = (error: unknown) => void report(error instanceof Error ? error : new Error(String(error)));
+  const ledger = createFreshnessLedger(options.invalidationMemoryMs ?? DEFAULT_INVALIDATION_MEMORY_MS);
+  const hit = (entry: StoredEntry<V>, tier: 'l1' | 'l2'): TieredHit<V> => ({ ...entry, tier });
+  let sharedFloor = -Infinity;
+
+  const store: TieredStore<V> = {
+    now,
+    hasShared: l2 !== undefined,
+    isFresh: (startedAt, tags) => ledger.isFresh(startedAt, tags),
+    isQuietSince: (startedAt) => ledger.isQuietSince(startedAt),
+    get sharedFloor() {
+      return sharedFloor;
+    },
+    trustSharedAfter(at) {
+      sharedFloor = at;
+    },
+    dropLocal() {
+      ledger.flushed(now(), { sharedReads: false });
+      l1.clear();
+    },
+    getLocal(key) {
+      const entry = l1.get(key, now());
+      return entry && hit(entry, 'l1');
+    },
+    async getShared(key) {
+      if (!l2) return undefined;
+      try {
+        const text = await l2.get(key);
+        if (text === undefined) return undefined;
+        const entry = codec.decode(text, now());
+        // Decided after the read: an invalidation heard while it was in flight counts.
+        if (entry.expiresAt <= now() || entry.startedAt <= sharedFloor || !ledger.isFreshShared(entry.startedAt, entry.tags)) return undefined;
+        l1.set(key, entry);
+        return hit(entry, 'l2');
+      } catch (error) {
+        fail(error);
+        return undefined;
+      }
+    },
+    async get(key) {
+      return store.getLocal(key) ?? (await store.getShared(key));
+    },
+    set(key, value, { tags = [], ttlMs, startedAt = now() }) {
+      if (!(ttlMs > 0)) return { stored: false, reason: 'expired' };
+      if (!ledger.isFresh(startedAt, tags)) return { stored: false, reason: 'stale' };
+      const entry: StoredEntry<V> = { value, tags, startedAt, expiresAt: now() + ttlMs };
+      l1.set(key, entry);
+      if (!l2) return { stored: true, shared: resolved };
+      let shared: Promise<void>;
+      try {
+        shared = l2.set(key, codec.encode(entry), tags, ttlMs).catch(fail);
+      } catch (error) {
+        shared = Promise.resolve(fail(error));
+      }
+      return { stored: true, shared };
+    },
+    async invalidate(tags) {
+      ledger.invalidated(tags, now());
+      const local = l1.invalidate(tags);
+      if (!l2) return { local, shared: undefined };
+      const shared = await l2.invalidate(tags).catch((error: unknown) => void fail(error));
+      return { local, shared: shared ?? undefined };
+    },
+    async flush(epoch) {
+      store.flushLocal();
+      await l2?.useEpoch(epoch).catch(fail);
+    },
+    flushLocal() {
+      ledger.flushed(now());
+      l1.clear();
+    },
+    async refreshEpoch() {
+      await l2?.refreshEpoch().catch(fail);
+    },
+  };
+  return store;
+}
