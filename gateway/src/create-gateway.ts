@@ -24,7 +24,8 @@ import { createBusFromEnv } from '@tributary/cache';
 import { CacheInvalidator } from './cache/cache-invalidator.js';
 import { createCacheMetrics } from './cache/cache-metrics.js';
 import { type CachePolicy, readCachePolicy } from './cache/cache-policy.js';
-import { useResponseCache } from './cache/use-response-cache.js';
+import { type ResponseCacheOptions, useResponseCache } from './cache/use-response-cache.js';
+import { createHitPath } from './cache/hit-path.js';
 import { createCacheWarmer } from './cache/cache-warmer.js';
 import type { FetchRecorders } from './cache/fetch-recorder.js';
 import { readSubgraphSchemas } from './cache/subgraph-schemas.js';
@@ -35,7 +36,7 @@ import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
 import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
 import { createGatewayMetrics } from './metrics.js';
-import { useRequestMetrics } from './plugins/use-request-metrics.js';
+import { createOperationLabeler, useRequestMetrics } from './plugins/use-request-metrics.js';
 import { useValidationErrors } from './plugins/use-validation-errors.js';
 import { useVariableErrors } from './plugins/use-variable-errors.js';
 import { probeSubgraphs } from './probe-subgraphs.js';
@@ -191,6 +192,26 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   // give it that moment, bounded, so that a fresh gateway caches from its first request.
   if (config.cache.enabled) await waitUntil(() => bus.connected, BUS_PROOF_WAIT_MS);
 
+  const responseCacheOptions: ResponseCacheOptions = {
+              config: config.cache,
+              store: responseStore,
+              invalidator,
+              metrics: cacheMetrics,
+              policy: () => cachePolicy!,
+              principals,
+              maxBodyBytes: limits.maxBodyBytes,
+              recorders,
+              persisted: {
+                mode: config.frontDoor.persistedOperations,
+                trusted,
+                isRegistered: async (hash) => (await apqStore.get(hash).catch(() => undefined)) !== undefined,
+                register: (hash, document) => apqStore.set(hash, document).catch(() => undefined),
+              },
+              refusalProfile: refusalProfileOf(config),
+              hitOperations,
+            };
+  const labelOperation = createOperationLabeler();
+
   const yoga = createYoga<object, object>({
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
@@ -217,28 +238,11 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       }),
       useMetricsEndpoint((options.metricsSource ?? registry) as Registry),
       useBatchItemGuard(),
-      useRequestMetrics(metrics, { hitOperations }),
+      useRequestMetrics(metrics, { hitOperations, label: labelOperation }),
       useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }), principals }),
       ...(config.cache.enabled
         ? [
-            useResponseCache({
-              config: config.cache,
-              store: responseStore,
-              invalidator,
-              metrics: cacheMetrics,
-              policy: () => cachePolicy!,
-              principals,
-              maxBodyBytes: limits.maxBodyBytes,
-              recorders,
-              persisted: {
-                mode: config.frontDoor.persistedOperations,
-                trusted,
-                isRegistered: async (hash) => (await apqStore.get(hash).catch(() => undefined)) !== undefined,
-                register: (hash, document) => apqStore.set(hash, document).catch(() => undefined),
-              },
-              refusalProfile: refusalProfileOf(config),
-              hitOperations,
-            }),
+            useResponseCache(responseCacheOptions),
           ]
         : []),
       useCsrfGuard(),
@@ -275,7 +279,20 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       return { documents: documentCaches.documentCache.size, plans: planCache.size };
     },
     async listen(port = config.port, host) {
-      server = createServer(yoga);
+      // Cached public answers straight from node:http; everything else through Yoga.
+      const hitPath = config.cache.enabled
+        ? createHitPath({
+            cache: responseCacheOptions,
+            next: yoga,
+            cors: config.corsOrigins.length > 0,
+            onHit: (name, durationS) => {
+              const labels = { operation: name ? labelOperation(name) : 'anonymous', outcome: 'success' };
+              metrics.requests.inc(labels);
+              metrics.requestDuration.observe(labels, durationS);
+            },
+          })
+        : undefined;
+      server = createServer(hitPath ?? yoga);
       const bound = await listen(server, port, host);
       phase = { phase: 'serving', port: bound };
       if (warmer) void warmer.warm();

@@ -330,7 +330,7 @@ function whyNotStorable(result: ExecutionResult, recorder: FetchRecorder, maxAge
  * (`max-age=0, must-revalidate`), which costs them a 304 from the hit path; the entry's remaining
  * TTL travels as `x-tributary-cache-ttl` (seconds) for those who want to know it.
  */
-function cacheHeaders(entry: CacheEntry, mediaType: string, debug?: string): Record<string, string> {
+export function cacheHeaders(entry: CacheEntry, mediaType: string, debug?: string): Record<string, string> {
   const headers: Record<string, string> = {
     etag: representationEtag(entry.etag, mediaType),
     'cache-control': `${entry.scope}, max-age=0, must-revalidate`,
@@ -363,7 +363,7 @@ function matchesEtag(request: Request, etag: string): boolean {
 }
 
 /** What CSRF prevention lets through without a preflight header: JSON bodies only. */
-function preflighted(request: Request): boolean {
+export function preflighted(request: Request): boolean {
   if (CSRF_HEADERS.some((h) => request.headers.has(h))) return true;
   return request.method === 'POST' && yogaReadsJson(request);
 }
@@ -377,7 +377,7 @@ const JSON_CONTENT_TYPES = ['application/json', 'application/graphql+json'];
  * spaces as sent. Anything else (`Application/JSON`, `application/json ;…`,
  * `application/graphql-response+json`) Yoga answers 415, so the cache must not answer it.
  */
-function yogaReadsJson(request: Request): boolean {
+export function yogaReadsJson(request: Request): boolean {
   const type = (request.headers.get('content-type') ?? '').split(',')[0]!;
   return JSON_CONTENT_TYPES.some((json) => type === json || type.startsWith(`${json};`));
 }
@@ -388,7 +388,7 @@ function etagOf(body: string): string {
 }
 
 /** What the cache key is made of. */
-interface KeyParams {
+export interface KeyParams {
   documentHash: string;
   operationName?: string;
   variables?: unknown;
@@ -412,7 +412,7 @@ interface ParamsLike {
  * must be JSON as Yoga reads it ({@link yogaReadsJson}) with a `Content-Length` within the body limit (a chunked body is
  * not read here, so that no size limit is bypassed).
  */
-async function requestParams(request: Request, url: URL, maxBodyBytes: number, persisted: ResponseCacheOptions['persisted']): Promise<KeyParams | undefined> {
+export async function requestParams(request: Request, url: URL, maxBodyBytes: number, persisted: ResponseCacheOptions['persisted']): Promise<KeyParams | undefined> {
   let params: ParamsLike;
   if (request.method === 'GET') {
     const search = url.searchParams;
