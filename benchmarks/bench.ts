@@ -37,12 +37,13 @@ const ALL_SCENARIOS = [...SCENARIOS, MIXED, MIXED_LONG];
 const isMixed = (scenario: string) => scenario === 'mixed' || scenario === 'mixed-long';
 
 /** Every system, in report order; `needs` says what it must have to run. */
-const SYSTEMS = ['apollo-gateway', 'hive-gateway', 'hive-gateway-cache', 'yoga-envelop-cache', 'tributary-naive', 'tributary-nocache', 'tributary-l1', 'tributary-l1l2', 'bare'] as const;
+const SYSTEMS = ['apollo-gateway', 'hive-gateway', 'hive-gateway-cache', 'yoga-envelop-cache', 'tributary-naive', 'tributary-nocache', 'tributary-l1', 'tributary-l1l2', 'tributary-l1-workers2', 'bare'] as const;
 type System = (typeof SYSTEMS)[number];
 /** What each system is not run for (the bare server serves one body: the hot album page). */
 const SKIP: Partial<Record<System, (scenario: string) => string | undefined>> = {
   bare: (s) => (s === 'hot' ? undefined : 'the bare ceiling serves only the hot response'),
   'tributary-naive': (s) => (isMixed(s) ? 'row-by-row loading is measured by the uncached scenarios' : undefined),
+  'tributary-l1-workers2': (s) => (s === 'hot' || isMixed(s) ? undefined : 'GATEWAY_WORKERS=2 vs 1 is compared on the cached scenarios'),
   // It ignores `Cache-Control: no-cache`: its uncached rows would be cache hits.
   'yoga-envelop-cache': (s) => (s === 'hot' || isMixed(s) ? undefined : 'measured where caches are compared: hot, mixed, mixed-long'),
 };
@@ -168,7 +169,7 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
     latencyMs: { p50: at(50), p95: at(95), p99: at(99), max: latencies.at(-1) ?? 0 },
     errors: result.errors,
     non2xx: result.non2xx,
-    cacheHitRate: warmHitRate ?? (system === 'tributary-l1' || system === 'tributary-l1l2' ? (total ? Math.min(1, (hitsAfter - hitsBefore) / total) : 0) : null),
+    cacheHitRate: warmHitRate ?? (system.startsWith('tributary-l1') ? (total ? Math.min(1, (hitsAfter - hitsBefore) / total) : 0) : null),
     sqlPerRequest,
     staleReads,
     gatewayRssMb: gateway.rssMb(),

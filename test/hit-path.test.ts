@@ -1,3 +1,4 @@
+import { sha256Hex } from '@tributary/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
@@ -40,6 +41,19 @@ describe('the hit path below Yoga', () => {
     // The request metrics count it, named as the entry says.
     const metrics = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
     expect(metrics).toMatch(/tributary_gateway_requests_total\{[^}]*operation="HitPathAlbum"[^}]*outcome="success"[^}]*\} 2/);
+  });
+
+  it('answers an APQ hash-only hit without Yoga once the hash is registered', async () => {
+    const document = 'query HitPathApq($id: ID!) { album(id: $id) { title } }';
+    const hash = sha256Hex(document);
+    const persistedQuery = { version: 1, sha256Hash: hash };
+    expect((await post({ query: document, variables: { id: '4' }, extensions: { persistedQuery } })).headers.get('x-tributary-cache')).toBe('miss');
+    await new Promise((r) => setTimeout(r, 20));
+    const before = reachedYoga.length;
+    const hit = await post({ variables: { id: '4' }, extensions: { persistedQuery } });
+    expect(hit.headers.get('x-tributary-cache')).toBe('hit-l1');
+    expect(await hit.text()).toBe('{"data":{"album":{"title":"Let There Be Rock"}}}');
+    expect(reachedYoga.length).toBe(before);
   });
 
   it('answers a hit with a bad token 401, as Yoga does', async () => {
