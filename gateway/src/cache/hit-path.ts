@@ -29,8 +29,8 @@ export interface HitPathOptions {
  * (refusal profile). What this path leaves to Yoga: requests with `Authorization` (token
  * verification, private scope: a bad token is Yoga's 401), with `Origin` when CORS is configured,
  * with `If-None-Match` (304s), with `Cache-Control: no-cache`, while the bus is not heard, and any
- * miss. A body it read is handed on as `req.body` (bytes), which `@whatwg-node/server` uses as the
- * request body as it is; so Yoga sees the same bytes.
+ * miss. A body it read is put back into the request stream (`unshift`, before the stream can
+ * end), so Yoga reads the same bytes from the same stream.
  *
  * The answer is byte-identical to Yoga's hit and miss answers: the stored bytes, with the same
  * headers (`cacheHeaders`), written once.
@@ -80,14 +80,11 @@ export function createHitPath(options: HitPathOptions): RequestListener {
       next(req, res);
       return;
     }
-    const pass = (body: Buffer | undefined) => {
-      if (body) (req as IncomingMessage & { body?: Buffer }).body = body;
-      next(req, res);
-    };
+    const pass = () => next(req, res);
     const decide = (body: Buffer | undefined) =>
       void answer(req, res, body, startedAt).then(
-        (answered) => answered || pass(body),
-        () => pass(body),
+        (answered) => answered || pass(),
+        () => pass(),
       );
     if (req.method === 'GET') {
       decide(undefined);
@@ -99,9 +96,24 @@ export function createHitPath(options: HitPathOptions): RequestListener {
       next(req, res);
       return;
     }
+    // Read exactly `Content-Length` bytes in paused mode, then put them back (`unshift`) before
+    // the stream can end: Yoga reads the same bytes from the same stream, untouched.
+    const expected = Number(length);
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => decide(Buffer.concat(chunks)));
+    let received = 0;
+    const onReadable = () => {
+      let chunk: Buffer | null;
+      while (received < expected && (chunk = req.read() as Buffer | null) !== null) {
+        chunks.push(chunk);
+        received += chunk.length;
+      }
+      if (received < expected) return;
+      req.off('readable', onReadable);
+      const body = Buffer.concat(chunks);
+      req.unshift(body);
+      decide(body);
+    };
+    req.on('readable', onReadable);
     req.once('error', () => res.destroy());
   };
 }
