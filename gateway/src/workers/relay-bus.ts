@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { BusConnectionHandlers, ChangeEvent, InvalidationBus } from '@tributary/cache';
+import { type ChangeEvent, type InvalidationBus, createBusSubscribers } from '@tributary/cache';
 
 /** IPC message: an event the primary relays to a worker. */
 interface RelayedEvent {
@@ -47,15 +47,11 @@ export function relayBusToWorkers(bus: InvalidationBus): () => void {
  */
 export function createWorkerRelayBus(): InvalidationBus {
   if (!cluster.isWorker || !process.send) throw new Error('createWorkerRelayBus: not a cluster worker');
-  const handlers = new Set<(event: ChangeEvent) => void>();
-  const connections = new Set<BusConnectionHandlers>();
+  const subscribers = createBusSubscribers();
   const onMessage = (message: unknown) => {
-    if (!isRelayed(message)) return;
-    for (const handler of handlers) handler(message.event);
+    if (isRelayed(message)) subscribers.deliver(message.event);
   };
-  const onDisconnect = () => {
-    for (const c of connections) c.onLost?.();
-  };
+  const onDisconnect = () => subscribers.lost();
   process.on('message', onMessage);
   process.once('disconnect', onDisconnect);
   return {
@@ -67,17 +63,9 @@ export function createWorkerRelayBus(): InvalidationBus {
       const message: PublishRequest = { tributary: 'bus-publish', event: { ...event, at: event.at ?? Date.now() } };
       await new Promise<void>((resolve, reject) => process.send!(message, undefined, undefined, (error) => (error ? reject(error) : resolve())));
     },
-    subscribe(handler, connection) {
-      handlers.add(handler);
-      if (connection) connections.add(connection);
-      return () => {
-        handlers.delete(handler);
-        if (connection) connections.delete(connection);
-      };
-    },
+    subscribe: subscribers.subscribe,
     async close() {
-      handlers.clear();
-      connections.clear();
+      subscribers.clear();
       process.off('message', onMessage);
       process.off('disconnect', onDisconnect);
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import { createBusSubscribers } from './bus-subscribers.js';
 import type { ChangeEvent } from './change-event.js';
 
 /** Where change events travel between the processes that write and the caches that hold. */
@@ -91,8 +92,7 @@ export type RedisBusFailure = 'subscribe' | 'malformed-event';
 export function createRedisBus(options: RedisBusOptions): InvalidationBus {
   const channel = `${options.keyPrefix}invalidations`;
   const heartbeatChannel = `${options.keyPrefix}heartbeat:${options.instanceId ?? randomUUID()}`;
-  const handlers = new Set<(event: ChangeEvent) => void>();
-  const connections = new Set<BusConnectionHandlers>();
+  const subscribers = createBusSubscribers();
   const { subscriber, publisher } = options;
   let connected = false;
   let closed = false;
@@ -104,12 +104,12 @@ export function createRedisBus(options: RedisBusOptions): InvalidationBus {
   const lose = () => {
     if (!connected) return;
     connected = false;
-    for (const c of connections) c.onLost?.();
+    subscribers.lost();
   };
   const restore = () => {
     if (connected || closed) return;
     connected = true;
-    for (const c of connections) c.onRestored?.();
+    subscribers.restored();
   };
   subscriber.on('message', (from: string, message: string) => {
     if (from === heartbeatChannel) {
@@ -127,7 +127,7 @@ export function createRedisBus(options: RedisBusOptions): InvalidationBus {
       options.onError?.(error as Error, 'malformed-event');
       return;
     }
-    for (const handler of handlers) handler(event);
+    subscribers.deliver(event);
   });
   // A heartbeat right after subscribing: the bus is trusted as soon as it is proven.
   const subscribe = () => void subscriber.subscribe(channel, heartbeatChannel).then(beat, (error: Error) => options.onError?.(error, 'subscribe'));
@@ -164,19 +164,11 @@ export function createRedisBus(options: RedisBusOptions): InvalidationBus {
       await connectedWithin(publisher, 1_000);
       await publisher.publish(channel, JSON.stringify({ ...event, at: event.at ?? Date.now() }));
     },
-    subscribe(handler, connection) {
-      handlers.add(handler);
-      if (connection) connections.add(connection);
-      return () => {
-        handlers.delete(handler);
-        if (connection) connections.delete(connection);
-      };
-    },
+    subscribe: subscribers.subscribe,
     async close() {
       closed = true;
       clearInterval(heartbeat);
-      handlers.clear();
-      connections.clear();
+      subscribers.clear();
       subscriber.disconnect();
     },
   };

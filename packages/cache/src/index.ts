@@ -25,3 +25,4 @@ export { jsonCodec, textCodec } from './codecs.js';
 export { type RedisConnectionOptions, REDIS_BACKOFF, REDIS_HUNG_RECONNECT_MS, REDIS_MAX_BUFFERED_BYTES, REDIS_MAX_PENDING, RedisUnavailableError, createRedisConnection } from './create-redis-connection.js';
 export { type BusFromEnvOptions, BUS_ERROR_CODES, BUS_PUBLISH_TIMEOUT_MS, createBusFromEnv } from './create-bus-from-env.js';
 export { type L2Coverage, COVERAGE_TTL_MS, createL2Coverage } from './l2-coverage.js';
+export { type BusSubscribers, createBusSubscribers } from './bus-subscribers.js';
