@@ -20,6 +20,9 @@ import { useCsrfGuard } from './limits/use-csrf-guard.js';
 import { useDocumentLimits } from './limits/use-document-limits.js';
 import { maskGatewayError } from './mask-error.js';
 import { createPersistedQueryStore, createStoreRedis } from './persisted/create-persisted-query-store.js';
+import { pendingCommands } from './redis/create-redis-connection.js';
+import { watchClusterMasters } from './redis/create-cluster-connection.js';
+import type { Cluster } from 'ioredis';
 import { createBusFromEnv } from './cache/create-bus.js';
 import { CacheInvalidator } from './cache/cache-invalidator.js';
 import { createCacheMetrics } from './cache/cache-metrics.js';
@@ -104,7 +107,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const connections = createConnectionStates([registry]);
   if (config.frontDoor.redisUrl) connections.set('redis-store', false);
   const redis = config.frontDoor.redisUrl ? createStoreRedis(config.frontDoor.redisUrl, logger, (up) => connections.set('redis-store', up)) : undefined;
-  if (redis) connections.watchPending('redis-store', () => redis.commandQueue.length);
+  if (redis) connections.watchPending('redis-store', () => pendingCommands(redis));
   // One reporter for the process's server-side errors: one warn line per cause per interval, counted in `tributary_errors_total{code}`.
   const errors = createErrorReporter({ logger, registry });
   const apqStore = createPersistedQueryStore(config.frontDoor, redis, (error) => errors.report('APQ_STORE_UNAVAILABLE', `APQ store in Redis failed: ${error.message}`));
@@ -138,9 +141,13 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     policy: () => cachePolicy!,
     metrics: cacheMetrics,
     onError: onStoreError,
+    flushSharedOnFailure: redis?.isCluster === true,
   });
+  // A failover may have lost the last invalidations (asynchronous replication): L2 is flushed.
+  const unwatchMasters = l2 && redis?.isCluster ? watchClusterMasters(redis as Cluster, () => invalidator.flushShared('Redis Cluster failover: a promoted replica may lack the last invalidations')) : undefined;
   const closeShared = async () => {
     unwatchBus?.();
+    unwatchMasters?.();
     invalidator.close();
     if (ownBus) await bus.close();
     redis?.disconnect();

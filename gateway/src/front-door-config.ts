@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
 import { InvalidConfigurationError } from '@tributary/subgraph-runtime';
+import { redisUrlFromEnv } from './redis/redis-target.js';
 
 /**
  * `PERSISTED_OPERATIONS`: `off` ignores persisted-query extensions; `allow` (default) accepts
@@ -35,7 +36,10 @@ export interface FrontDoorConfig {
    * `schema/client/persisted-documents.json`.
    */
   manifestPaths: string[];
-  /** `REDIS_URL`: the APQ store's shared tier. Absent: in-process only. */
+  /**
+   * `REDIS_URL` (`redis://`, or a cluster: `redis+cluster://host:port,…`), or a cluster over
+   * `REDIS_CLUSTER_NODES`: the APQ store's shared tier. Absent: in-process only.
+   */
   redisUrl?: string;
   /** `REDIS_KEY_PREFIX`: prefix of every Redis key. Default `tributary:`. */
   redisKeyPrefix: string;
@@ -77,8 +81,12 @@ export function readFrontDoorConfig(env: NodeJS.ProcessEnv): FrontDoorConfig {
   if (introspection && introspection !== 'true' && introspection !== 'false') {
     throw new InvalidConfigurationError(`Invalid configuration: GATEWAY_INTROSPECTION: must be true or false, got ${JSON.stringify(introspection)}`);
   }
-  const redisUrl = env.REDIS_URL?.trim();
-  if (redisUrl && !/^rediss?:\/\/\S+$/.test(redisUrl)) throw new InvalidConfigurationError(`Invalid configuration: REDIS_URL: must be a redis:// URL, got ${JSON.stringify(redisUrl)}`);
+  let redisUrl: string | undefined;
+  try {
+    redisUrl = redisUrlFromEnv(env);
+  } catch (error) {
+    throw new InvalidConfigurationError((error as Error).message);
+  }
   const manifests = env.PERSISTED_OPERATIONS_MANIFESTS?.trim();
   return {
     persistedOperations: mode,

@@ -32,6 +32,12 @@ export class CacheInvalidator {
       metrics: CacheMetrics;
       onError: (error: Error) => void;
       now?: () => number;
+      /**
+       * Stop trusting the shared tier ({@link flushShared}) when an invalidation fails in it. On a
+       * Redis Cluster: the master that failed may come back, or be replaced by its replica, still
+       * holding the entries that invalidation had to delete. Default false.
+       */
+      flushSharedOnFailure?: boolean;
     },
   ) {
     // Until the bus listens, a write could go unheard: no cache until then.
@@ -104,6 +110,29 @@ export class CacheInvalidator {
     void this.options.l1.clear();
   }
 
+  /**
+   * Stops trusting everything the shared tier holds (a Redis Cluster failover: the promoted replica
+   * may lack the last deletes its master acknowledged; an invalidation that failed there): at
+   * once, this instance drops its L1, stores nothing that started before, and moves L2 to a new
+   * epoch; then a `flush` event (tried up to 10 times, 250 ms apart, while the bus refuses it)
+   * moves every instance to one common epoch. `reason` goes into the event.
+   */
+  flushShared(reason: string): void {
+    const now = this.now();
+    this.flushLocal();
+    void this.options.l2?.useEpoch?.(String(now)).catch((error: Error) => this.options.onError(error));
+    const publish = async (attempt: number): Promise<void> => {
+      try {
+        await this.options.bus.publish({ kind: 'flush', reason });
+      } catch (error) {
+        if (attempt >= 10) return this.options.onError(error as Error);
+        await new Promise((r) => setTimeout(r, 250).unref());
+        return publish(attempt + 1);
+      }
+    };
+    void publish(1);
+  }
+
   close(): void {
     this.unsubscribe();
   }
@@ -133,7 +162,10 @@ export class CacheInvalidator {
     this.forgetOld(now);
     const evicted = await l1.invalidate(tags);
     if (evicted > 0) metrics.evictions.inc({ reason: 'invalidated' }, evicted);
-    await l2?.invalidate(tags).catch((error: Error) => this.options.onError(error));
+    await l2?.invalidate(tags).catch((error: Error) => {
+      this.options.onError(error);
+      if (this.options.flushSharedOnFailure) this.flushShared(`an invalidation failed in the shared tier: ${error.message}`);
+    });
   }
 
   private forgetOld(now: number): void {

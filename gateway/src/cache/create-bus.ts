@@ -1,5 +1,6 @@
 import { type InvalidationBus, createInProcessBus, createRedisBus } from '@tributary/cache';
-import { createRedisConnection } from '../redis/create-redis-connection.js';
+import { createRedisConnection, pendingCommands } from '../redis/create-redis-connection.js';
+import { redisUrlFromEnv } from '../redis/redis-target.js';
 
 /** Publishes that Redis does not answer within this many ms fail (the change feed retries a flush). */
 export const BUS_PUBLISH_TIMEOUT_MS = 250;
@@ -16,13 +17,14 @@ export interface BusFromEnvOptions {
 }
 
 /**
- * The invalidation bus the environment asks for: Redis pub/sub on `REDIS_URL` (prefixed with
+ * The invalidation bus the environment asks for: Redis pub/sub on `REDIS_URL` (a server or a
+ * cluster: `redis+cluster://…`, or `REDIS_CLUSTER_NODES`; prefixed with
  * `REDIS_KEY_PREFIX`) over two connections named `tributary-bus-publisher` and
  * `tributary-bus-subscriber`, shared by every process; without `REDIS_URL`, a bus of this
  * process only (always up).
  */
 export function createBusFromEnv(env: NodeJS.ProcessEnv, options: BusFromEnvOptions = {}): InvalidationBus {
-  const url = env.REDIS_URL?.trim();
+  const url = redisUrlFromEnv(env);
   if (!url) {
     options.onState?.('bus', true);
     return createInProcessBus();
@@ -30,8 +32,8 @@ export function createBusFromEnv(env: NodeJS.ProcessEnv, options: BusFromEnvOpti
   const publisher = createRedisConnection(url, { name: 'tributary-bus-publisher', commandTimeoutMs: BUS_PUBLISH_TIMEOUT_MS, onState: (up) => options.onState?.('bus-publisher', up) });
   const subscriber = createRedisConnection(url, { name: 'tributary-bus-subscriber', onState: (up) => options.onState?.('bus-subscriber', up) });
   for (const connection of ['bus', 'bus-publisher', 'bus-subscriber'] as const) options.onState?.(connection, false);
-  options.watchPending?.('bus-publisher', () => publisher.commandQueue.length);
-  options.watchPending?.('bus-subscriber', () => subscriber.commandQueue.length);
+  options.watchPending?.('bus-publisher', () => pendingCommands(publisher));
+  options.watchPending?.('bus-subscriber', () => pendingCommands(subscriber));
   const bus = createRedisBus({ publisher, subscriber, keyPrefix: env.REDIS_KEY_PREFIX?.trim() || 'tributary:' });
   const unsubscribe = bus.subscribe(() => undefined, { onLost: () => options.onState?.('bus', false), onRestored: () => options.onState?.('bus', true) });
   return {

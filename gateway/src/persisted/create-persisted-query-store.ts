@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FrontDoorConfig } from '../front-door-config.js';
-import { createRedisConnection } from '../redis/create-redis-connection.js';
+import { type RedisClient, createRedisConnection } from '../redis/create-redis-connection.js';
 import {
   type PersistedQueryStore,
   createLruPersistedQueryStore,
@@ -18,7 +17,7 @@ export const REDIS_COMMAND_TIMEOUT_MS = 250;
  * to its in-process tier; each failure goes to `onError` (the gateway logs it once per cause and
  * counts it), never to the request.
  */
-export function createPersistedQueryStore(config: FrontDoorConfig, redis: Redis | undefined, onError: (error: Error) => void = () => {}): PersistedQueryStore {
+export function createPersistedQueryStore(config: FrontDoorConfig, redis: RedisClient | undefined, onError: (error: Error) => void = () => {}): PersistedQueryStore {
   const l1 = createLruPersistedQueryStore({ maxBytes: config.apqL1MaxBytes });
   if (!redis) return l1;
   const l2 = createRedisPersistedQueryStore({ redis, keyPrefix: config.redisKeyPrefix, ttlS: config.apqTtlS });
@@ -31,7 +30,7 @@ export function createPersistedQueryStore(config: FrontDoorConfig, redis: Redis 
  * timeout, bounded pending commands: see `createRedisConnection`), so that callers degrade
  * instead of waiting; one warning when it goes, one line when it is back.
  */
-export function createStoreRedis(url: string, logger: Pick<Logger, 'warn' | 'info'>, onState?: (up: boolean) => void): Redis {
+export function createStoreRedis(url: string, logger: Pick<Logger, 'warn' | 'info'>, onState?: (up: boolean) => void): RedisClient {
   let healthy = true;
   return createRedisConnection(url, {
     name: 'tributary-store',

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -28,9 +28,10 @@ export function createLruPersistedQueryStore(options: { maxBytes: number }): Per
 
 /**
  * A Redis store shared by every gateway instance: key `<prefix>apq:<hash>`, value the document,
- * with a TTL (`SET … EX`), so that unused documents expire.
+ * with a TTL (`SET … EX`), so that unused documents expire. One key per command: on a Redis
+ * Cluster the documents spread over every master by their hash (no hash tag).
  */
-export function createRedisPersistedQueryStore(options: { redis: Pick<Redis, 'get' | 'set'>; keyPrefix: string; ttlS: number }): PersistedQueryStore {
+export function createRedisPersistedQueryStore(options: { redis: Pick<Redis, 'get' | 'set'> | Pick<Cluster, 'get' | 'set'>; keyPrefix: string; ttlS: number }): PersistedQueryStore {
   const key = (hash: string) => `${options.keyPrefix}apq:${hash}`;
   return {
     async get(hash) {

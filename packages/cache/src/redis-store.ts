@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { CacheEntry, ResponseCacheStore } from './cache-entry.js';
+import { type SlotBuckets, singleBucket, slotBuckets } from './slot-buckets.js';
 
 /**
  * Stores one entry and indexes it under each tag, in one call (one round trip, atomic).
@@ -40,29 +41,43 @@ for _, tagKey in ipairs(KEYS) do
 end
 return removed`;
 
+/** Buckets of a store on a Redis Cluster, unless {@link RedisStoreOptions.clusterBuckets} says otherwise. */
+export const DEFAULT_CLUSTER_BUCKETS = 16;
+
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions {
-  redis: Redis;
+  /** One server's connection, or a cluster client (`redis.isCluster`: the key layout is then bucketed). */
+  redis: Redis | Cluster;
   /** Prefix of every key (`tributary:`). */
   keyPrefix: string;
+  /**
+   * On a cluster: into how many slot buckets entries are spread (default
+   * {@link DEFAULT_CLUSTER_BUCKETS}); each invalidation then runs one script per bucket.
+   * Ignored on one server (one bucket, no hash tag).
+   */
+  clusterBuckets?: number;
 }
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = (Redis | Cluster) & {
   tributaryStore(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Promise<number>;
   tributaryInvalidate(numberOfKeys: number, ...keys: string[]): Promise<number>;
 };
 
 /** Connections on which the scripts are defined (several stores may share one). */
-const scripted = new WeakSet<Redis>();
+const scripted = new WeakSet<Redis | Cluster>();
 
 /**
  * The shared tier (L2) in Redis, for every gateway instance:
- * - entry: `<prefix>rc:<epoch>:e:<key>`, JSON, with the entry's TTL (`PX`);
- * - tag set: `<prefix>rc:<epoch>:z:<tag>`, a sorted set of the entry keys carrying the tag,
- *   scored by each entry's expiry; expired members are trimmed whenever the set is written, and
- *   the set expires with its longest-lived member. Memory is therefore bounded by the entries
- *   stored within their TTL (live, or invalidated by another tag and not yet expired), never by
- *   every entry ever stored.
+ * - entry: `<prefix>rc:<epoch>:<bucket>e:<key>`, JSON, with the entry's TTL (`PX`);
+ * - tag set: `<prefix>rc:<epoch>:<bucket>z:<tag>`, a sorted set of the entry keys of that bucket
+ *   carrying the tag, scored by each entry's expiry; expired members are trimmed whenever the set
+ *   is written, and the set expires with its longest-lived member. Memory is therefore bounded by
+ *   the entries stored within their TTL (live, or invalidated by another tag and not yet
+ *   expired), never by every entry ever stored.
+ * `<bucket>` is empty on one server. On a Redis Cluster it is a hash tag (`{…}:`), one of
+ * `clusterBuckets`, chosen by the entry key: an entry and its tag sets share one slot, so the store
+ * script stays single-slot, and entries spread evenly over the masters; an invalidation runs the
+ * invalidate script once per bucket, in parallel (docs/decisions/0005-redis-cluster-key-layout.md).
  * A store is one script call (`EVALSHA`): the entry and every tag set, atomically. A store is
  * dropped at once (resolves, not written) while the connection is not ready.
  * A flush moves every instance to a new epoch (`useEpoch`, the same value for all: the flush
@@ -81,9 +96,10 @@ export function createRedisStore(options: RedisStoreOptions): ResponseCacheStore
   const epochKey = `${keyPrefix}rc:epoch`;
   let epoch: string | undefined;
   const currentEpoch = async () => (epoch ??= (await redis.get(epochKey)) ?? '0');
-  const entryKey = (e: string, key: string) => `${keyPrefix}rc:${e}:e:${key}`;
+  const buckets: SlotBuckets = redis.isCluster ? slotBuckets(options.clusterBuckets ?? DEFAULT_CLUSTER_BUCKETS) : singleBucket;
+  const entryKey = (e: string, key: string) => `${keyPrefix}rc:${e}:${buckets.hashTagOf(key)}e:${key}`;
   // `z`: sorted sets (the earlier layout's plain sets were `t`; no WRONGTYPE in a rolling deploy).
-  const tagKey = (e: string, tag: string) => `${keyPrefix}rc:${e}:z:${tag}`;
+  const tagKey = (e: string, bucketTag: string, tag: string) => `${keyPrefix}rc:${e}:${bucketTag}z:${tag}`;
   return {
     async get(key) {
       const raw = await redis.get(entryKey(await currentEpoch(), key));
@@ -93,12 +109,17 @@ export function createRedisStore(options: RedisStoreOptions): ResponseCacheStore
       if (redis.status !== 'ready') return; // dropped: not written, nothing waits
       const e = await currentEpoch();
       const ttlMs = Math.max(1, Math.round(entry.storedAt + entry.ttlMs - Date.now()));
-      await redis.tributaryStore(1 + entry.tags.length, entryKey(e, key), ...entry.tags.map((t) => tagKey(e, t)), JSON.stringify(entry), ttlMs);
+      const bucketTag = buckets.hashTagOf(key);
+      await redis.tributaryStore(1 + entry.tags.length, entryKey(e, key), ...entry.tags.map((t) => tagKey(e, bucketTag, t)), JSON.stringify(entry), ttlMs);
     },
     async invalidate(tags) {
       if (tags.length === 0) return 0;
       const e = await currentEpoch();
-      return redis.tributaryInvalidate(tags.length, ...tags.map((t) => tagKey(e, t)));
+      // One script per bucket (one slot each), all sent at once; every one is awaited, and any failure fails the whole.
+      const results = await Promise.allSettled(buckets.hashTags.map((bucketTag) => redis.tributaryInvalidate(tags.length, ...tags.map((t) => tagKey(e, bucketTag, t)))));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      return results.reduce((sum, r) => sum + (r as PromiseFulfilledResult<number>).value, 0);
     },
     async clear() {
       epoch = String(Date.now());
