@@ -141,7 +141,6 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     policy: () => cachePolicy!,
     metrics: cacheMetrics,
     onError: onStoreError,
-    flushSharedOnFailure: redis?.isCluster === true,
   });
   // A failover may have lost the last invalidations (asynchronous replication): L2 is flushed.
   const unwatchMasters = l2 && redis?.isCluster ? watchClusterMasters(redis as Cluster, () => invalidator.flushShared('Redis Cluster failover: a promoted replica may lack the last invalidations')) : undefined;

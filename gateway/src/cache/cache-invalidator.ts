@@ -32,12 +32,6 @@ export class CacheInvalidator {
       metrics: CacheMetrics;
       onError: (error: Error) => void;
       now?: () => number;
-      /**
-       * Stop trusting the shared tier ({@link flushShared}) when an invalidation fails in it. On a
-       * Redis Cluster: the master that failed may come back, or be replaced by its replica, still
-       * holding the entries that invalidation had to delete. Default false.
-       */
-      flushSharedOnFailure?: boolean;
     },
   ) {
     // Until the bus listens, a write could go unheard: no cache until then.
@@ -112,7 +106,7 @@ export class CacheInvalidator {
 
   /**
    * Stops trusting everything the shared tier holds (a Redis Cluster failover: the promoted replica
-   * may lack the last deletes its master acknowledged; an invalidation that failed there): at
+   * may lack the last deletes its master acknowledged, or never got one that timed out): at
    * once, this instance drops its L1, stores nothing that started before, and moves L2 to a new
    * epoch; then a `flush` event (tried up to 10 times, 250 ms apart, while the bus refuses it)
    * moves every instance to one common epoch. `reason` goes into the event.
@@ -162,10 +156,7 @@ export class CacheInvalidator {
     this.forgetOld(now);
     const evicted = await l1.invalidate(tags);
     if (evicted > 0) metrics.evictions.inc({ reason: 'invalidated' }, evicted);
-    await l2?.invalidate(tags).catch((error: Error) => {
-      this.options.onError(error);
-      if (this.options.flushSharedOnFailure) this.flushShared(`an invalidation failed in the shared tier: ${error.message}`);
-    });
+    await l2?.invalidate(tags).catch((error: Error) => this.options.onError(error));
   }
 
   private forgetOld(now: number): void {
