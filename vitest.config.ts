@@ -32,7 +32,20 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['packages/*/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'gateway/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/bench.test.ts'],
+          exclude: ['test/bench.test.ts', 'test/pgbouncer.test.ts'],
+          sequence: { groupOrder: 0 },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        ...shared,
+        // Issue 14: the cache and batching tests again, with every subgraph connection through a
+        // pgbouncer in transaction pooling mode (DATABASE_URL) and LISTEN direct (DATABASE_DIRECT_URL).
+        test: {
+          name: 'pgbouncer',
+          include: ['test/batching.test.ts', 'test/response-cache.test.ts', 'test/mutations.test.ts', 'test/cache-write-races.test.ts', 'test/pgbouncer.test.ts'],
+          globalSetup: ['test/support/pgbouncer-setup.ts'],
           sequence: { groupOrder: 0 },
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -7,6 +7,11 @@ import { z } from 'zod';
 export interface DatabaseConfig {
   /** Postgres connection string. Absent: the embedded, in-process PGlite database. */
   url?: string;
+  /**
+   * A connection string that reaches Postgres itself, not through a transaction pooler
+   * (`DATABASE_DIRECT_URL`), for what holds a session: the change feed's `LISTEN`. Absent: `url`.
+   */
+  directUrl?: string;
   /** Where the embedded database keeps its files. Absent: in memory (re-imported each start). */
   embeddedDataDir?: string;
   /** Maximum connections per pool (one pool per subgraph). Default 10. */
@@ -43,6 +48,10 @@ const envSchema = z.object({
     .string()
     .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://')
     .optional(),
+  DATABASE_DIRECT_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://')
+    .optional(),
   PGLITE_DATA_DIR: z.string().min(1).optional(),
   DATABASE_POOL_SIZE: positiveInt(1_000).optional(),
   DATABASE_CONNECT_TIMEOUT_MS: positiveInt(MAX_TIMEOUT_MS).optional(),
@@ -56,7 +65,7 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads {@link DatabaseConfig} from environment variables (`DATABASE_URL`, `PGLITE_DATA_DIR`,
+ * Reads {@link DatabaseConfig} from environment variables (`DATABASE_URL`, `DATABASE_DIRECT_URL`, `PGLITE_DATA_DIR`,
  * `DATABASE_POOL_SIZE`, `DATABASE_CONNECT_TIMEOUT_MS`, `DATABASE_STATEMENT_TIMEOUT_MS`,
  * `DATABASE_SLOW_STATEMENT_MS`). Empty strings count as absent.
  *
@@ -72,6 +81,7 @@ export function readDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Databa
   const e = parsed.data;
   return {
     url: e.DATABASE_URL,
+    directUrl: e.DATABASE_URL ? e.DATABASE_DIRECT_URL : undefined,
     embeddedDataDir: e.PGLITE_DATA_DIR,
     poolSize: e.DATABASE_POOL_SIZE ?? DATABASE_DEFAULTS.poolSize,
     connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS ?? DATABASE_DEFAULTS.connectTimeoutMs,
