@@ -74,7 +74,7 @@ export async function startOwnPgbouncer(postgresUrl: string, options: { defaultP
     `admin_users = ${user}`,
     'pool_mode = transaction',
     'max_client_conn = 1000',
-    `default_pool_size = ${options.defaultPoolSize ?? 20}`,
+    `default_pool_size = ${options.defaultPoolSize ?? 40}`,
     'ignore_startup_parameters = extra_float_digits,statement_timeout',
     `logfile = ${path.join(dir, 'pgbouncer.log')}`,
     `pidfile = ${path.join(dir, 'pgbouncer.pid')}`,
