@@ -74,7 +74,7 @@ describe('Redis Cluster (3 masters, a replica each)', () => {
     expect(byMaster.size).toBe(3);
     const entries = [...byMaster.values()].flat().filter((k) => /:e:/.test(k));
     expect(entries.length).toBe(40);
-    // Each master holds a share: 16 buckets spread 6/5/5 over the three slot ranges.
+    // Each master holds a share: 16 buckets spread 5/5/6 over the three slot ranges.
     for (const keys of byMaster.values()) expect(keys.filter((k) => /:e:/.test(k)).length).toBeGreaterThan(3);
     // Every tag set lives in the slot of the entries it lists.
     const tagSets = [...byMaster.values()].flat().filter((k) => /:z:/.test(k));

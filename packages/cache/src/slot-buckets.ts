@@ -23,7 +23,7 @@ export const singleBucket: SlotBuckets = { hashTags: [''], hashTagOf: () => '' }
  * `{b<i>.<n>}` (n = 0, 1, …) whose slot lies in the `i`-th of `count` equal slices. Clusters
  * created by `redis-cli --cluster create` give each master a contiguous, equal range of slots, so
  * the buckets (and the entries in them) divide as evenly as `count` allows: with 16 buckets over
- * 3 masters, 6/5/5. The tags depend only on `count`: every instance computes the same ones.
+ * 3 masters, 5/5/6. The tags depend only on `count`: every instance computes the same ones.
  * A key falls in bucket `slot(key) mod count`.
  *
  * @throws RangeError when `count` is not a whole number from 1 to 1,024.
