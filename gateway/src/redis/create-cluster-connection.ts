@@ -26,9 +26,9 @@ export function clusterPendingCommands(cluster: Cluster): number {
 /**
  * An ioredis {@link Cluster} client over `target`'s seeds, bounded like a single server's
  * connection (`createRedisConnection`):
- * - no offline queue (commands fail at once while the client is not ready), one attempt per
- *   command after a redirection or a `CLUSTERDOWN`/`TRYAGAIN` (retried after 100 ms, within the
- *   command's timeout);
+ * - no offline queue (commands fail at once while the client is not ready); `MOVED`/`ASK`
+ *   followed up to 6 times, `CLUSTERDOWN`/`TRYAGAIN` and failover errors retried 100 ms apart,
+ *   all within the command's timeout, which fails it whatever ioredis is still trying;
  * - a command not answered within `commandTimeoutMs` fails, judged after pending I/O is read (a
  *   stalled event loop does not fail a command Redis answered in time);
  * - at most `maxPending` commands wait for replies, over every node.
@@ -114,7 +114,7 @@ export function createClusterConnection(target: Extract<RedisTarget, { kind: 'cl
 export function watchClusterMasters(cluster: Cluster, onChange: () => void): () => void {
   let previous: string | undefined;
   const check = () => {
-    const slots = (cluster as unknown as { slots: string[][] }).slots;
+    const { slots } = cluster;
     const ranges: string[] = [];
     let start = 0;
     for (let slot = 1; slot <= slots.length; slot++) {
