@@ -77,7 +77,7 @@ const scripted = new WeakSet<Redis | Cluster>();
  * `<bucket>` is empty on one server. On a Redis Cluster it is a hash tag (`{…}:`), one of
  * `clusterBuckets`, chosen by the entry key: an entry and its tag sets share one slot, so the store
  * script stays single-slot, and entries spread evenly over the masters; an invalidation runs the
- * invalidate script once per bucket, in parallel (docs/decisions/0005-redis-cluster-key-layout.md).
+ * invalidate script once per bucket, in parallel (docs/decisions/0006-redis-cluster-key-layout.md).
  * A store is one script call (`EVALSHA`): the entry and every tag set, atomically. A store is
  * dropped at once (resolves, not written) while the connection is not ready.
  * A flush moves every instance to a new epoch (`useEpoch`, the same value for all: the flush
