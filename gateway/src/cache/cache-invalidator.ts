@@ -86,6 +86,29 @@ export class CacheInvalidator {
     this.options.store.flushLocal();
   }
 
+  /**
+   * Stops trusting everything the shared tier holds (a Redis Cluster failover: the promoted replica
+   * may lack the last deletes its master acknowledged, or never got one that timed out): at
+   * once, this instance flushes its store (`TieredStore.flush`: drops its L1, stores nothing that
+   * started before, and moves L2 to a new epoch, now on the store's clock); then a `flush` event
+   * (tried up to 10 times, 250 ms apart, while the bus refuses it) moves every instance to one
+   * common epoch. `reason` goes into the event.
+   */
+  flushShared(reason: string): void {
+    const { store } = this.options;
+    void store.flush(String(store.now())).catch((error: Error) => this.options.onError(error));
+    const publish = async (attempt: number): Promise<void> => {
+      try {
+        await this.options.bus.publish({ kind: 'flush', reason });
+      } catch (error) {
+        if (attempt >= 10) return this.options.onError(error as Error);
+        await new Promise((r) => setTimeout(r, 250).unref());
+        return publish(attempt + 1);
+      }
+    };
+    void publish(1);
+  }
+
   close(): void {
     this.unsubscribe();
   }
