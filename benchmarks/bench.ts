@@ -24,20 +24,26 @@ const MIXED: Scenario = {
   description: 'Zipf track and album pages over all ids, ~1 % writes (SQL), sampled responses checked against the database',
   request: () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ track(id: "1") { id name unitPrice album { title } } }' }) }),
 };
-const ALL_SCENARIOS = [...SCENARIOS, MIXED];
+/** `mixed-wide`: the same loop over many documents and page sizes (whole responses rarely repeat, entities do). */
+const MIXED_WIDE: Scenario = {
+  name: 'mixed-wide',
+  description: 'Zipf album, track, list and top-track pages over 32 field variants and 4 page sizes, ~1 % writes (SQL), sampled responses checked against the database',
+  request: () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ tracks(first: 5) { nodes { id unitPrice name } } }' }) }),
+};
+const ALL_SCENARIOS = [...SCENARIOS, MIXED, MIXED_WIDE];
 
 /** Every system, in report order; `needs` says what it must have to run. */
-const SYSTEMS = ['apollo-gateway', 'hive-gateway', 'hive-gateway-cache', 'tributary-naive', 'tributary-nocache', 'tributary-l1', 'tributary-l1l2', 'bare'] as const;
+const SYSTEMS = ['apollo-gateway', 'hive-gateway', 'hive-gateway-cache', 'tributary-naive', 'tributary-nocache', 'tributary-entity', 'tributary-l1', 'tributary-l1l2', 'bare'] as const;
 type System = (typeof SYSTEMS)[number];
 /** What each system is not run for (the bare server serves one body: the hot album page). */
 const SKIP: Partial<Record<System, (scenario: string) => string | undefined>> = {
   bare: (s) => (s === 'hot' ? undefined : 'the bare ceiling serves only the hot response'),
-  'tributary-naive': (s) => (s === 'mixed' ? 'row-by-row loading is measured by the uncached scenarios' : undefined),
+  'tributary-naive': (s) => (s.startsWith('mixed') ? 'row-by-row loading is measured by the uncached scenarios' : undefined),
 };
 
 const program = new Command('pnpm bench')
   .option('--quick', 'every selected scenario briefly (structure and SQL invariants, not timings)')
-  .option('--scenario <names>', `comma-separated: ${[...SCENARIOS.map((s) => s.name), 'mixed'].join(', ')}`)
+  .option('--scenario <names>', `comma-separated: ${ALL_SCENARIOS.map((s) => s.name).join(', ')}`)
   .option('--system <names>', `comma-separated: ${SYSTEMS.join(', ')}`)
   .option('--duration <seconds>', 'seconds per row', (v) => Number(v))
   .option('--connections <n>', 'concurrent connections', (v) => Number(v), 10)
@@ -114,13 +120,16 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
   const isTributary = system.startsWith('tributary');
   const hits = async () => (isTributary ? (await metricSum(metricsUrl, 'tributary_cache_requests_total', { result: 'hit' })) : 0);
   const hitsBefore = await hits();
+  // The entity cache's share: subgraph fetches answered wholly from it, of all fetches of the plans.
+  const fetches = async () => (isTributary ? { avoided: await metricSum(metricsUrl, 'tributary_entity_cache_fetches_total', { outcome: 'avoided' }), all: await metricSum(metricsUrl, 'tributary_entity_cache_fetches_total') } : { avoided: 0, all: 0 });
+  const fetchesBefore = await fetches();
   let latencies: number[] = [];
   let staleReads = 0;
   let result: autocannon.Result;
-  if (scenario.name === 'mixed') {
-    const mixed = await runMixed(gatewayUrl, databaseUrl!, opts.connections, durationS);
+  if (scenario.name === 'mixed' || scenario.name === 'mixed-wide') {
+    const mixed = await runMixed(gatewayUrl, databaseUrl!, opts.connections, durationS, scenario.name === 'mixed' ? 'mixed' : 'wide');
     ({ result, latencies, staleReads } = mixed);
-    log(`  mixed: ${mixed.writes} writes, ${mixed.sampled} responses judged, ${mixed.staleReads} stale`);
+    log(`  ${scenario.name}: ${mixed.writes} writes, ${mixed.sampled} responses judged, ${mixed.staleReads} stale`);
   } else {
     result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon({ url: gatewayUrl, connections: opts.connections, duration: durationS, requests: [request] }, (error, done) => (error ? reject(error) : resolve(done)));
@@ -129,6 +138,8 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
   }
   const total = result.requests.total;
   const hitsAfter = await hits();
+  const fetchesAfter = await fetches();
+  const entityFetches = fetchesAfter.all - fetchesBefore.all;
   // SQL per request, exactly: 5 sequential requests once the load's requests still in flight
   // (autocannon stops sending, the gateway finishes them) have settled.
   let settled = await sql();
@@ -150,7 +161,13 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
     latencyMs: { p50: at(50), p95: at(95), p99: at(99), max: latencies.at(-1) ?? 0 },
     errors: result.errors,
     non2xx: result.non2xx,
-    cacheHitRate: system === 'tributary-l1' || system === 'tributary-l1l2' ? (total ? Math.min(1, (hitsAfter - hitsBefore) / total) : 0) : null,
+    // Responses from the response cache; for `tributary-entity`, subgraph fetches served wholly by the entity cache.
+    cacheHitRate:
+      system === 'tributary-l1' || system === 'tributary-l1l2'
+        ? total ? Math.min(1, (hitsAfter - hitsBefore) / total) : 0
+        : system === 'tributary-entity'
+          ? entityFetches > 0 ? (fetchesAfter.avoided - fetchesBefore.avoided) / entityFetches : 0
+          : null,
     sqlPerRequest,
     staleReads,
     gatewayRssMb: gateway.rssMb(),

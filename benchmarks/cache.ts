@@ -35,7 +35,7 @@ const start = async (extra: NodeJS.ProcessEnv) => {
 };
 const cached = await start({});
 const second = await start({});
-const uncached = await start({ RESPONSE_CACHE: 'off' });
+const uncached = await start({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
 await new Promise((r) => setTimeout(r, 500)); // let the Redis bus subscribe
 
 const post = async (url: string, query: string) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).text();

@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:explain`: every distinct statement the subgraphs send for the storefront's
- * requests, with `EXPLAIN (ANALYZE, BUFFERS)` on `DATABASE_URL`: plan shape (scan types, index
+ * requests (`lib/storefront-requests.ts`), with `EXPLAIN (ANALYZE, BUFFERS)` on `DATABASE_URL`: plan shape (scan types, index
  * names), execution time, and shared buffers hit/read. Run it on Chinook and on a 100× copy
  * (`pnpm bench:scale`). Statements are captured from the subgraphs' own Kysely log while the
  * requests run through a gateway, so the SQL and parameters are exactly the loaders'.
@@ -10,13 +10,14 @@ import { createGateway, readGatewayConfig, readJwtConfig, signClientToken } from
 import pg from 'pg';
 import { pino } from 'pino';
 import { runSubgraphs } from '@tributary/subgraph-host';
+import { STOREFRONT_REQUESTS } from './lib/storefront-requests.js';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('pnpm bench:explain needs DATABASE_URL');
 const logger = pino({ level: 'silent' });
 const bus = createInProcessBus();
 const subgraphs = await runSubgraphs({ env: { DATABASE_URL: url }, logger, ports: { catalog: 0, customers: 0, sales: 0, playlists: 0 }, host: '127.0.0.1', bus, prepare: false });
-const gateway = await createGateway({ config: { ...readGatewayConfig({ RESPONSE_CACHE: 'off' }), subgraphUrls: subgraphs.urls }, logger, bus });
+const gateway = await createGateway({ config: { ...readGatewayConfig({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' }), subgraphUrls: subgraphs.urls }, logger, bus });
 const port = await gateway.listen(0, '127.0.0.1');
 const statements = new Map<string, { subgraph: string; parameters: readonly unknown[] }>();
 for (const [name, handle] of Object.entries(subgraphs.databases)) {
@@ -25,15 +26,8 @@ for (const [name, handle] of Object.entries(subgraphs.databases)) {
   });
 }
 const token = await signClientToken({ kind: 'employee', id: 1 }, readJwtConfig({}));
-const requests = [
-  '{ artists(first: 10) { nodes { name albums { title tracks { name genre { name } mediaType { name } purchaseCount playlists { name } } } } } }',
-  '{ albums(first: 100) { totalCount nodes { title artist { name } tracks { name } } } }',
-  '{ tracks(first: 20, genreId: "1") { totalCount nodes { name } } topTracks(first: 10) { name } topTracks2: topTracks(first: 5, genreId: "3") { name } }',
-  '{ customers(first: 20, country: "Brazil") { totalCount nodes { email supportRep { firstName customers { id } reports { id } } invoices(first: 5) { totalCount nodes { total lines { track { name } } } } totalSpent } } }',
-  '{ playlists { totalCount nodes { name trackCount tracks(first: 20) { totalCount nodes { name } } } } invoice(id: "10") { total } employees { reportsTo { firstName } } }',
-];
-for (const query of requests) {
-  const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+for (const request of STOREFRONT_REQUESTS) {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(request) });
   const body = (await response.json()) as { errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
 }

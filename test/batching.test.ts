@@ -9,8 +9,9 @@ describe('SQL statements per request (real Postgres)', () => {
   let perItem: Stack;
   beforeAll(async () => {
     database = await cloneTemplateDatabase();
-    batched = await startStack({ databaseUrl: database.url });
-    perItem = await startStack({ databaseUrl: database.url, loaders: { batch: false } });
+    // What the loaders cost: no entity cache between requests (it would serve the tracks of earlier pages).
+    batched = await startStack({ databaseUrl: database.url, gatewayEnv: { ENTITY_CACHE: 'off' } });
+    perItem = await startStack({ databaseUrl: database.url, loaders: { batch: false }, gatewayEnv: { ENTITY_CACHE: 'off' } });
   });
   afterAll(async () => {
     await batched?.close();

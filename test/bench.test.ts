@@ -14,7 +14,7 @@ describe('pnpm bench --quick', () => {
   it('writes the results, table and charts, with the batching and cache invariants', async () => {
     const database = await cloneTemplateDatabase();
     try {
-      const run = await runScript('benchmarks/bench.ts', ['--quick', '--system', 'tributary-naive,tributary-nocache,tributary-l1', '--scenario', 'hot,nplus1-1,nplus1-100', '--out', out], {
+      const run = await runScript('benchmarks/bench.ts', ['--quick', '--system', 'tributary-naive,tributary-nocache,tributary-entity,tributary-l1', '--scenario', 'hot,nplus1-1,nplus1-100', '--out', out], {
         DATABASE_URL: database.url,
         REDIS_KEY_PREFIX: 'unused',
       });
@@ -24,6 +24,7 @@ describe('pnpm bench --quick', () => {
       expect(result.rows.map((r) => `${r.system}/${r.scenario}`)).toEqual([
         'tributary-naive/hot', 'tributary-naive/nplus1-1', 'tributary-naive/nplus1-100',
         'tributary-nocache/hot', 'tributary-nocache/nplus1-1', 'tributary-nocache/nplus1-100',
+        'tributary-entity/hot', 'tributary-entity/nplus1-1', 'tributary-entity/nplus1-100',
         'tributary-l1/hot', 'tributary-l1/nplus1-1', 'tributary-l1/nplus1-100',
       ]);
       for (const row of result.rows) {
@@ -38,6 +39,9 @@ describe('pnpm bench --quick', () => {
       expect(row('tributary-nocache', 'nplus1-100').sqlPerRequest).toBe(4);
       // Row by row: grows with the list.
       expect(row('tributary-naive', 'nplus1-100').sqlPerRequest!).toBeGreaterThan(100);
+      // The entity cache alone: every request executes its plan, every fetch from cached entities.
+      expect(row('tributary-entity', 'nplus1-100').sqlPerRequest).toBe(0);
+      expect(row('tributary-entity', 'nplus1-100').cacheHitRate!).toBeGreaterThan(0.9);
       // The hot page from the cache: hits, and no SQL.
       expect(row('tributary-l1', 'hot').cacheHitRate!).toBeGreaterThan(0.9);
       expect(row('tributary-l1', 'hot').sqlPerRequest).toBe(0);
@@ -46,5 +50,5 @@ describe('pnpm bench --quick', () => {
     } finally {
       await database.drop();
     }
-  }, 180_000);
+  }, 240_000); // four systems × three scenarios, each in its own process
 });

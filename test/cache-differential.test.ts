@@ -11,6 +11,8 @@ interface Seen {
   body: string;
   /** `x-tributary-cache` (debug): `miss`, `hit-l1`, `hit-l2`, `not-stored`, or null. */
   source: string | null;
+  /** `x-tributary-entity-cache` (debug): `fetches=<from cache>/<all>, representations=<from cache>/<all>`, or null. */
+  entities: string | null;
 }
 
 const ACCEPTS = [undefined, 'application/graphql-response+json', 'application/graphql-response+json, application/json'];
@@ -20,7 +22,7 @@ async function send(url: string, request: CorpusRequest, accept: string | undefi
   if (accept) headers.accept = accept;
   if (request.as) headers.authorization = `Bearer ${await tokenFor(request.as)}`;
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }) });
-  return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text(), source: response.headers.get('x-tributary-cache') };
+  return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text(), source: response.headers.get('x-tributary-cache'), entities: response.headers.get('x-tributary-entity-cache') };
 }
 
 const stacks: CorpusStack[] = [];
@@ -29,13 +31,19 @@ afterAll(async () => {
 });
 
 describe.each(CORPUS.map((shape, index) => ({ shape, index })))('the cache never changes an answer: $shape.name', ({ shape, index }) => {
-  it('answers every request byte for byte as without the cache: as a miss, an L1 hit and an L2 hit on another instance', async () => {
+  it('answers every request byte for byte as without the caches: as a miss, an L1 hit and an L2 hit on another instance; with the entity cache alone likewise', async () => {
     const stack = await startCorpusStack(shape);
     stacks.push(stack);
     const redis = { REDIS_URL, REDIS_KEY_PREFIX: `${inject('redisPrefix')}corpus${index}:`, CACHE_DEBUG: 'true' };
-    const uncached = await stack.gateway({ RESPONSE_CACHE: 'off' });
+    const uncached = await stack.gateway({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
     const a = await stack.gateway(redis);
     const b = await stack.gateway(redis);
+    // The entity cache alone (response cache off): its own L2, shared by two instances.
+    const entityOnly = { REDIS_URL, REDIS_KEY_PREFIX: `${inject('redisPrefix')}corpus${index}-entity:`, CACHE_DEBUG: 'true', RESPONSE_CACHE: 'off' };
+    const e1 = await stack.gateway(entityOnly);
+    const e2 = await stack.gateway(entityOnly);
+    /** Queries whose every subgraph fetch the entity cache answered on the second ask. */
+    const servedByEntities = new Set<string>();
     const differences: string[] = [];
     /** Private entries by query, with the principals that stored them. */
     const privateOwners = new Map<string, Set<string>>();
@@ -46,10 +54,14 @@ describe.each(CORPUS.map((shape, index) => ({ shape, index })))('the cache never
         const miss = await send(a, request, accept);
         const l1 = await send(a, request, accept);
         const l2 = await send(b, request, accept);
+        const entityMiss = await send(e1, request, accept);
+        const entityHit = await send(e1, request, accept);
+        const entityL2 = await send(e2, request, accept);
         const who = `${request.query}${request.operationName ? ` (${request.operationName})` : ''} as ${request.as ?? 'anonymous'} (accept ${accept ?? 'none'})`;
-        for (const [tier, seen] of [['first', miss], ['second', l1], ['other instance', l2]] as const) {
-          const { source: _source, ...client } = seen;
-          const { source: _none, ...reference } = expected;
+        const tiers = [['first', miss], ['second', l1], ['other instance', l2], ['entity cache, first', entityMiss], ['entity cache, second', entityHit], ['entity cache, other instance', entityL2]] as const;
+        for (const [tier, seen] of tiers) {
+          const { source: _source, entities: _entities, ...client } = seen;
+          const { source: _none, entities: _no, ...reference } = expected;
           if (JSON.stringify(client) !== JSON.stringify(reference)) differences.push(`${who}, ${tier} (${seen.source}):\n  without cache: ${JSON.stringify(reference)}\n  with cache:    ${JSON.stringify(client)}`);
         }
         // Never foreign: what principals stored privately is a hit for none but them.
@@ -59,12 +71,16 @@ describe.each(CORPUS.map((shape, index) => ({ shape, index })))('the cache never
         if (l1.source === 'hit-l1') stored.add(request.query);
         // What was stored on the first instance is shared through L2.
         if (l1.source === 'hit-l1' && miss.source === 'miss') expect(l2.source, `${who} on the other instance`).toBe('hit-l2');
+        const served = /^fetches=(\d+)\/(\d+)/.exec(entityHit.entities ?? '');
+        if (served && served[1] === served[2]) servedByEntities.add(request.query);
       }
     }
     expect(differences).toEqual([]);
+    // Worth something only if the entity cache answered: most queries' fetches all came from it.
+    expect(servedByEntities.size, `served by entities: ${[...servedByEntities].join(' | ')}`).toBeGreaterThanOrEqual(shape.minimumServedByEntities ?? 0);
     // The comparison is worth something only if the cache answered: most requests are stored.
     expect(stored.size, `stored: ${[...stored].join(' | ')}`).toBeGreaterThanOrEqual(shape.minimumStored);
-  });
+  }, 120_000); // six gateways, each request sent six times under three Accept headers
 });
 
 /** Requests of the corpus that read private data (their entries must be scoped to the principal). */
@@ -86,7 +102,7 @@ describe('what the corpus stores', () => {
       const request = { query: '{ products { id } }' };
       await send(gateway, request, undefined);
       const response = await fetch(gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
-      const seen = { status: response.status, contentType: response.headers.get('content-type'), body: await response.text(), source: response.headers.get('x-tributary-cache') };
+      const seen = { status: response.status, contentType: response.headers.get('content-type'), body: await response.text(), source: response.headers.get('x-tributary-cache'), entities: null };
       expect(expected(seen, Number(response.headers.get('x-tributary-cache-ttl'))), `${header}: ${seen.source} ttl ${response.headers.get('x-tributary-cache-ttl')}`).toBe(true);
     }
   });

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { createWideRequests } from './wide-requests.js';
 import { createZipf } from './zipf.js';
 
 /** How long a committed write may take to reach every cache before a differing answer counts as stale, in ms. */
@@ -20,17 +21,18 @@ export interface MixedOutcome {
 }
 
 /**
- * `mixed`: Zipf-distributed track and album pages over all Chinook ids, with about 1 % writes
+ * `mixed` (and `mixed-wide` with `requests: 'wide'`, see `createWideRequests`): Zipf-distributed track and album pages over all Chinook ids, with about 1 % writes
  * (a track's price changed with SQL, as another service would; the same for every system, which
  * need not accept our tokens). One response in ten is compared with the database: it is stale
  * when it differs although no write touched what it shows in the 100 ms before the request
  * started or since.
  */
-export async function runMixed(url: string, databaseUrl: string, connections: number, durationS: number): Promise<MixedOutcome> {
+export async function runMixed(url: string, databaseUrl: string, connections: number, durationS: number, requests: 'mixed' | 'wide' = 'mixed'): Promise<MixedOutcome> {
+  const wide = requests === 'wide' ? createWideRequests() : undefined;
   const trackRank = createZipf(3503, 1, 7);
   const albumRank = createZipf(347, 1, 11);
   const lastWrite = new Map<number, number>(); // track id → when its write was sent (ms)
-  const samples: Array<{ kind: 'track' | 'album'; body: string; startedAt: number }> = [];
+  const samples: Array<{ body: string; startedAt: number }> = [];
   let responses = 0;
   let writes = 0;
   const latencies: number[] = [];
@@ -56,14 +58,13 @@ export async function runMixed(url: string, databaseUrl: string, connections: nu
             headers: { 'content-type': 'application/json' },
             setupRequest: (request: any, context: any) => {
               const album = Math.random() < 0.5;
-              context.kind = album ? 'album' : 'track';
               context.startedAt = Date.now();
-              request.body = JSON.stringify(album ? { query: ALBUM_PAGE, variables: { id: String(albumRank()) } } : { query: TRACK_PAGE, variables: { id: String(trackRank()) } });
+              request.body = wide ? wide() : JSON.stringify(album ? { query: ALBUM_PAGE, variables: { id: String(albumRank()) } } : { query: TRACK_PAGE, variables: { id: String(trackRank()) } });
               return request;
             },
             onResponse: (_status: number, body: string, context: any) => {
               responses++;
-              if (responses % SAMPLE_EVERY === 0) samples.push({ kind: context.kind, body, startedAt: context.startedAt });
+              if (responses % SAMPLE_EVERY === 0) samples.push({ body, startedAt: context.startedAt });
             },
           },
         ],
@@ -82,8 +83,7 @@ export async function runMixed(url: string, databaseUrl: string, connections: nu
   for (const sample of samples) {
     let shown: Array<{ id: string; unitPrice: string }>;
     try {
-      const data = JSON.parse(sample.body).data;
-      shown = sample.kind === 'track' ? (data.track ? [data.track] : []) : (data.album?.tracks ?? []);
+      shown = tracksShown(JSON.parse(sample.body).data);
     } catch {
       continue;
     }
@@ -93,4 +93,15 @@ export async function runMixed(url: string, databaseUrl: string, connections: nu
     if (shown.some((t) => price.get(Number(t.id)) !== t.unitPrice)) staleReads++;
   }
   return { result, latencies, writes, sampled: judged, staleReads };
+}
+
+/** Every object of an answer that shows a track's `id` and `unitPrice`, at any depth. */
+function tracksShown(value: unknown, into: Array<{ id: string; unitPrice: string }> = []): Array<{ id: string; unitPrice: string }> {
+  if (Array.isArray(value)) for (const item of value) tracksShown(item, into);
+  else if (value && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    if (typeof object.id === 'string' && typeof object.unitPrice === 'string') into.push(object as { id: string; unitPrice: string });
+    for (const child of Object.values(object)) if (child && typeof child === 'object') tracksShown(child, into);
+  }
+  return into;
 }

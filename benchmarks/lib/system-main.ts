@@ -31,7 +31,11 @@ const redis = { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: process.env.
 switch (system) {
   case 'tributary-nocache':
   case 'tributary-naive':
-    await tributary({ RESPONSE_CACHE: 'off' });
+    await tributary({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
+    break;
+  case 'tributary-entity':
+    // The entity cache alone: every request executes its plan, subgraph fetches come from cached entities.
+    await tributary({ ...redis, RESPONSE_CACHE: 'off' });
     break;
   case 'tributary-l1':
     await tributary({ ...redis, CACHE_L2: 'off' });

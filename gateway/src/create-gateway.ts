@@ -30,6 +30,12 @@ import type { FetchRecorders } from './cache/fetch-recorder.js';
 import { readSubgraphSchemas } from './cache/subgraph-schemas.js';
 import { refusalProfileOf } from './cache/refusal-profile.js';
 import { withFetchTagging } from './cache/with-fetch-tagging.js';
+import { InflightFetches } from './cache/entity-coalescer.js';
+import { createEntityCacheMetrics } from './cache/entity-metrics.js';
+import { createEntityStore } from './cache/entity-store.js';
+import { useEntityCacheDebug } from './cache/use-entity-cache-debug.js';
+import { useMutationFence } from './cache/use-mutation-fence.js';
+import { type EntityCacheStats, withEntityCache } from './cache/with-entity-cache.js';
 import { type CacheEntry, type InvalidationBus, cacheEntryCodec, createLruTier, createRedisTier, createTieredStore } from '@tributary/cache';
 import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
@@ -126,6 +132,18 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const principals = new WeakMap<Request, Principal>();
   const l1 = createLruTier<CacheEntry>({ maxBytes: config.cache.l1MaxBytes, sizeOf: (entry) => 2 * entry.body.length, onEvict: (reason) => cacheMetrics.evictions.inc({ reason }) });
   const l2 = redis && config.cache.l2 ? createRedisTier({ redis, keyPrefix: config.frontDoor.redisKeyPrefix, namespace: 'rc' }) : undefined;
+  // The entity cache (ENTITY_CACHE): its own tiers, evicted by the same events as the response cache's.
+  const entityCaching = config.cache.entity;
+  const entityStore = createEntityStore({
+    l1MaxBytes: config.cache.l1MaxBytes,
+    redis: redis && config.cache.l2 ? redis : undefined,
+    keyPrefix: config.frontDoor.redisKeyPrefix,
+    onError: (error) => onStoreError(error),
+  });
+  const entityMetrics = entityCaching ? createEntityCacheMetrics(registry, () => entityStore.size()) : undefined;
+  const entityStats = new WeakMap<object, EntityCacheStats>();
+  const inflight = new InflightFetches();
+  const anyCache = config.cache.enabled || entityCaching;
   const cacheMetrics = createCacheMetrics(registry, {
     size: () => ({ entries: l1.entries, bytes: l1.bytes }),
     busConnected: () => bus.connected,
@@ -143,6 +161,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const invalidator = new CacheInvalidator({
     bus,
     store: responseStore,
+    entity: entityCaching ? entityStore : undefined,
     policy: () => cachePolicy!,
     metrics: cacheMetrics,
     onError: onStoreError,
@@ -167,9 +186,23 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
-      const source = createSubgraphDataSource({ name, url: target, metrics, timeoutMs: config.subgraphTimeoutMs, signIdentity });
+      const schemaOf = (subgraph: string) => subgraphSchemas.get(subgraph);
+      let source = createSubgraphDataSource({ name, url: target, metrics, timeoutMs: config.subgraphTimeoutMs, signIdentity });
+      // Entity cache below, response cache's tagging above: the entity cache sees fetches tagged or not.
+      if (entityCaching) {
+        source = withEntityCache(source, name, {
+          store: entityStore,
+          invalidator,
+          schemaOf,
+          policy: () => cachePolicy!,
+          defaultMaxAgeS: config.cache.defaultMaxAgeS,
+          metrics: entityMetrics!,
+          inflight,
+          stats: config.cache.debug ? entityStats : undefined,
+        });
+      }
       if (!config.cache.enabled) return source;
-      return withFetchTagging(source, name, { recorders, schemaOf: (subgraph) => subgraphSchemas.get(subgraph), policy: () => cachePolicy! });
+      return withFetchTagging(source, name, { recorders, schemaOf, policy: () => cachePolicy! });
     },
     logger: {
       debug: (message) => logger.debug(String(message)),
@@ -179,7 +212,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     },
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    if (config.cache.enabled) subgraphSchemas = readSubgraphSchemas(coreSupergraphSdl);
+    if (anyCache) subgraphSchemas = readSubgraphSchemas(coreSupergraphSdl);
     cachePolicy = readCachePolicy(coreSupergraphSdl, apiSchema);
     // Cached responses of the old supergraph: gone from L1; L2 keys carry the supergraph's hash.
     invalidator.flushLocal();
@@ -192,7 +225,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   }
   // The cache trusts nothing until the bus has proven itself (its first heartbeat came back):
   // give it that moment, bounded, so that a fresh gateway caches from its first request.
-  if (config.cache.enabled) await waitUntil(() => bus.connected, BUS_PROOF_WAIT_MS);
+  if (anyCache) await waitUntil(() => bus.connected, BUS_PROOF_WAIT_MS);
 
   const yoga = createYoga<object, object>({
     graphqlEndpoint: '/graphql',
@@ -216,13 +249,14 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
         check: async () => {
           if (supergraph.status.phase !== 'watching') throw new Error(`supergraph ${supergraph.status.phase}`);
           // Without the bus, writes are not heard: this instance serves uncached, but is not ready.
-          if (config.cache.enabled) connections.check(['bus']);
+          if (anyCache) connections.check(['bus']);
           await probeSubgraphs(subgraphUrls, { [IDENTITY_HEADER]: await signIdentity(ANONYMOUS) });
         },
       }),
       useMetricsEndpoint(registry),
       useBatchItemGuard(),
       useRequestMetrics(metrics, { hitOperations }),
+      ...(entityCaching && config.cache.debug ? [useEntityCacheDebug(entityStats)] : []),
       useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }), principals }),
       ...(config.cache.enabled
         ? [
@@ -245,7 +279,9 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
               hitOperations,
             }),
           ]
-        : []),
+        : entityCaching
+          ? [useMutationFence(invalidator)]
+          : []),
       useCsrfGuard(),
       useBatchLimit(limits.maxBatch), // the batch refusal (see `batching` above)
       usePersistedOperations({ mode: config.frontDoor.persistedOperations, trusted, store: apqStore }),

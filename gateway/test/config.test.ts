@@ -18,6 +18,13 @@ describe('readGatewayConfig', () => {
     expect(DEFAULT_SUBGRAPH_TIMEOUT_MS).toBe(10_000);
   });
 
+  it('turns the entity cache on by default, independently of the response cache', () => {
+    expect(readGatewayConfig({}).cache).toMatchObject({ enabled: true, entity: true });
+    expect(readGatewayConfig({ RESPONSE_CACHE: 'off' }).cache).toMatchObject({ enabled: false, entity: true });
+    expect(readGatewayConfig({ ENTITY_CACHE: 'off' }).cache).toMatchObject({ enabled: true, entity: false });
+    expect(() => readGatewayConfig({ ENTITY_CACHE: 'yes' })).toThrow('Invalid configuration: ENTITY_CACHE: must be on/off, true/false or 1/0, got "yes"');
+  });
+
   it('takes subgraph URLs, or ports on localhost, over the supergraph\'s', () => {
     const config = readGatewayConfig({ CATALOG_URL: 'http://catalog:4001/graphql', SALES_PORT: '5003', GATEWAY_PORT: '8080', NODE_ENV: 'production', SUPERGRAPH_PATH: '/etc/supergraph.graphql', GATEWAY_JWT_SECRET: 's'.repeat(32), INTERNAL_JWT_SECRET: 'i'.repeat(32), HOST: '0.0.0.0' });
     expect(config.subgraphUrls).toEqual({ catalog: 'http://catalog:4001/graphql', sales: 'http://127.0.0.1:5003/graphql' });
@@ -67,7 +74,7 @@ describe('booleans', () => {
 
   it('default as documented: cache and L2 on, debug off, introspection and the gateway token by NODE_ENV', () => {
     expect(readGatewayConfig({}).cache).toEqual(DEFAULT_CACHE_CONFIG);
-    expect(DEFAULT_CACHE_CONFIG).toEqual({ enabled: true, l2: true, l1MaxBytes: 67_108_864, defaultMaxAgeS: 300, debug: false });
+    expect(DEFAULT_CACHE_CONFIG).toEqual({ enabled: true, l2: true, l1MaxBytes: 67_108_864, defaultMaxAgeS: 300, debug: false, entity: true });
     expect(readGatewayConfig({}).frontDoor.introspection).toBe(true);
     expect(readSubgraphIdentity({}).requireGatewayToken).toBe(false);
     expect(readSubgraphIdentity({ NODE_ENV: 'production', INTERNAL_JWT_SECRET: 'i'.repeat(32) }).requireGatewayToken).toBe(true);

@@ -25,6 +25,8 @@ export interface CorpusShape {
   requests: CorpusRequest[];
   /** How many distinct queries of `requests` must be answered from the cache at least once. */
   minimumStored: number;
+  /** How many distinct queries of `requests` must have every subgraph fetch answered by the entity cache at least once; default 0. */
+  minimumServedByEntities?: number;
 }
 
 /** The `@cacheControl` directive as Tributary's subgraphs declare and compose it. */
@@ -99,6 +101,7 @@ export const CORPUS: CorpusShape[] = [
       },
     ],
     minimumStored: 12,
+    minimumServedByEntities: 12,
     requests: [
       { query: '{ products { ... on Book { sku } } }' },
       { query: '{ products { __typename } }' },
@@ -172,6 +175,7 @@ export const CORPUS: CorpusShape[] = [
       },
     ],
     minimumStored: 8,
+    minimumServedByEntities: 7,
     requests: [
       { query: '{ allProducts { title reviews { body } } }' },
       { query: '{ allProducts { id shipping } }' },
@@ -221,6 +225,7 @@ export const CORPUS: CorpusShape[] = [
       },
     ],
     minimumStored: 5,
+    minimumServedByEntities: 5,
     requests: [
       { query: '{ media { title stars } }' },
       { query: '{ media { __typename ... on Book { pages } stars } }' },
@@ -269,6 +274,7 @@ export const CORPUS: CorpusShape[] = [
       },
     ],
     minimumStored: 15,
+    minimumServedByEntities: 20,
     requests: [
       { query: '{ things { id name } }' },
       { query: '{ things { name(upper: true) ... on Named { n2: name } } }' },

@@ -10,12 +10,22 @@ export interface ResponseCacheConfig {
   l1MaxBytes: number;
   /** `CACHE_DEFAULT_MAX_AGE_S`: TTL when nothing read carries a `@cacheControl(maxAge)`, s. Default 300. */
   defaultMaxAgeS: number;
-  /** `CACHE_DEBUG`: on adds `x-tributary-cache: hit-l1 | hit-l2 | miss | not-stored` (with `x-tributary-cache-reason`). Default off. */
+  /**
+   * `CACHE_DEBUG`: on adds `x-tributary-cache: hit-l1 | hit-l2 | miss | not-stored` (with
+   * `x-tributary-cache-reason`), and on executed responses `x-tributary-entity-cache:
+   * fetches=<from cache>/<all>, representations=<from cache>/<all>`. Default off.
+   */
   debug: boolean;
+  /**
+   * `ENTITY_CACHE`: on (default) caches each subgraph fetch of a query plan per entity and per
+   * root fetch (`withEntityCache`), in its own L1 (bounded by `CACHE_L1_MAX_BYTES` too) and L2
+   * (`CACHE_L2`); off sends every fetch. Independent of `RESPONSE_CACHE`.
+   */
+  entity: boolean;
 }
 
 /** Defaults of {@link ResponseCacheConfig}; a test pins each. */
-export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false };
+export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false, entity: true };
 
 /**
  * Reads {@link ResponseCacheConfig} from the environment.
@@ -30,5 +40,6 @@ export function readResponseCacheConfig(env: NodeJS.ProcessEnv): ResponseCacheCo
     l1MaxBytes: e.CACHE_L1_MAX_BYTES ?? DEFAULT_CACHE_CONFIG.l1MaxBytes,
     defaultMaxAgeS: e.CACHE_DEFAULT_MAX_AGE_S ?? DEFAULT_CACHE_CONFIG.defaultMaxAgeS,
     debug: e.CACHE_DEBUG ?? DEFAULT_CACHE_CONFIG.debug,
+    entity: e.ENTITY_CACHE ?? DEFAULT_CACHE_CONFIG.entity,
   };
 }

@@ -3,8 +3,11 @@ import { type CacheEntry, type ChangeEvent, type InvalidationBus, type TieredSto
 import type { CacheMetrics } from './cache-metrics.js';
 import type { CachePolicy } from './cache-policy.js';
 
+/** Another cache that the same events evict (the entity cache's tiered store). */
+export type EvictedStore = Pick<TieredStore<unknown>, 'invalidate' | 'flush' | 'flushLocal' | 'refreshEpoch'>;
+
 /**
- * Applies change events to the response store (both tiers), in the order they arrive, and decides
+ * Applies change events to the response store (both tiers), and to the entity cache's, in the order they arrive, and decides
  * whether the cache may be used at all (only while the bus is heard).
  *
  * Never stale: the store refuses a response if a tag it carries was invalidated (or the store
@@ -24,6 +27,8 @@ export class CacheInvalidator {
       bus: InvalidationBus;
       /** The response store: its clock, freshness and tiers. */
       store: TieredStore<CacheEntry>;
+      /** The entity cache's store, evicted by the same events with the same tags. */
+      entity?: EvictedStore;
       policy: () => CachePolicy;
       metrics: CacheMetrics;
       /** Receives failures of applying an event (the store reports its own L2 failures). */
@@ -41,7 +46,10 @@ export class CacheInvalidator {
       },
       onRestored: () => {
         this.flushLocal();
-        this.enqueue(() => options.store.refreshEpoch());
+        this.enqueue(async () => {
+          await options.store.refreshEpoch();
+          await options.entity?.refreshEpoch();
+        });
         this.trusting = true;
       },
     });
@@ -84,19 +92,22 @@ export class CacheInvalidator {
    */
   flushLocal(): void {
     this.options.store.flushLocal();
+    this.options.entity?.flushLocal();
   }
 
   /**
    * Stops trusting everything the shared tier holds (a Redis Cluster failover: the promoted replica
    * may lack the last deletes its master acknowledged, or never got one that timed out): at
-   * once, this instance flushes its store (`TieredStore.flush`: drops its L1, stores nothing that
-   * started before, and moves L2 to a new epoch, now on the store's clock); then a `flush` event
+   * once, this instance flushes its stores, the response store and the entity cache's
+   * (`TieredStore.flush`: drops L1, stores nothing that started before, and moves L2 to a new
+   * epoch, now on the response store's clock); then a `flush` event
    * (tried up to 10 times, 250 ms apart, while the bus refuses it) moves every instance to one
    * common epoch. `reason` goes into the event.
    */
   flushShared(reason: string): void {
-    const { store } = this.options;
-    void store.flush(String(store.now())).catch((error: Error) => this.options.onError(error));
+    const { store, entity } = this.options;
+    const epoch = String(store.now());
+    void Promise.all([store.flush(epoch), entity?.flush(epoch)]).catch((error: Error) => this.options.onError(error));
     const publish = async (attempt: number): Promise<void> => {
       try {
         await this.options.bus.publish({ kind: 'flush', reason });
@@ -118,7 +129,7 @@ export class CacheInvalidator {
   }
 
   private async apply(event: ChangeEvent): Promise<void> {
-    const { store, metrics } = this.options;
+    const { store, entity, metrics } = this.options;
     if (event.kind === 'fence') {
       this.fences.get(event.id)?.();
       return;
@@ -127,10 +138,13 @@ export class CacheInvalidator {
     if (event.at) metrics.busLag.observe(Math.max(0, Date.now() - event.at) / 1000);
     if (event.kind === 'flush') {
       // Every instance hears the same event and moves to the same epoch.
-      await store.flush(String(event.at ?? store.now()));
+      const epoch = String(event.at ?? store.now());
+      await Promise.all([store.flush(epoch), entity?.flush(epoch)]);
       return;
     }
-    const { local } = await store.invalidate(tagsOf(event, (type) => this.options.policy().listsOfType(type)));
+    const tags = tagsOf(event, (type) => this.options.policy().listsOfType(type));
+    // Both stores record the invalidation and evict L1 synchronously when called: no lookup between them.
+    const [{ local }] = await Promise.all([store.invalidate(tags), entity?.invalidate(tags)]);
     if (local > 0) metrics.evictions.inc({ reason: 'invalidated' }, local);
   }
 }

@@ -56,6 +56,8 @@ const TYPE_SELECTION: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, 
 const OWN_ALIASES = new Set([FETCH_ID_ALIAS, FETCH_TYPE_ALIAS]);
 
 const tagged = new WeakMap<GraphQLSchema, LRUCache<string, TaggedFetch | false>>();
+/** The operations {@link tagFetch} produced, by their text: a tagged fetch tagged again is itself. */
+const outputs = new WeakMap<GraphQLSchema, LRUCache<string, TaggedFetch>>();
 
 /**
  * The subgraph operation `query` with `_tributary_id: id` added to every selection set of a type
@@ -64,7 +66,9 @@ const tagged = new WeakMap<GraphQLSchema, LRUCache<string, TaggedFetch | false>>
  * read. The client's operation is never changed: the gateway shapes the client's response from
  * the client's operation only, so extra fields in a subgraph's answer never reach a client.
  * `null` when the operation cannot be tagged (it is not a query, does not parse, or already uses
- * one of the aliases). Remembered per schema and text.
+ * one of the aliases). Remembered per schema and text. The text of an operation that
+ * `tagFetch` produced gives that same tagged fetch back (the entity cache, below the response
+ * cache's wrapper, receives fetches already tagged).
  *
  * @example
  * tagFetch('{ album(id: "4") { title } }', catalog).query
@@ -75,8 +79,13 @@ export function tagFetch(query: string, schema: GraphQLSchema): TaggedFetch | nu
   if (!bySchema) tagged.set(schema, (bySchema = new LRUCache({ max: TAGGED_FETCHES_PER_SCHEMA })));
   const known = bySchema.get(query);
   if (known !== undefined) return known || null;
+  let produced = outputs.get(schema);
+  if (!produced) outputs.set(schema, (produced = new LRUCache({ max: TAGGED_FETCHES_PER_SCHEMA })));
+  const output = produced.get(query);
+  if (output) return output;
   const result = tagUncached(query, schema);
   bySchema.set(query, result ?? false);
+  if (result) produced.set(result.query, result);
   return result;
 }
 

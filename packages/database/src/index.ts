@@ -11,6 +11,7 @@ export { type ChinookScript, ChinookNotFoundError, DEFAULT_CHINOOK_SHA256_FILE, 
 export { SharedPGliteDialect } from './embedded/pglite-dialect.js';
 export { EMBEDDED_SHARED_BUFFERS } from './embedded/embedded-database.js';
 export type * from './tables.js';
+export { COUNTER_SOURCES } from './counter-tables.js';
 export type { AnySubgraphFieldSources, ChinookTableName, ColumnOf, DerivedSource, RowOp, SubgraphFieldSources, SubgraphTables, TableSource } from './field-sources/table-source.js';
 export { CHANGE_TABLES, CHINOOK_FIELD_SOURCES, SUBGRAPH_FIELD_SOURCES } from './field-sources/chinook-field-sources.js';
 export { CATALOG_FIELD_SOURCES } from './field-sources/catalog.js';

@@ -5,6 +5,8 @@ import * as crossBoundaryViews from './migrations/002-cross-boundary-views.js';
 import * as authorizationViews from './migrations/003-authorization-views.js';
 import * as changeNotifications from './migrations/004-change-notifications.js';
 import * as truncateNotifications from './migrations/005-truncate-notifications.js';
+import * as aggregateCounters from './migrations/006-aggregate-counters.js';
+import * as customerCountryIndex from './migrations/007-customer-country-index.js';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +15,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '003-authorization-views': authorizationViews,
   '004-change-notifications': changeNotifications,
   '005-truncate-notifications': truncateNotifications,
+  '006-aggregate-counters': aggregateCounters,
+  '007-customer-country-index': customerCountryIndex,
 };
 
 /**

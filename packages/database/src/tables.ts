@@ -124,5 +124,29 @@ export interface CrossBoundaryViews {
   'playlists.track_ref': PlaylistsTrackRefView;
 }
 
+/** `sales.track_sales`: per track, `sum(quantity)` and `count(*)` of its invoice lines. */
+export interface TrackSalesTable { track_id: number; units: number; line_count: number }
+/** `sales.customer_sales`: per customer, `count(*)` and `sum(total)` of their invoices. */
+export interface CustomerSalesTable { customer_id: number; invoice_count: number; total_spent: Money }
+/** `playlists.playlist_size`: per playlist, `count(*)` of its entries. */
+export interface PlaylistSizeTable { playlist_id: number; track_count: number }
+/** `catalog.genre_size`: per genre, `count(*)` of its tracks. */
+export interface GenreSizeTable { genre_id: number; track_count: number }
+/** `catalog.table_size`: `count(*)` of `catalog.artist`, `catalog.album` and `catalog.track`, by `table_name` (`'catalog.album'`); `BIGINT`, read as a string. */
+export interface TableSizeTable { table_name: string; row_count: string }
+
+/**
+ * The counters that migration 006 keeps exact with statement triggers on their source tables, in
+ * the writing transaction: no change triggers of their own (the source table's changes name the
+ * aggregate fields), nothing to import (they are filled from the source), never written by code.
+ */
+export interface CounterTables {
+  'sales.track_sales': TrackSalesTable;
+  'sales.customer_sales': CustomerSalesTable;
+  'playlists.playlist_size': PlaylistSizeTable;
+  'catalog.genre_size': GenreSizeTable;
+  'catalog.table_size': TableSizeTable;
+}
+
 /** The whole database as Kysely sees it. */
-export interface Database extends ChinookTables, CrossBoundaryViews {}
+export interface Database extends ChinookTables, CrossBoundaryViews, CounterTables {}

@@ -37,7 +37,7 @@ describe('prepareDatabase on an empty Postgres database', () => {
 
   it('migrates into one schema per subgraph and imports exactly Chinook 1.4.5 from the shipped script', async () => {
     const result = await prepareDatabase(handle.db, {});
-    expect(result.migrations).toEqual(['001-chinook-tables', '002-cross-boundary-views', '003-authorization-views', '004-change-notifications', '005-truncate-notifications']);
+    expect(result.migrations).toEqual(['001-chinook-tables', '002-cross-boundary-views', '003-authorization-views', '004-change-notifications', '005-truncate-notifications', '006-aggregate-counters', '007-customer-country-index']);
     expect(result.chinook.status).toBe('imported');
     // packages/database/data/chinook/README.md, "Row counts".
     expect(await countChinookRows(handle.db)).toEqual({
@@ -49,10 +49,10 @@ describe('prepareDatabase on an empty Postgres database', () => {
       WHERE table_schema IN ('catalog', 'customers', 'sales', 'playlists') AND table_type = 'BASE TABLE'
       ORDER BY table_schema, table_name`.execute(handle.db);
     expect(rows.map((r) => `${r.table_schema}.${r.table_name}`)).toEqual([
-      'catalog.album', 'catalog.artist', 'catalog.genre', 'catalog.media_type', 'catalog.track',
+      'catalog.album', 'catalog.artist', 'catalog.genre', 'catalog.genre_size', 'catalog.media_type', 'catalog.table_size', 'catalog.track',
       'customers.customer', 'customers.employee',
-      'playlists.playlist', 'playlists.playlist_track',
-      'sales.invoice', 'sales.invoice_line',
+      'playlists.playlist', 'playlists.playlist_size', 'playlists.playlist_track',
+      'sales.customer_sales', 'sales.invoice', 'sales.invoice_line', 'sales.track_sales',
     ]);
     const track = await handle.db.selectFrom('catalog.track').selectAll().where('track_id', '=', 3503).executeTakeFirstOrThrow();
     expect(track).toEqual({

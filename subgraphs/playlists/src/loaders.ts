@@ -22,16 +22,15 @@ export function createPlaylistsLoaders(db: Kysely<Database>, registry: LoaderReg
         options,
       ),
     ),
+    /**
+     * Entries per playlist (`trackCount`, `tracks.totalCount`), from the counter
+     * `playlists.playlist_size` (migration 006). Registered as a reader of
+     * `playlists.playlist_track`, the table whose writes change it.
+     */
     trackCount: register(
       { 'playlists.playlist_track': 'playlist_id' },
       createValueLoader(
-        (ids) =>
-          db
-            .selectFrom('playlists.playlist_track')
-            .select(['playlist_id as key', sql<number>`count(*)::int`.as('value')])
-            .where('playlist_id', '=', sql<number>`any(${ids})`)
-            .groupBy('playlist_id')
-            .execute(),
+        (ids) => db.selectFrom('playlists.playlist_size').select(['playlist_id as key', 'track_count as value']).where('playlist_id', '=', sql<number>`any(${ids})`).execute(),
         0,
         options,
       ),

@@ -78,44 +78,32 @@ export function createSalesLoaders(db: Kysely<Database>, registry: LoaderRegistr
         (page) => `${page.first}:${page.afterKey}`,
       ),
     ),
+    /**
+     * Invoices per customer (`Customer.invoices.totalCount`), from the counter `sales.customer_sales`
+     * (migration 006). Registered as a reader of `sales.invoice`, the table whose writes change it.
+     */
     invoiceCountByCustomer: register(
       { 'sales.invoice': 'customer_id' },
       createValueLoader(
-        (ids) =>
-          db
-            .selectFrom('sales.invoice')
-            .select(['customer_id as key', sql<number>`count(*)::int`.as('value')])
-            .where('customer_id', '=', sql<number>`any(${ids})`)
-            .groupBy('customer_id')
-            .execute(),
+        (ids) => db.selectFrom('sales.customer_sales').select(['customer_id as key', 'invoice_count as value']).where('customer_id', '=', sql<number>`any(${ids})`).execute(),
         0,
         options,
       ),
     ),
+    /** `sum(total)` of each customer's invoices, from the counter `sales.customer_sales`; "0.00" without invoices. */
     totalSpentByCustomer: register(
       { 'sales.invoice': 'customer_id' },
       createValueLoader(
-        (ids) =>
-          db
-            .selectFrom('sales.invoice')
-            .select(['customer_id as key', sql<string>`sum(total)`.as('value')])
-            .where('customer_id', '=', sql<number>`any(${ids})`)
-            .groupBy('customer_id')
-            .execute(),
+        (ids) => db.selectFrom('sales.customer_sales').select(['customer_id as key', 'total_spent as value']).where('customer_id', '=', sql<number>`any(${ids})`).execute(),
         '0.00',
         options,
       ),
     ),
+    /** `sum(quantity)` of each track's invoice lines, from the counter `sales.track_sales`; 0 when never sold. */
     purchaseCountByTrack: register(
       { 'sales.invoice_line': 'track_id' },
       createValueLoader(
-        (ids) =>
-          db
-            .selectFrom('sales.invoice_line')
-            .select(['track_id as key', sql<number>`sum(quantity)::int`.as('value')])
-            .where('track_id', '=', sql<number>`any(${ids})`)
-            .groupBy('track_id')
-            .execute(),
+        (ids) => db.selectFrom('sales.track_sales').select(['track_id as key', 'units as value']).where('track_id', '=', sql<number>`any(${ids})`).execute(),
         0,
         options,
       ),

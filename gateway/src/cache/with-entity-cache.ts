@@ -1,0 +1,337 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ANONYMOUS, type Principal, principalSubject } from '@tributary/runtime';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
+import type { CacheInvalidator } from './cache-invalidator.js';
+import { scopedKey, variablesKey } from './cache-key.js';
+import type { CachePolicy } from './cache-policy.js';
+import type { InflightFetches, SharedEntry } from './entity-coalescer.js';
+import { type FetchAnalysis, analyseFetch, sha256 } from './entity-fetch.js';
+import type { EntityCacheMetrics } from './entity-metrics.js';
+import type { EntityStore, EntityValue } from './entity-store.js';
+import { FetchRecorder } from './fetch-recorder.js';
+import { type TaggedFetch, entryTags, isAboutAddedSelections, readFetchResult, tagFetch } from './fetch-tagging.js';
+
+type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
+type ResponseError = NonNullable<Response['errors']>[number];
+
+/** Per request: how many fetches and representations the entity cache served (for `CACHE_DEBUG`). */
+export interface EntityCacheStats {
+  fetches: number;
+  fetchesFromCache: number;
+  representations: number;
+  representationsFromCache: number;
+}
+
+/** What {@link withEntityCache} needs from the gateway, read at each fetch (the supergraph can change). */
+export interface EntityCaching {
+  store: EntityStore;
+  /** The bus state and the clock, shared with the response cache (the race rule is the store's: `set` refuses stale values). */
+  invalidator: Pick<CacheInvalidator, 'isTrusting' | 'startedAt'>;
+  /** The subgraph's schema in the current supergraph. */
+  schemaOf(subgraph: string): GraphQLSchema | undefined;
+  policy(): CachePolicy;
+  /** TTL when nothing read carries a `maxAge` (`CACHE_DEFAULT_MAX_AGE_S`), seconds. */
+  defaultMaxAgeS: number;
+  metrics: EntityCacheMetrics;
+  /** The gateway's in-flight fetches (coalescing). */
+  inflight: InflightFetches;
+  /** Per-request counters, by the request's context object (`CACHE_DEBUG`); absent: not counted. */
+  stats?: WeakMap<object, EntityCacheStats>;
+}
+
+/** One item of a fetch: a representation of an entity fetch, or a root fetch's whole `data`. */
+interface Item {
+  /** Its position among the fetch's representations (0 for a root fetch). */
+  index: number;
+  /** Key without scope. */
+  key: string;
+  /** Metrics label: the representation's `__typename`, or the root type. */
+  type: string;
+  /** Its value, once known (from the cache, a waited-for fetch, or the subgraph). */
+  value?: unknown;
+  /** Where the value came from. */
+  source?: 'l1' | 'l2' | 'coalesced' | 'subgraph';
+  /** The cache entry it came from, if any: its remaining TTL and scope bound the response's. */
+  entry?: { value: EntityValue; expiresAt: number };
+  claim?: ReturnType<InflightFetches['claim']>;
+}
+
+/** One request sent to the subgraph for some items of a fetch. */
+interface SentResult {
+  response: Response;
+  /** The subgraph answered the tagged fetch with an error about the cache's own selections. */
+  ours: boolean;
+}
+
+/**
+ * Wraps a subgraph's data source with the entity cache (issue 12), below the response cache's
+ * fetch tagging and above HTTP. Each query fetch of a plan is sent tagged (see `tagFetch`) and:
+ * - an entity fetch (`_entities`): each representation is looked up on its own (L1, then L2),
+ *   keyed by supergraph version, subgraph, the normalised selection's hash, the other variables,
+ *   the representation (keys in sorted order) and scope; the misses are sent in one request and
+ *   merged back in the original order, nulls and per-entity errors at their index;
+ * - any other query fetch: looked up and stored whole, keyed by its variables.
+ * What is stored carries the response cache's tags for what it read (`Track:42.unitPrice`,
+ * `Track:42`, `Query.tracks`…), so the same change events evict it; it is stored only if nothing
+ * it read was invalidated since the fetch started, with no errors, not hinted `maxAge: 0`, and
+ * (when it read a `PRIVATE` field or type, or the subgraph answered `Cache-Control: private`)
+ * under the principal's key, never anonymously. Identical fetches in flight are sent once
+ * ({@link InflightFetches}). Mutations, fetches that cannot be tagged, and everything while the
+ * invalidation bus is lost are sent as planned.
+ */
+export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph: string, caching: EntityCaching): T {
+  const process = source.process.bind(source);
+  const { metrics } = caching;
+  source.process = async (options: GraphQLDataSourceProcessOptions) => {
+    const bypass = () => {
+      metrics.fetches.inc({ subgraph, outcome: 'bypassed' });
+      const representations = options.request.variables?.representations;
+      countRequest(caching, options, { fetches: 1, fetchesFromCache: 0, representations: Array.isArray(representations) ? representations.length : 0, representationsFromCache: 0 });
+      return process(options);
+    };
+    if (options.kind !== 'incoming operation' || !options.request.query || !caching.invalidator.isTrusting) return bypass();
+    const schema = caching.schemaOf(subgraph);
+    const fetch = schema && tagFetch(options.request.query, schema);
+    if (!schema || !fetch) return bypass();
+    const policy = caching.policy();
+    const analysis = analyseFetch(fetch, schema, policy);
+    if (analysis.hints.uncacheable) return bypass();
+    const variables = (options.request.variables ?? {}) as Record<string, unknown>;
+    const representations = variables.representations;
+    if (analysis.shape.kind === 'entities' && !Array.isArray(representations)) return bypass();
+    const run: FetchRun = {
+      options,
+      process,
+      subgraph,
+      caching,
+      schema,
+      policy,
+      fetch,
+      analysis,
+      startedAt: caching.invalidator.startedAt(),
+      principal: (options.context as { principal?: Principal }).principal ?? ANONYMOUS,
+      alreadyTagged: fetch.query === options.request.query,
+    };
+    const { representations: _r, ...others } = variables;
+    const base = `${policy.version}\n${subgraph}\n${analysis.selectionHash}\n${variablesKey(others)}`;
+    const items: Item[] =
+      analysis.shape.kind === 'entities'
+        ? (representations as unknown[]).map((r, index) => ({ index, key: sha256(`${base}\n${variablesKey(r)}`), type: typenameOf(r) }))
+        : [{ index: 0, key: sha256(`${base}\nroot`), type: schema.getQueryType()?.name ?? 'Query' }];
+    return serve(run, items);
+  };
+  return source;
+}
+
+/** Everything one fetch's run needs. */
+interface FetchRun {
+  options: GraphQLDataSourceProcessOptions;
+  process: GraphQLDataSource['process'];
+  subgraph: string;
+  caching: EntityCaching;
+  schema: GraphQLSchema;
+  policy: CachePolicy;
+  fetch: TaggedFetch;
+  analysis: FetchAnalysis;
+  /** Before any lookup: what is stored must not have been invalidated since. */
+  startedAt: number;
+  principal: Principal;
+  /** The fetch arrived tagged (the response cache's wrapper is above): its answer is the caller's as is. */
+  alreadyTagged: boolean;
+}
+
+async function serve(run: FetchRun, items: Item[]): Promise<Response> {
+  const { caching } = run;
+  const entities = run.analysis.shape.kind === 'entities';
+  await Promise.all(items.map((item) => lookUp(run, item)));
+  const missing = items.filter((item) => item.source === undefined);
+  for (const item of missing) item.claim = caching.inflight.claim(item.key);
+  // Looked up again once claimed: a fetch that stored between our lookup and our claim is seen
+  // now, and every later one waits for us (double-checked, so identical misses go out once).
+  await Promise.all(missing.filter((item) => item.claim!.kind === 'owner').map((item) => lookUp(run, item, 'l1-only')));
+  for (const item of missing) if (item.source !== undefined && item.claim?.kind === 'owner') item.claim.settle(item.entry && { ...item.entry, subject: principalSubject(run.principal) });
+  const owned = missing.filter((item) => item.claim!.kind === 'owner' && item.source === undefined);
+  const waiting = missing.filter((item) => item.claim!.kind === 'waiter');
+  const results: SentResult[] = [];
+  try {
+    // Our own misses go now, while we wait for those another fetch is sending (never the other way round: no deadlock).
+    const [sent] = await Promise.all([owned.length > 0 ? send(run, owned) : undefined, Promise.all(waiting.map((item) => awaitShared(run, item)))]);
+    if (sent) results.push(sent);
+  } finally {
+    for (const item of owned) if (item.claim?.kind === 'owner') item.claim.settle(undefined);
+  }
+  // Those whose owner stored nothing for us: fetched here, in one more request.
+  const unserved = waiting.filter((item) => item.source === undefined);
+  if (unserved.length > 0) results.push(await send(run, unserved));
+
+  if (results.some((r) => r.ours)) {
+    // The subgraph refused the cache's own selections: the fetch exactly as the caller sent it.
+    const whole = results.length === 1 && owned.length === items.length;
+    return whole && run.alreadyTagged ? results[0]!.response : run.process(run.options);
+  }
+  count(run, items);
+  // Nothing came from the cache: the subgraph's answer, untouched.
+  if (results.length === 1 && owned.length === items.length) return results[0]!.response;
+  if (!entities) {
+    const [item] = items;
+    if (item?.source && item.source !== 'subgraph') return { data: item.value as Record<string, unknown>, http: cachedHttp(items, undefined) } as Response;
+    return results[results.length - 1]!.response;
+  }
+  const errors: ResponseError[] = [];
+  for (const result of results) errors.push(...(result.response.errors ?? []));
+  return {
+    data: { _entities: items.map((item) => item.value ?? null) },
+    ...(errors.length > 0 ? { errors } : {}),
+    http: cachedHttp(items, results[0]?.response.http?.headers.get('cache-control')),
+  } as Response;
+}
+
+/** Looks an item up under the principal's scope, then the public one. */
+async function lookUp(run: FetchRun, item: Item, tiers?: 'l1-only'): Promise<void> {
+  const scopes: Array<'public' | Principal> = run.principal.kind === 'anonymous' ? ['public'] : [run.principal, 'public'];
+  for (const scope of scopes) {
+    const key = scopedKey(item.key, scope);
+    const found = tiers === 'l1-only' ? run.caching.store.getLocal(key) : await run.caching.store.get(key);
+    if (found) {
+      use(item, found, found.tier);
+      run.caching.metrics.lookups.inc({ subgraph: run.subgraph, type: item.type, tier: found.tier, result: 'hit' });
+      return;
+    }
+  }
+}
+
+async function awaitShared(run: FetchRun, item: Item): Promise<void> {
+  if (item.claim?.kind !== 'waiter') return;
+  const shared = await item.claim.shared;
+  if (shared && (shared.value.scope === 'public' || shared.subject === principalSubject(run.principal))) {
+    use(item, shared, 'coalesced');
+    run.caching.metrics.lookups.inc({ subgraph: run.subgraph, type: item.type, tier: 'coalesced', result: 'hit' });
+  }
+}
+
+function use(item: Item, entry: { value: EntityValue; expiresAt: number }, source: Item['source']): void {
+  // A copy per use: the gateway merges answers into its result tree and mutates them.
+  item.value = JSON.parse(entry.value.body);
+  item.entry = { value: entry.value, expiresAt: entry.expiresAt };
+  item.source = source;
+}
+
+/**
+ * Sends `items` (all of a root fetch, or some representations of an entity fetch) to the
+ * subgraph in one request, stores what may be stored, and settles the claims it owns.
+ * The answer's `_entities` indexes are turned into the fetch's own indexes.
+ */
+async function send(run: FetchRun, items: Item[]): Promise<SentResult> {
+  const { options, fetch, caching, subgraph } = run;
+  const entities = run.analysis.shape.kind === 'entities';
+  const variables = { ...(options.request.variables ?? {}) } as Record<string, unknown>;
+  if (entities) variables.representations = items.map((item) => (options.request.variables!.representations as unknown[])[item.index]);
+  caching.metrics.representationsSent.inc({ subgraph }, entities ? items.length : 0);
+  const response = await run.process({ ...options, request: { ...options.request, query: fetch.query, variables }, document: fetch.document } as GraphQLDataSourceProcessOptions);
+  const ours = response.errors?.some((error) => isAboutAddedSelections(error) || (response.data == null && error.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')) ?? false;
+  const header = response.http?.headers.get('cache-control');
+  if (!entities) {
+    const [item] = items;
+    item!.source = 'subgraph';
+    const storable = !ours && !response.errors?.length && response.data;
+    settle(item!, storable ? await store(run, item!, response.data, response.data as Record<string, unknown>, header) : undefined);
+    return { response, ours };
+  }
+  // Per-entity errors name their index in what was sent (`["_entities", j, …]`): put them at the fetch's.
+  const failed = new Set<number>();
+  let wholeFailed = response.data == null || !Array.isArray((response.data as { _entities?: unknown })._entities);
+  const errors = (response.errors ?? []).map((error) => {
+    const path = error.path;
+    if (path?.[0] === '_entities' && typeof path[1] === 'number' && path[1] < items.length) {
+      failed.add(path[1]);
+      return { ...error, path: ['_entities', items[path[1]]!.index, ...path.slice(2)] } as ResponseError;
+    }
+    wholeFailed = true;
+    return error;
+  });
+  const received = wholeFailed ? [] : ((response.data as { _entities: unknown[] })._entities ?? []);
+  for (const [j, item] of items.entries()) {
+    item.source = 'subgraph';
+    item.value = received[j] ?? null;
+    const storable = !ours && !wholeFailed && !failed.has(j) && received[j] != null;
+    settle(item, storable ? await store(run, item, received[j], { _entities: [received[j]] }, header) : undefined);
+  }
+  return { response: errors.length > 0 || response.errors ? { ...response, errors: errors as unknown as GraphQLError[] } as Response : response, ours };
+}
+
+function settle(item: Item, shared: SharedEntry | undefined): void {
+  if (item.claim?.kind === 'owner') item.claim.settle(shared);
+}
+
+/**
+ * Decides whether `value` (read through `readable`, the shape `readFetchResult` walks) may be
+ * stored, and stores it: returns what waiting fetches may share, or undefined.
+ */
+async function store(run: FetchRun, item: Item, value: unknown, readable: Record<string, unknown>, header: string | null | undefined): Promise<SharedEntry | undefined> {
+  const { caching, policy, analysis, subgraph } = run;
+  const outcome = (name: 'stored' | 'uncacheable' | 'stale') => caching.metrics.stores.inc({ subgraph, type: item.type, outcome: name });
+  const recorder = new FetchRecorder(policy.version);
+  recorder.applyCacheControl(header);
+  if (recorder.unstorable || !readFetchResult(readable, run.fetch, run.schema, policy, recorder.reads)) return void outcome('uncacheable');
+  const hinted = [recorder.reads.maxAgeS, analysis.hints.maxAgeS].filter((s): s is number => s !== undefined);
+  const maxAgeS = hinted.length > 0 ? Math.min(...hinted) : caching.defaultMaxAgeS;
+  if (analysis.hints.private) recorder.reads.private = true;
+  const scope = recorder.reads.private ? 'private' : 'public';
+  if (maxAgeS <= 0 || (scope === 'private' && run.principal.kind === 'anonymous')) return void outcome('uncacheable');
+  const tags = entryTags(recorder.reads);
+  if (caching.policy().version !== policy.version || !caching.invalidator.isTrusting) return void outcome('stale');
+  const stored: EntityValue = { body: JSON.stringify(value), scope };
+  const ttlMs = maxAgeS * 1000;
+  const result = caching.store.set(scopedKey(item.key, scope === 'public' ? 'public' : run.principal), stored, { tags, ttlMs, startedAt: run.startedAt });
+  if (!result.stored) return void outcome(result.reason === 'stale' ? 'stale' : 'uncacheable');
+  outcome('stored');
+  return { value: stored, expiresAt: caching.store.now() + ttlMs, subject: principalSubject(run.principal) };
+}
+
+/** Metrics and debug counters of one fetch. */
+function count(run: FetchRun, items: Item[]): void {
+  const { caching, subgraph } = run;
+  const entities = run.analysis.shape.kind === 'entities';
+  const fromCache = items.filter((item) => item.source !== 'subgraph').length;
+  for (const item of items) if (item.source === 'subgraph') caching.metrics.lookups.inc({ subgraph, type: item.type, tier: 'none', result: 'miss' });
+  caching.metrics.fetches.inc({ subgraph, outcome: fromCache === items.length ? 'avoided' : fromCache === 0 ? 'sent' : 'partial' });
+  if (entities) caching.metrics.representationsRequested.inc({ subgraph }, items.length);
+  countRequest(caching, run.options, {
+    fetches: 1,
+    fetchesFromCache: fromCache === items.length ? 1 : 0,
+    representations: entities ? items.length : 0,
+    representationsFromCache: entities ? fromCache : 0,
+  });
+}
+
+/** Adds one fetch's counts to its request's debug counters. */
+function countRequest(caching: EntityCaching, options: GraphQLDataSourceProcessOptions, add: EntityCacheStats): void {
+  const context = (options as { context?: { request?: object } }).context;
+  const stats = context && caching.stats?.get(context.request ?? context);
+  if (!stats) return;
+  stats.fetches += add.fetches;
+  stats.fetchesFromCache += add.fetchesFromCache;
+  stats.representations += add.representations;
+  stats.representationsFromCache += add.representationsFromCache;
+}
+
+/**
+ * The `Cache-Control` of an answer that cached entries went into: the subgraph's (for what it
+ * sent), `private` if any entry was, and `max-age` the least remaining TTL of the entries used,
+ * so that a response cached above never outlives what it was built from.
+ */
+function cachedHttp(items: Item[], header: string | null | undefined): Response['http'] {
+  const used = items.filter((item) => item.entry && item.source !== 'subgraph').map((item) => item.entry!);
+  const directives = header ? [header] : [];
+  if (used.some((entry) => entry.value.scope === 'private')) directives.push('private');
+  const now = Date.now();
+  if (used.length > 0) directives.push(`max-age=${Math.max(0, Math.floor((Math.min(...used.map((entry) => entry.expiresAt)) - now) / 1000))}`);
+  const headers = new Headers();
+  if (directives.length > 0) headers.set('cache-control', directives.join(', '));
+  return { headers, url: '', status: 200, statusText: 'OK' } as unknown as Response['http'];
+}
+
+function typenameOf(representation: unknown): string {
+  const name = (representation as { __typename?: unknown } | null)?.__typename;
+  return typeof name === 'string' ? name : 'unknown';
+}
