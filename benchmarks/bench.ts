@@ -5,11 +5,12 @@
  * `throughput.svg`. Uses `DATABASE_URL` when set, else makes (and drops) a fresh database on the
  * local Postgres; Redis at `REDIS_URL` (default redis://127.0.0.1:6379).
  *
- *   pnpm bench [--quick] [--scenario deep,hot] [--system tributary-l1,apollo-gateway] [--duration 10] [--connections 10]
+ *   pnpm bench [--quick] [--scenario deep,hot] [--system tributary-l1,apollo-gateway] [--duration 10] [--connections 10] [--mixed-long-duration 60]
  */
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
+import { createBusFromEnv } from '@tributary/cache';
 import autocannon from 'autocannon';
 import { Command } from 'commander';
 import pg from 'pg';
@@ -30,15 +31,27 @@ const MIXED_WIDE: Scenario = {
   description: 'Zipf album, track, list and top-track pages over 32 field variants and 4 page sizes, ~1 % writes (SQL), sampled responses checked against the database',
   request: () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ tracks(first: 5) { nodes { id unitPrice name } } }' }) }),
 };
-const ALL_SCENARIOS = [...SCENARIOS, MIXED, MIXED_WIDE];
+/** Seconds of `mixed-long` by default (`--mixed-long-duration`), whatever `--duration` says; its first third is warm-up, not counted in its hit rate. */
+const DEFAULT_MIXED_LONG_S = 60;
+/** `mixed` for a minute from a cold cache (the system restarted, the shared tier flushed): the hit rate once warm. */
+const MIXED_LONG: Scenario = {
+  ...MIXED,
+  name: 'mixed-long',
+  description: `mixed for ${DEFAULT_MIXED_LONG_S} s from a cold cache; hit rate after the first third`,
+};
+const ALL_SCENARIOS = [...SCENARIOS, MIXED, MIXED_WIDE, MIXED_LONG];
+const isMixed = (scenario: string) => scenario.startsWith('mixed');
 
 /** Every system, in report order; `needs` says what it must have to run. */
-const SYSTEMS = ['apollo-gateway', 'hive-gateway', 'hive-gateway-cache', 'tributary-naive', 'tributary-nocache', 'tributary-entity', 'tributary-l1', 'tributary-l1l2', 'bare'] as const;
+const SYSTEMS = ['apollo-gateway', 'hive-gateway', 'hive-gateway-cache', 'yoga-envelop-cache', 'tributary-naive', 'tributary-nocache', 'tributary-entity', 'tributary-l1', 'tributary-l1l2', 'tributary-l1-workers2', 'bare'] as const;
 type System = (typeof SYSTEMS)[number];
 /** What each system is not run for (the bare server serves one body: the hot album page). */
 const SKIP: Partial<Record<System, (scenario: string) => string | undefined>> = {
   bare: (s) => (s === 'hot' ? undefined : 'the bare ceiling serves only the hot response'),
-  'tributary-naive': (s) => (s.startsWith('mixed') ? 'row-by-row loading is measured by the uncached scenarios' : undefined),
+  'tributary-naive': (s) => (isMixed(s) ? 'row-by-row loading is measured by the uncached scenarios' : undefined),
+  'tributary-l1-workers2': (s) => (s === 'hot' || isMixed(s) ? undefined : 'GATEWAY_WORKERS=2 vs 1 is compared on the cached scenarios'),
+  // It ignores `Cache-Control: no-cache`: its uncached rows would be cache hits.
+  'yoga-envelop-cache': (s) => (s === 'hot' || isMixed(s) ? undefined : 'measured where caches are compared: hot, mixed, mixed-long'),
 };
 
 const program = new Command('pnpm bench')
@@ -46,13 +59,16 @@ const program = new Command('pnpm bench')
   .option('--scenario <names>', `comma-separated: ${ALL_SCENARIOS.map((s) => s.name).join(', ')}`)
   .option('--system <names>', `comma-separated: ${SYSTEMS.join(', ')}`)
   .option('--duration <seconds>', 'seconds per row', (v) => Number(v))
+  .option('--mixed-long-duration <seconds>', 'seconds of mixed-long (from cold; hit rate after the first third)', (v) => Number(v), DEFAULT_MIXED_LONG_S)
   .option('--connections <n>', 'concurrent connections', (v) => Number(v), 10)
   .option('--out <dir>', 'results folder (default benchmarks/results, or benchmarks/results/quick for --quick)');
 program.parse();
-const opts = program.opts<{ quick?: boolean; scenario?: string; system?: string; duration?: number; connections: number; out?: string }>();
+const opts = program.opts<{ mixedLongDuration: number; quick?: boolean; scenario?: string; system?: string; duration?: number; connections: number; out?: string }>();
 // A quick run never replaces the committed results and charts that docs/benchmarks.md shows.
 const outDir = opts.out ?? path.join(REPO_ROOT, opts.quick ? 'benchmarks/results/quick' : 'benchmarks/results');
 const durationS = opts.duration ?? (opts.quick ? 2 : 10);
+const MIXED_LONG_S = opts.mixedLongDuration;
+const MIXED_LONG_WARMUP_S = MIXED_LONG_S / 3;
 const pick = <T extends { toString(): string }>(all: readonly T[], list: string | undefined, name: (t: T) => string) => {
   if (!list) return [...all];
   const wanted = list.split(',').map((s) => s.trim());
@@ -126,10 +142,13 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
   let latencies: number[] = [];
   let staleReads = 0;
   let result: autocannon.Result;
-  if (scenario.name === 'mixed' || scenario.name === 'mixed-wide') {
-    const mixed = await runMixed(gatewayUrl, databaseUrl!, opts.connections, durationS, scenario.name === 'mixed' ? 'mixed' : 'wide');
-    ({ result, latencies, staleReads } = mixed);
-    log(`  ${scenario.name}: ${mixed.writes} writes, ${mixed.sampled} responses judged, ${mixed.staleReads} stale`);
+  let warmHitRate: number | undefined;
+  const rowDurationS = scenario.name === 'mixed-long' ? MIXED_LONG_S : durationS;
+  if (isMixed(scenario.name)) {
+    const warmup = scenario.name === 'mixed-long' && isTributary ? { afterS: MIXED_LONG_WARMUP_S, hits } : undefined;
+    const mixed = await runMixed(gatewayUrl, databaseUrl!, opts.connections, rowDurationS, scenario.name === 'mixed-wide' ? 'wide' : 'mixed', warmup);
+    ({ result, latencies, staleReads, warmHitRate } = mixed);
+    log(`  ${scenario.name}: ${mixed.writes} writes, ${mixed.sampled} responses judged, ${mixed.staleReads} stale${warmHitRate === undefined ? '' : `, hit rate after ${MIXED_LONG_WARMUP_S.toFixed(0)} s ${(warmHitRate * 100).toFixed(1)} %`}`);
   } else {
     result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon({ url: gatewayUrl, connections: opts.connections, duration: durationS, requests: [request] }, (error, done) => (error ? reject(error) : resolve(done)));
@@ -157,17 +176,18 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
   return {
     system,
     scenario: scenario.name,
-    requestsPerSecond: total / durationS,
+    requestsPerSecond: total / rowDurationS,
     latencyMs: { p50: at(50), p95: at(95), p99: at(99), max: latencies.at(-1) ?? 0 },
     errors: result.errors,
     non2xx: result.non2xx,
-    // Responses from the response cache; for `tributary-entity`, subgraph fetches served wholly by the entity cache.
+    // Responses from the response cache (for `mixed-long`, after its warm-up); for `tributary-entity`, subgraph fetches served wholly by the entity cache.
     cacheHitRate:
-      system === 'tributary-l1' || system === 'tributary-l1l2'
+      warmHitRate ??
+      (system.startsWith('tributary-l1')
         ? total ? Math.min(1, (hitsAfter - hitsBefore) / total) : 0
         : system === 'tributary-entity'
           ? entityFetches > 0 ? (fetchesAfter.avoided - fetchesBefore.avoided) / entityFetches : 0
-          : null,
+          : null),
     sqlPerRequest,
     staleReads,
     gatewayRssMb: gateway.rssMb(),
@@ -186,7 +206,8 @@ try {
       body = await (await fetch(probe.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(HOT_BODY_QUERY) })).text();
       await probe.stop();
     }
-    const gateway = await startProcess('benchmarks/lib/system-main.ts', [system], { ...common, BENCH_PORT: String(port), BENCH_SUBGRAPHS: JSON.stringify(subgraphUrls ?? {}), BENCH_BODY: body ?? '' });
+    const start = () => startProcess('benchmarks/lib/system-main.ts', [system], { ...common, BENCH_PORT: String(port), BENCH_SUBGRAPHS: JSON.stringify(subgraphUrls ?? {}), BENCH_BODY: body ?? '' });
+    let gateway = await start();
     const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
     try {
       for (const scenario of scenarios) {
@@ -195,7 +216,14 @@ try {
           log(`- ${system} × ${scenario.name}: skipped (${skip})`);
           continue;
         }
-        log(`- ${system} × ${scenario.name}: ${durationS} s × ${opts.connections} connections …`);
+        if (scenario.name === 'mixed-long') {
+          // From cold: a new process (empty in-process caches; yoga-envelop-cache takes a new
+          // Redis prefix at each start) and, for Tributary, its shared tier flushed.
+          await gateway.stop();
+          gateway = await start();
+          if (system.startsWith('tributary')) await flushSharedTier();
+        }
+        log(`- ${system} × ${scenario.name}: ${scenario.name === 'mixed-long' ? MIXED_LONG_S : durationS} s × ${opts.connections} connections …`);
         const row = await measure(system, gatewayUrl, subgraphUrls, scenario, gateway);
         rows.push(row);
         log(`  ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.latencyMs.p50.toFixed(1)} ms, p99 ${row.latencyMs.p99.toFixed(1)} ms, SQL/request ${row.sqlPerRequest?.toFixed(2) ?? '–'}, errors ${row.errors + row.non2xx}`);
@@ -220,6 +248,16 @@ try {
   await batched?.process.stop();
   await naive?.process.stop();
   await dropDatabase?.();
+}
+
+/** Publishes a flush on the benchmark's Redis bus: every Tributary instance drops L1 and moves L2 to a new epoch. */
+async function flushSharedTier(): Promise<void> {
+  const bus = createBusFromEnv({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix });
+  try {
+    await bus.publish({ kind: 'flush', reason: 'bench: mixed-long starts cold', at: Date.now() });
+  } finally {
+    await bus.close();
+  }
 }
 
 /** A throwaway Tributary gateway (no cache) on the batched subgraphs, to learn the hot bytes. */

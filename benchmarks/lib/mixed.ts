@@ -18,6 +18,17 @@ export interface MixedOutcome {
   writes: number;
   sampled: number;
   staleReads: number;
+  /**
+   * Hits per response from `warmup.afterS` to the end, when `warmup` was given (the hit rate once
+   * the cache is warm, not that of the first seconds); undefined otherwise.
+   */
+  warmHitRate?: number;
+}
+
+/** How {@link runMixed} measures the hit rate after warm-up: `hits()` reads the system's hit counter. */
+export interface MixedWarmup {
+  afterS: number;
+  hits(): Promise<number>;
 }
 
 /**
@@ -27,7 +38,7 @@ export interface MixedOutcome {
  * when it differs although no write touched what it shows in the 100 ms before the request
  * started or since.
  */
-export async function runMixed(url: string, databaseUrl: string, connections: number, durationS: number, requests: 'mixed' | 'wide' = 'mixed'): Promise<MixedOutcome> {
+export async function runMixed(url: string, databaseUrl: string, connections: number, durationS: number, requests: 'mixed' | 'wide' = 'mixed', warmup?: MixedWarmup): Promise<MixedOutcome> {
   const wide = requests === 'wide' ? createWideRequests() : undefined;
   const trackRank = createZipf(3503, 1, 7);
   const albumRank = createZipf(347, 1, 11);
@@ -46,6 +57,13 @@ export async function runMixed(url: string, databaseUrl: string, connections: nu
       void db.query('UPDATE catalog.track SET unit_price = $1 WHERE track_id = $2', [(0.5 + Math.random() * 2).toFixed(2), id]).catch(() => undefined);
     }
   }, 5);
+  let warm: Promise<{ hits: number; responses: number }> | undefined;
+  const warmTimer = warmup
+    ? setTimeout(() => {
+        const responsesThen = responses;
+        warm = warmup.hits().then((hits) => ({ hits, responses: responsesThen }));
+      }, warmup.afterS * 1000)
+    : undefined;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -74,6 +92,13 @@ export async function runMixed(url: string, databaseUrl: string, connections: nu
     instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
   });
   clearInterval(writer);
+  clearTimeout(warmTimer);
+  let warmHitRate: number | undefined;
+  if (warmup && warm) {
+    const from = await warm;
+    const answered = responses - from.responses;
+    warmHitRate = answered > 0 ? Math.min(1, ((await warmup.hits()) - from.hits) / answered) : 0;
+  }
   await new Promise((r) => setTimeout(r, PROPAGATION_BUDGET_MS * 2));
   const { rows } = await db.query<{ track_id: number; unit_price: string }>('SELECT track_id, unit_price FROM catalog.track');
   await db.end();
@@ -92,7 +117,7 @@ export async function runMixed(url: string, databaseUrl: string, connections: nu
     judged++;
     if (shown.some((t) => price.get(Number(t.id)) !== t.unitPrice)) staleReads++;
   }
-  return { result, latencies, writes, sampled: judged, staleReads };
+  return { result, latencies, writes, sampled: judged, staleReads, ...(warmHitRate === undefined ? {} : { warmHitRate }) };
 }
 
 /** Every object of an answer that shows a track's `id` and `unitPrice`, at any depth. */

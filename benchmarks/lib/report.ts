@@ -10,11 +10,11 @@ export interface ResultRow {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   errors: number;
   non2xx: number;
-  /** Share of requests answered from the response cache (tributary-l1, tributary-l1l2), or of subgraph fetches served wholly by the entity cache (tributary-entity); else null. */
+  /** Share of requests answered from the response cache (tributary-l1*, tributary-l1l2; for `mixed-long`, after its warm-up), or of subgraph fetches served wholly by the entity cache (tributary-entity); else null. */
   cacheHitRate: number | null;
   /** SQL statements per request, counted by the subgraphs; null for systems without SQL. */
   sqlPerRequest: number | null;
-  /** Stale reads counted (the `mixed` scenario); 0 elsewhere. */
+  /** Stale reads counted (the `mixed` and `mixed-long` scenarios); 0 elsewhere. */
   staleReads: number;
   gatewayRssMb: number;
   /** requests/s of this row ÷ apollo-gateway's in the same scenario and run; null without it. */

@@ -26,7 +26,7 @@ const ALBUM_PAGE = `query AlbumPage($id: ID!) { album(id: $id) { id title artist
 const NPLUS1 = `query NPlusOne($n: Int!) { albums(first: $n) { nodes { title tracks { name genre { name } purchaseCount } } } }`;
 
 /** Systems without automatic persisted queries out of the box get the document itself. */
-const withoutApq = (system: string) => system.startsWith('hive-gateway');
+const withoutApq = (system: string) => system.startsWith('hive-gateway') || system === 'yoga-envelop-cache';
 
 /** The album page as a persisted query: hash only, after one registration. */
 const hot: Scenario = {

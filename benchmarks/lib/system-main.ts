@@ -11,8 +11,14 @@ import { ApolloServer } from '@apollo/server';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import InMemoryLRUCache from '@graphql-mesh/cache-inmemory-lru';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { useApolloFederation } from '@envelop/apollo-federation';
+import { useResponseCache } from '@envelop/response-cache';
+import { createRedisCache } from '@envelop/response-cache-redis';
+import { createYoga } from 'graphql-yoga';
+import { Redis } from 'ioredis';
 import { REPO_ROOT } from '@tributary/database';
-import { createGateway, readGatewayConfig } from '@tributary/gateway';
+import cluster from 'node:cluster';
+import { createGateway, readGatewayConfig, runGatewayWorker, startGatewayCluster } from '@tributary/gateway';
 import { pino } from 'pino';
 
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
@@ -21,9 +27,21 @@ const port = Number(process.env.BENCH_PORT);
 const subgraphs = JSON.parse(process.env.BENCH_SUBGRAPHS ?? '{}') as Record<string, string>;
 const logger = pino({ level: 'silent' });
 
-async function tributary(env: NodeJS.ProcessEnv): Promise<void> {
+async function tributary(env: NodeJS.ProcessEnv, workers = 1): Promise<void> {
   const config = readGatewayConfig({ ...env, NODE_ENV: 'production', GATEWAY_JWT_SECRET: 'b'.repeat(32), INTERNAL_JWT_SECRET: process.env.INTERNAL_JWT_SECRET, GATEWAY_MAX_COST: '1000000' });
-  const gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs }, logger });
+  const withSubgraphs = { ...config, subgraphUrls: subgraphs, port, host: '127.0.0.1' };
+  if (workers > 1) {
+    // GATEWAY_WORKERS=N: this process is the primary; its workers run this script again.
+    if (cluster.isWorker) {
+      await runGatewayWorker(withSubgraphs, logger);
+      await new Promise<never>(() => undefined); // the primary prints `ready`
+    }
+    const gateways = startGatewayCluster({ workers, logger });
+    process.on('SIGTERM', () => void gateways.stop().then(() => process.exit(0)));
+    await gateways.ready;
+    return;
+  }
+  const gateway = await createGateway({ config: withSubgraphs, logger });
   await gateway.listen(port, '127.0.0.1');
 }
 
@@ -42,6 +60,9 @@ switch (system) {
     break;
   case 'tributary-l1l2':
     await tributary(redis);
+    break;
+  case 'tributary-l1-workers2':
+    await tributary({ ...redis, CACHE_L2: 'off' }, 2);
     break;
   case 'apollo-gateway': {
     // Stock Apollo Server 4 with @apollo/gateway over the same supergraph and subgraphs, no cache.
@@ -68,6 +89,27 @@ switch (system) {
     await new Promise<void>((resolve) => createServer(runtime).listen(port, '127.0.0.1', resolve));
     break;
   }
+  case 'yoga-envelop-cache': {
+    // What a Yoga user would reach for first: Yoga + @apollo/gateway (the same supergraph and
+    // subgraphs), with @envelop/response-cache on its Redis store; default settings plus a TTL
+    // (Tributary's default, 300 s) and the Chinook key field (`id`). Its own key prefix per start,
+    // so that every start is cold. It invalidates on mutations through itself only.
+    const gateway = new ApolloGateway({
+      supergraphSdl: readFileSync(path.join(REPO_ROOT, 'schema/supergraph.graphql'), 'utf8'),
+      buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: subgraphs[name] ?? url }),
+    });
+    await gateway.load();
+    const redisClient = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: `${process.env.REDIS_KEY_PREFIX ?? 'bench:'}envelop:${Date.now()}:` });
+    const yoga = createYoga({
+      graphqlEndpoint: '/graphql',
+      landingPage: false,
+      graphiql: false,
+      logging: false,
+      plugins: [useApolloFederation({ gateway }), useResponseCache({ session: () => null, cache: createRedisCache({ redis: redisClient }), ttl: 300_000, idFields: ['id'] })],
+    });
+    await new Promise<void>((resolve) => createServer(yoga).listen(port, '127.0.0.1', resolve));
+    break;
+  }
   case 'bare': {
     // The ceiling for `hot`: the same bytes from a plain node:http server.
     const body = process.env.BENCH_BODY ?? '{}';
@@ -78,4 +120,4 @@ switch (system) {
     throw new Error(`unknown system ${system}`);
 }
 process.stdout.write(`ready ${port}\n`);
-process.on('SIGTERM', () => process.exit(0));
+if (!process.listenerCount('SIGTERM')) process.on('SIGTERM', () => process.exit(0));

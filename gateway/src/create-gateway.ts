@@ -25,7 +25,9 @@ import type { Cluster } from 'ioredis';
 import { CacheInvalidator } from './cache/cache-invalidator.js';
 import { createCacheMetrics } from './cache/cache-metrics.js';
 import { type CachePolicy, readCachePolicy } from './cache/cache-policy.js';
-import { useResponseCache } from './cache/use-response-cache.js';
+import { type ResponseCacheOptions, useResponseCache } from './cache/use-response-cache.js';
+import { createHitPath } from './cache/hit-path.js';
+import { createCacheWarmer } from './cache/cache-warmer.js';
 import type { FetchRecorders } from './cache/fetch-recorder.js';
 import { readSubgraphSchemas } from './cache/subgraph-schemas.js';
 import { refusalProfileOf } from './cache/refusal-profile.js';
@@ -36,12 +38,12 @@ import { createEntityStore } from './cache/entity-store.js';
 import { useEntityCacheDebug } from './cache/use-entity-cache-debug.js';
 import { useMutationFence } from './cache/use-mutation-fence.js';
 import { type EntityCacheStats, withEntityCache } from './cache/with-entity-cache.js';
-import { type CacheEntry, type InvalidationBus, cacheEntryCodec, createLruTier, createRedisTier, createTieredStore } from '@tributary/cache';
+import { type CacheEntry, type InvalidationBus, cacheEntryCodec, createL2Coverage, createLruTier, createRedisTier, createTieredStore } from '@tributary/cache';
 import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
 import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
 import { createGatewayMetrics } from './metrics.js';
-import { useRequestMetrics } from './plugins/use-request-metrics.js';
+import { createOperationLabeler, useRequestMetrics } from './plugins/use-request-metrics.js';
 import { useValidationErrors } from './plugins/use-validation-errors.js';
 import { useVariableErrors } from './plugins/use-variable-errors.js';
 import { probeSubgraphs } from './probe-subgraphs.js';
@@ -49,6 +51,7 @@ import { createSubgraphDataSource } from './subgraph-data-source.js';
 import { createDocumentCaches } from './memory/document-caches.js';
 import { createPlanCache } from './memory/plan-cache.js';
 import { FileSupergraphManager } from './supergraph/file-supergraph-manager.js';
+import type { MetricsSource } from './workers/cluster-metrics.js';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -58,6 +61,11 @@ export interface GatewayOptions {
   logger: Logger;
   /** Registry behind `/metrics`. Default: a new one with process metrics. */
   registry?: Registry;
+  /**
+   * What `/metrics` answers, when not `registry` itself: a cluster worker answers the aggregate
+   * of all workers (`clusterMetricsSource`).
+   */
+  metricsSource?: MetricsSource;
   /** More Yoga/envelop plugins, after the built-in ones and before federation. */
   plugins?: Plugin[];
   /**
@@ -162,6 +170,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     bus,
     store: responseStore,
     entity: entityCaching ? entityStore : undefined,
+    ...(redis && config.cache.l2 ? { coverage: createL2Coverage({ redis, keyPrefix: config.frontDoor.redisKeyPrefix }) } : {}),
     policy: () => cachePolicy!,
     metrics: cacheMetrics,
     onError: onStoreError,
@@ -227,6 +236,26 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   // give it that moment, bounded, so that a fresh gateway caches from its first request.
   if (anyCache) await waitUntil(() => bus.connected, BUS_PROOF_WAIT_MS);
 
+  const responseCacheOptions: ResponseCacheOptions = {
+              config: config.cache,
+              store: responseStore,
+              invalidator,
+              metrics: cacheMetrics,
+              policy: () => cachePolicy!,
+              principals,
+              maxBodyBytes: limits.maxBodyBytes,
+              recorders,
+              persisted: {
+                mode: config.frontDoor.persistedOperations,
+                trusted,
+                isRegistered: async (hash) => (await apqStore.get(hash).catch(() => undefined)) !== undefined,
+                register: (hash, document) => apqStore.set(hash, document).catch(() => undefined),
+              },
+              refusalProfile: refusalProfileOf(config),
+              hitOperations,
+            };
+  const labelOperation = createOperationLabeler();
+
   const yoga = createYoga<object, object>({
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
@@ -253,31 +282,14 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
           await probeSubgraphs(subgraphUrls, { [IDENTITY_HEADER]: await signIdentity(ANONYMOUS) });
         },
       }),
-      useMetricsEndpoint(registry),
+      useMetricsEndpoint((options.metricsSource ?? registry) as Registry),
       useBatchItemGuard(),
-      useRequestMetrics(metrics, { hitOperations }),
+      useRequestMetrics(metrics, { hitOperations, label: labelOperation }),
       ...(entityCaching && config.cache.debug ? [useEntityCacheDebug(entityStats)] : []),
       useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }), principals }),
       ...(config.cache.enabled
         ? [
-            useResponseCache({
-              config: config.cache,
-              store: responseStore,
-              invalidator,
-              metrics: cacheMetrics,
-              policy: () => cachePolicy!,
-              principals,
-              maxBodyBytes: limits.maxBodyBytes,
-              recorders,
-              persisted: {
-                mode: config.frontDoor.persistedOperations,
-                trusted,
-                isRegistered: async (hash) => (await apqStore.get(hash).catch(() => undefined)) !== undefined,
-                register: (hash, document) => apqStore.set(hash, document).catch(() => undefined),
-              },
-              refusalProfile: refusalProfileOf(config),
-              hitOperations,
-            }),
+            useResponseCache(responseCacheOptions),
           ]
         : entityCaching
           ? [useMutationFence(invalidator)]
@@ -295,6 +307,12 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     ],
   });
 
+  // CACHE_WARM=manifest: the manifest's variable-free queries, at start and after each flush.
+  const warmer =
+    config.cache.enabled && config.cache.warm === 'manifest'
+      ? createCacheWarmer({ trusted, mode: config.frontDoor.persistedOperations, fetch: async (request) => yoga.fetch(request), onError: (error) => logger.warn({ err: error.message }, 'cache warm-up request failed') })
+      : undefined;
+  if (warmer) invalidator.onFlush(() => void warmer.warm());
   let phase: GatewayPhase = { phase: 'loaded' };
   let server: Server | undefined;
   return {
@@ -310,9 +328,23 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       return { documents: documentCaches.documentCache.size, plans: planCache.size };
     },
     async listen(port = config.port, host) {
-      server = createServer(yoga);
+      // Cached public answers straight from node:http; everything else through Yoga.
+      const hitPath = config.cache.enabled
+        ? createHitPath({
+            cache: responseCacheOptions,
+            next: yoga,
+            cors: config.corsOrigins.length > 0,
+            onHit: (name, durationS) => {
+              const labels = { operation: name ? labelOperation(name) : 'anonymous', outcome: 'success' };
+              metrics.requests.inc(labels);
+              metrics.requestDuration.observe(labels, durationS);
+            },
+          })
+        : undefined;
+      server = createServer(hitPath ?? yoga);
       const bound = await listen(server, port, host);
       phase = { phase: 'serving', port: bound };
+      if (warmer) void warmer.warm();
       return bound;
     },
     async stop() {

@@ -2,6 +2,9 @@ import { MAX_TIMER_MS, envBoolean, envEnum, envHttpUrl, envList, envText, envVal
 import { COMMON_ENV_FIELDS } from '@tributary/runtime';
 import { z } from 'zod';
 
+/** Most workers `GATEWAY_WORKERS` accepts (a typo such as 4000 should not fork thousands of processes). */
+export const MAX_GATEWAY_WORKERS = 256;
+
 const positive = envWholeNumber({ min: 1, max: 9_999_999_999 });
 
 /**
@@ -49,6 +52,13 @@ export const GATEWAY_ENV = z.object({
   CACHE_L1_MAX_BYTES: envWholeNumber({ min: 1024, max: 9_999_999_999, unit: 'bytes' }).optional(),
   CACHE_DEFAULT_MAX_AGE_S: envWholeNumber({ min: 0, max: 9_999_999_999, unit: 'seconds' }).optional(),
   CACHE_DEBUG: envBoolean.optional(),
+  CACHE_WARM: envEnum(['off', 'manifest']).optional(),
+  GATEWAY_WORKERS: envValue((raw) => {
+    if (raw === 'auto') return 'auto' as const;
+    const workers = Number(raw);
+    if (!/^\d{1,3}$/.test(raw) || workers < 1 || workers > MAX_GATEWAY_WORKERS) throw new Error(`must be auto or a whole number from 1 to ${MAX_GATEWAY_WORKERS}, got ${JSON.stringify(raw)}`);
+    return workers;
+  }).optional(),
   /** Read by `@apollo/gateway` itself; the gateway sets `true` when it is absent. */
   APOLLO_TELEMETRY_DISABLED: envText.optional(),
 });

@@ -16,3 +16,7 @@ export { DEFAULT_LIST_SIZE, VARIABLE_PAGE_SIZE, costRule, estimateCost } from '.
 export { type DocumentCaches, BYTES_PER_TOKEN, DOCUMENT_CACHE_MAX_BYTES, DOCUMENT_CACHE_MAX_ENTRIES, PARSE_ERROR_CACHE_MAX_ENTRIES, createDocumentCaches } from './memory/document-caches.js';
 export { type PlanCache, PLAN_CACHE_MAX_BYTES, PLAN_CACHE_MAX_ENTRIES, createPlanCache } from './memory/plan-cache.js';
 export { type ResponseCacheConfig, DEFAULT_CACHE_CONFIG, readResponseCacheConfig } from './cache/cache-config.js';
+export { MAX_GATEWAY_WORKERS, readGatewayWorkers } from './workers/workers-config.js';
+export { type GatewayCluster, type GatewayClusterOptions, RESTART_BACKOFF_MS, startGatewayCluster } from './workers/gateway-cluster.js';
+export { runGatewayWorker } from './workers/gateway-worker.js';
+export { type MetricsSource, CLUSTER_METRICS_TIMEOUT_MS, clusterMetricsSource } from './workers/cluster-metrics.js';

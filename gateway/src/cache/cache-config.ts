@@ -22,10 +22,12 @@ export interface ResponseCacheConfig {
    * (`CACHE_L2`); off sends every fetch. Independent of `RESPONSE_CACHE`.
    */
   entity: boolean;
+  /** `CACHE_WARM`: `manifest` executes the trusted-documents manifest's variable-free queries at start and after each flush; `off` (default). */
+  warm: 'off' | 'manifest';
 }
 
 /** Defaults of {@link ResponseCacheConfig}; a test pins each. */
-export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false, entity: true };
+export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false, entity: true, warm: 'off' };
 
 /**
  * Reads {@link ResponseCacheConfig} from the environment.
@@ -41,5 +43,6 @@ export function readResponseCacheConfig(env: NodeJS.ProcessEnv): ResponseCacheCo
     defaultMaxAgeS: e.CACHE_DEFAULT_MAX_AGE_S ?? DEFAULT_CACHE_CONFIG.defaultMaxAgeS,
     debug: e.CACHE_DEBUG ?? DEFAULT_CACHE_CONFIG.debug,
     entity: e.ENTITY_CACHE ?? DEFAULT_CACHE_CONFIG.entity,
+    warm: e.CACHE_WARM ?? DEFAULT_CACHE_CONFIG.warm,
   };
 }

@@ -111,11 +111,21 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
   const states = new WeakMap<Request, RequestState>();
   /** Executions in flight by key (without scope): identical misses wait for them (no thundering herd). */
   const inflight = new Map<string, Promise<SharedOutcome | undefined>>();
-  const settle = (state: RequestState, shared: SharedOutcome | undefined) => {
-    if (!state.release) return;
+  /**
+   * Hands the outcome to the requests waiting on `state`'s execution. With `keep`, the settled
+   * execution stays findable (identical requests arriving meanwhile get its outcome at once) until
+   * the returned `forget` runs: while its entry is being stored off the request path.
+   */
+  const settle = (state: RequestState, shared: SharedOutcome | undefined, keep = false): (() => void) | undefined => {
+    if (!state.release) return undefined;
     state.release(shared);
     state.release = undefined;
-    inflight.delete(state.base);
+    const executing = inflight.get(state.base);
+    const forget = () => {
+      if (inflight.get(state.base) === executing) inflight.delete(state.base);
+    };
+    if (!keep) forget();
+    return forget;
   };
 
   const keyOf = (params: KeyParams) =>
@@ -246,13 +256,23 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       }
       // The tags the entry will carry (with `private:any` on private entries): an event that would
       // have evicted the entry, had it been stored already, forbids storing it (the store refuses).
-      const tags = entryTags(recorder.reads);
+      // When nothing at all was invalidated or flushed since the request started, no tag can
+      // forbid it: the walk waits until the response is sent.
+      const current = () => recorder.version === options.policy().version && invalidator.isTrusting;
+      const quick = current() && invalidator.isFreshWhateverRead(state.startedAt);
+      let tags = quick ? undefined : entryTags(recorder.reads);
+      if (!quick && !(current() && store.isFresh(state.startedAt, tags!))) {
+        settle(state, undefined);
+        state.notStored = 'stale';
+        metrics.stores.inc({ outcome: 'stale' });
+        return;
+      }
       // What Yoga would send (its serialiser strips nothing from a result without errors).
       const body = JSON.stringify(single);
       const entry: CacheEntry = {
         body,
         etag: etagOf(body),
-        tags,
+        tags: [],
         scope,
         storedAt: Date.now(),
         readAt: state.startedAt,
@@ -260,16 +280,19 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         ...(recorder.operationName ? { operationName: recorder.operationName } : {}),
       };
       const key = scopedKey(state.base, scope === 'public' ? 'public' : state.principal);
-      // L1 now, L2 in the background (its failure reported by the store).
-      const stored = recorder.version === options.policy().version && invalidator.isTrusting && store.set(key, entry, { tags, ttlMs: entry.ttlMs, startedAt: entry.readAt }).stored;
-      if (!stored) {
-        settle(state, undefined);
-        state.notStored = 'stale';
-        metrics.stores.inc({ outcome: 'stale' });
-        return;
-      }
-      metrics.stores.inc({ outcome: 'stored' });
-      settle(state, { entry, principal: state.principal });
+      const forget = settle(state, { entry, principal: state.principal }, true);
+      // Off the request path: the response goes first; the tag walk and the store (L1, then L2 in
+      // the background; the store decides freshness again, stricter now: events heard meanwhile
+      // count) follow. Until then identical requests get this outcome as coalesced hits.
+      setImmediate(() => {
+        try {
+          tags ??= entryTags(recorder.reads);
+          const stored = current() && store.set(key, { ...entry, tags }, { tags, ttlMs: entry.ttlMs, startedAt: entry.readAt }).stored;
+          metrics.stores.inc({ outcome: stored ? 'stored' : 'stale' });
+        } finally {
+          forget?.();
+        }
+      });
       setResultProcessor(
         (_result, fetchAPI) => {
           const headers = cacheHeaders(entry, mediaType!, config.debug ? 'miss' : undefined);
@@ -311,7 +334,7 @@ function whyNotStorable(result: ExecutionResult, recorder: FetchRecorder, maxAge
  * (`max-age=0, must-revalidate`), which costs them a 304 from the hit path; the entry's remaining
  * TTL travels as `x-tributary-cache-ttl` (seconds) for those who want to know it.
  */
-function cacheHeaders(entry: CacheEntry, mediaType: string, debug?: string): Record<string, string> {
+export function cacheHeaders(entry: CacheEntry, mediaType: string, debug?: string): Record<string, string> {
   const headers: Record<string, string> = {
     etag: representationEtag(entry.etag, mediaType),
     'cache-control': `${entry.scope}, max-age=0, must-revalidate`,
@@ -344,7 +367,7 @@ function matchesEtag(request: Request, etag: string): boolean {
 }
 
 /** What CSRF prevention lets through without a preflight header: JSON bodies only. */
-function preflighted(request: Request): boolean {
+export function preflighted(request: Request): boolean {
   if (CSRF_HEADERS.some((h) => request.headers.has(h))) return true;
   return request.method === 'POST' && yogaReadsJson(request);
 }
@@ -358,7 +381,7 @@ const JSON_CONTENT_TYPES = ['application/json', 'application/graphql+json'];
  * spaces as sent. Anything else (`Application/JSON`, `application/json ;…`,
  * `application/graphql-response+json`) Yoga answers 415, so the cache must not answer it.
  */
-function yogaReadsJson(request: Request): boolean {
+export function yogaReadsJson(request: Request): boolean {
   const type = (request.headers.get('content-type') ?? '').split(',')[0]!;
   return JSON_CONTENT_TYPES.some((json) => type === json || type.startsWith(`${json};`));
 }
@@ -369,7 +392,7 @@ function etagOf(body: string): string {
 }
 
 /** What the cache key is made of. */
-interface KeyParams {
+export interface KeyParams {
   documentHash: string;
   operationName?: string;
   variables?: unknown;
@@ -393,7 +416,7 @@ interface ParamsLike {
  * must be JSON as Yoga reads it ({@link yogaReadsJson}) with a `Content-Length` within the body limit (a chunked body is
  * not read here, so that no size limit is bypassed).
  */
-async function requestParams(request: Request, url: URL, maxBodyBytes: number, persisted: ResponseCacheOptions['persisted']): Promise<KeyParams | undefined> {
+export async function requestParams(request: Request, url: URL, maxBodyBytes: number, persisted: ResponseCacheOptions['persisted']): Promise<KeyParams | undefined> {
   let params: ParamsLike;
   if (request.method === 'GET') {
     const search = url.searchParams;

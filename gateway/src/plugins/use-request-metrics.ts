@@ -13,21 +13,30 @@ interface RequestRecord {
 }
 
 /**
- * Counts and times every GraphQL request by operation name and outcome. Clients cannot mint
- * label values at will: a name that is not a GraphQL name of at most 64 characters is recorded
- * as `invalid`, and past {@link MAX_OPERATION_LABELS} distinct names new ones as `other`.
+ * The `operation` label of a name, as {@link useRequestMetrics} records it: `invalid` for a name
+ * that is not a GraphQL name of at most 64 characters, `other` for new names past
+ * {@link MAX_OPERATION_LABELS} distinct ones. Share one between every path that records requests.
  */
-export function useRequestMetrics(metrics: GatewayMetrics, options: { graphqlPath?: string; hitOperations?: WeakMap<Request, string> } = {}): Plugin {
-  const graphqlPath = options.graphqlPath ?? '/graphql';
-  const records = new WeakMap<Request, RequestRecord>();
+export function createOperationLabeler(): (name: string) => string {
   const seen = new Set<string>();
-  const label = (name: string) => {
+  return (name) => {
     if (!GRAPHQL_NAME.test(name)) return 'invalid';
     if (seen.has(name)) return name;
     if (seen.size >= MAX_OPERATION_LABELS) return 'other';
     seen.add(name);
     return name;
   };
+}
+
+/**
+ * Counts and times every GraphQL request by operation name and outcome. Clients cannot mint
+ * label values at will: a name that is not a GraphQL name of at most 64 characters is recorded
+ * as `invalid`, and past {@link MAX_OPERATION_LABELS} distinct names new ones as `other`.
+ */
+export function useRequestMetrics(metrics: GatewayMetrics, options: { graphqlPath?: string; hitOperations?: WeakMap<Request, string>; label?: (name: string) => string } = {}): Plugin {
+  const graphqlPath = options.graphqlPath ?? '/graphql';
+  const records = new WeakMap<Request, RequestRecord>();
+  const label = options.label ?? createOperationLabeler();
   return {
     onRequest({ request, url }) {
       if (url.pathname === graphqlPath) records.set(request, { startedAt: performance.now(), operation: 'anonymous', outcome: 'success' });

@@ -23,11 +23,23 @@ export function createTieredStore<V>(options: TieredStoreOptions<V>): TieredStor
   const fail = (error: unknown) => void report(error instanceof Error ? error : new Error(String(error)));
   const ledger = createFreshnessLedger(options.invalidationMemoryMs ?? DEFAULT_INVALIDATION_MEMORY_MS);
   const hit = (entry: StoredEntry<V>, tier: 'l1' | 'l2'): TieredHit<V> => ({ ...entry, tier });
+  let sharedFloor = -Infinity;
 
   const store: TieredStore<V> = {
     now,
     hasShared: l2 !== undefined,
     isFresh: (startedAt, tags) => ledger.isFresh(startedAt, tags),
+    isQuietSince: (startedAt) => ledger.isQuietSince(startedAt),
+    get sharedFloor() {
+      return sharedFloor;
+    },
+    trustSharedAfter(at) {
+      sharedFloor = at;
+    },
+    dropLocal() {
+      ledger.flushed(now(), { sharedReads: false });
+      l1.clear();
+    },
     getLocal(key) {
       const entry = l1.get(key, now());
       return entry && hit(entry, 'l1');
@@ -39,7 +51,7 @@ export function createTieredStore<V>(options: TieredStoreOptions<V>): TieredStor
         if (text === undefined) return undefined;
         const entry = codec.decode(text, now());
         // Decided after the read: an invalidation heard while it was in flight counts.
-        if (entry.expiresAt <= now() || !ledger.isFresh(entry.startedAt, entry.tags)) return undefined;
+        if (entry.expiresAt <= now() || entry.startedAt <= sharedFloor || !ledger.isFreshShared(entry.startedAt, entry.tags)) return undefined;
         l1.set(key, entry);
         return hit(entry, 'l2');
       } catch (error) {

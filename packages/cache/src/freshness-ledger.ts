@@ -8,10 +8,17 @@ const FORGET_ABOVE_TAGS = 10_000;
 export interface FreshnessLedger {
   /** Records an invalidation of `tags` at `at` (ms since the epoch). */
   invalidated(tags: Iterable<string>, at: number): void;
-  /** Records a flush at `at`: nothing started at or before it is fresh. */
-  flushed(at: number): void;
+  /**
+   * Records a flush at `at`: nothing started at or before it is fresh. With `sharedReads: false`
+   * (a local flush: L1 dropped, L2 untouched) it does not count for {@link isFreshShared}.
+   */
+  flushed(at: number, options?: { sharedReads?: boolean }): void;
   /** Whether work started at `startedAt` reading `tags` saw every invalidation and flush recorded so far. */
   isFresh(startedAt: number, tags: Iterable<string>): boolean;
+  /** {@link isFresh} for an entry read from L2: local flushes do not count. */
+  isFreshShared(startedAt: number, tags: Iterable<string>): boolean;
+  /** Whether nothing at all (no invalidation, no flush) was recorded at or after `startedAt`: then {@link isFresh} is true for any tags. */
+  isQuietSince(startedAt: number): boolean;
 }
 
 /**
@@ -22,6 +29,12 @@ export interface FreshnessLedger {
 export function createFreshnessLedger(memoryMs: number): FreshnessLedger {
   const invalidatedAt = new Map<string, number>();
   let flushedAt = -Infinity;
+  let sharedFlushedAt = -Infinity;
+  let lastInvalidatedAt = -Infinity;
+  const untouched = (startedAt: number, tags: Iterable<string>) => {
+    for (const tag of tags) if ((invalidatedAt.get(tag) ?? -Infinity) >= startedAt) return false;
+    return true;
+  };
   const forgetOld = (now: number) => {
     if (invalidatedAt.size < FORGET_ABOVE_TAGS) return;
     for (const [tag, at] of invalidatedAt) if (now - at > memoryMs) invalidatedAt.delete(tag);
@@ -29,15 +42,21 @@ export function createFreshnessLedger(memoryMs: number): FreshnessLedger {
   return {
     invalidated(tags, at) {
       for (const tag of tags) invalidatedAt.set(tag, at);
+      lastInvalidatedAt = Math.max(lastInvalidatedAt, at);
       forgetOld(at);
     },
-    flushed(at) {
+    flushed(at, options) {
       flushedAt = at;
+      if (options?.sharedReads !== false) sharedFlushedAt = at;
     },
     isFresh(startedAt, tags) {
-      if (flushedAt >= startedAt) return false;
-      for (const tag of tags) if ((invalidatedAt.get(tag) ?? -Infinity) >= startedAt) return false;
-      return true;
+      return flushedAt < startedAt && untouched(startedAt, tags);
+    },
+    isFreshShared(startedAt, tags) {
+      return sharedFlushedAt < startedAt && untouched(startedAt, tags);
+    },
+    isQuietSince(startedAt) {
+      return flushedAt < startedAt && lastInvalidatedAt < startedAt;
     },
   };
 }

@@ -27,3 +27,4 @@ export { type RedisConnectionOptions, REDIS_BACKOFF, REDIS_HUNG_RECONNECT_MS, RE
 export { type ClusterConnectionOptions, clusterPendingCommands, createClusterConnection, watchClusterMasters } from './create-cluster-connection.js';
 export { type ClusterSeed, type RedisTarget, parseRedisTarget, parseSeeds, redisUrlFromEnv } from './redis-target.js';
 export { type BusFromEnvOptions, BUS_ERROR_CODES, BUS_PUBLISH_TIMEOUT_MS, createBusFromEnv } from './create-bus-from-env.js';
+export { type L2Coverage, COVERAGE_TTL_MS, createL2Coverage } from './l2-coverage.js';

@@ -145,6 +145,21 @@ export interface TieredStore<V> {
   flush(epoch: string): Promise<void>;
   /** Flush of this instance only: records a flush now and clears L1; L2 is untouched. */
   flushLocal(): void;
+  /**
+   * Clears L1 and refuses values started before now (`set`), but keeps reading L2 entries as
+   * before: for a local change that does not make L2 entries wrong (a new supergraph: its keys
+   * differ; a bus proven again: see {@link trustSharedAfter}).
+   */
+  dropLocal(): void;
+  /**
+   * L2 entries started at or before `at` (ms) are read as misses from now on (`getShared`): the
+   * caller cannot vouch that every invalidation since reached L2. Initially `-Infinity`.
+   */
+  trustSharedAfter(at: number): void;
+  /** The time last given to {@link trustSharedAfter}. */
+  readonly sharedFloor: number;
+  /** Whether nothing was invalidated or flushed at or after `startedAt` (then `isFresh` holds for any tags). */
+  isQuietSince(startedAt: number): boolean;
   /** Re-reads L2's current epoch (after a lost bus: a flush may have been missed). Never rejects. */
   refreshEpoch(): Promise<void>;
   /** Whether a value started at `startedAt` with `tags` would be accepted by `set` now. */
