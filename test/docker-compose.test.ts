@@ -179,7 +179,7 @@ describe('Dockerfile', () => {
         ? readdirSync(path.join(REPO_ROOT, glob.slice(0, -2))).map((dir) => `${glob.slice(0, -2)}/${dir}`)
         : [glob],
     ).filter((dir) => existsSync(path.join(REPO_ROOT, dir, 'package.json')));
-    expect(manifests.length).toBe(8);
+    expect(manifests.length).toBe(9);
     for (const dir of manifests) expect(dockerfile).toContain(`COPY ${dir}/package.json ${dir}/`);
   });
 

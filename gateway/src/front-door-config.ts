@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { REPO_ROOT } from './repo-root.js';
-import { readGatewayEnv } from './gateway-env.js';
+import { type EnvVariablesFor, envOrDefaults } from '@tributary/runtime';
+import { type GatewayEnv, readGatewayEnv } from './gateway-env.js';
 import { redisUrlFromEnv } from '@tributary/cache';
 
 /**
@@ -39,7 +40,8 @@ export interface FrontDoorConfig {
   manifestPaths: string[];
   /**
    * `REDIS_URL` (`redis://`, or a cluster: `redis+cluster://host:port,…`), or a cluster over
-   * `REDIS_CLUSTER_NODES`: the APQ store's shared tier. Absent: in-process only.
+   * `REDIS_CLUSTER_NODES` (`redisUrlFromEnv`): the shared tier of the APQ store, the response
+   * cache and the entity cache, and the invalidation bus. Absent: in-process only.
    */
   redisUrl?: string;
   /** `REDIS_KEY_PREFIX`: prefix of every Redis key. Default `tributary:`. */
@@ -58,6 +60,16 @@ export interface FrontDoorConfig {
 
 /** Defaults of {@link RequestLimits}; a test pins each. */
 export const DEFAULT_LIMITS: RequestLimits = { maxDepth: 16, maxAliases: 30, maxTokens: 2_000, maxRootFields: 20, maxCost: 50_000, maxBodyBytes: 102_400, maxBatch: 10 };
+/** The variable behind each field of {@link RequestLimits}. */
+const LIMIT_VARIABLES: EnvVariablesFor<RequestLimits, GatewayEnv> = {
+  maxDepth: 'GATEWAY_MAX_DEPTH',
+  maxAliases: 'GATEWAY_MAX_ALIASES',
+  maxTokens: 'GATEWAY_MAX_TOKENS',
+  maxRootFields: 'GATEWAY_MAX_ROOT_FIELDS',
+  maxCost: 'GATEWAY_MAX_COST',
+  maxBodyBytes: 'GATEWAY_MAX_BODY_BYTES',
+  maxBatch: 'GATEWAY_MAX_BATCH',
+};
 /** Default of {@link FrontDoorConfig.apqTtlS}, seconds. */
 export const DEFAULT_APQ_TTL_S = 86_400;
 /** Default of {@link FrontDoorConfig.apqL1MaxBytes}, bytes. */
@@ -85,14 +97,6 @@ export function readFrontDoorConfig(env: NodeJS.ProcessEnv): FrontDoorConfig {
     apqL1MaxBytes: e.APQ_L1_MAX_BYTES ?? DEFAULT_APQ_L1_MAX_BYTES,
     introspection: e.GATEWAY_INTROSPECTION ?? !production,
     fieldSuggestions: !production,
-    limits: {
-      maxDepth: e.GATEWAY_MAX_DEPTH ?? DEFAULT_LIMITS.maxDepth,
-      maxAliases: e.GATEWAY_MAX_ALIASES ?? DEFAULT_LIMITS.maxAliases,
-      maxTokens: e.GATEWAY_MAX_TOKENS ?? DEFAULT_LIMITS.maxTokens,
-      maxRootFields: e.GATEWAY_MAX_ROOT_FIELDS ?? DEFAULT_LIMITS.maxRootFields,
-      maxCost: e.GATEWAY_MAX_COST ?? DEFAULT_LIMITS.maxCost,
-      maxBodyBytes: e.GATEWAY_MAX_BODY_BYTES ?? DEFAULT_LIMITS.maxBodyBytes,
-      maxBatch: e.GATEWAY_MAX_BATCH ?? DEFAULT_LIMITS.maxBatch,
-    },
+    limits: envOrDefaults(e, LIMIT_VARIABLES, DEFAULT_LIMITS),
   };
 }

@@ -74,7 +74,7 @@ describe('booleans', () => {
 
   it('default as documented: cache and L2 on, debug off, introspection and the gateway token by NODE_ENV', () => {
     expect(readGatewayConfig({}).cache).toEqual(DEFAULT_CACHE_CONFIG);
-    expect(DEFAULT_CACHE_CONFIG).toEqual({ enabled: true, l2: true, l1MaxBytes: 67_108_864, defaultMaxAgeS: 300, debug: false, entity: true });
+    expect(DEFAULT_CACHE_CONFIG).toEqual({ enabled: true, l2: true, l1MaxBytes: 67_108_864, defaultMaxAgeS: 300, debug: false, entity: true, warm: 'off' });
     expect(readGatewayConfig({}).frontDoor.introspection).toBe(true);
     expect(readSubgraphIdentity({}).requireGatewayToken).toBe(false);
     expect(readSubgraphIdentity({ NODE_ENV: 'production', INTERNAL_JWT_SECRET: 'i'.repeat(32) }).requireGatewayToken).toBe(true);

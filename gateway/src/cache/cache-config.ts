@@ -1,4 +1,5 @@
-import { readGatewayEnv } from '../gateway-env.js';
+import { type EnvVariablesFor, envOrDefaults } from '@tributary/runtime';
+import { type GatewayEnv, readGatewayEnv } from '../gateway-env.js';
 
 /** The response cache's configuration. Booleans take on/off, true/false or 1/0. */
 export interface ResponseCacheConfig {
@@ -28,6 +29,16 @@ export interface ResponseCacheConfig {
 
 /** Defaults of {@link ResponseCacheConfig}; a test pins each. */
 export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false, entity: true, warm: 'off' };
+/** The variable behind each field of {@link ResponseCacheConfig}. */
+const CACHE_VARIABLES: EnvVariablesFor<ResponseCacheConfig, GatewayEnv> = {
+  enabled: 'RESPONSE_CACHE',
+  l2: 'CACHE_L2',
+  l1MaxBytes: 'CACHE_L1_MAX_BYTES',
+  defaultMaxAgeS: 'CACHE_DEFAULT_MAX_AGE_S',
+  debug: 'CACHE_DEBUG',
+  entity: 'ENTITY_CACHE',
+  warm: 'CACHE_WARM',
+};
 
 /**
  * Reads {@link ResponseCacheConfig} from the environment.
@@ -35,14 +46,5 @@ export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: tr
  * @throws ConfigError naming the variable.
  */
 export function readResponseCacheConfig(env: NodeJS.ProcessEnv): ResponseCacheConfig {
-  const e = readGatewayEnv(env);
-  return {
-    enabled: e.RESPONSE_CACHE ?? DEFAULT_CACHE_CONFIG.enabled,
-    l2: e.CACHE_L2 ?? DEFAULT_CACHE_CONFIG.l2,
-    l1MaxBytes: e.CACHE_L1_MAX_BYTES ?? DEFAULT_CACHE_CONFIG.l1MaxBytes,
-    defaultMaxAgeS: e.CACHE_DEFAULT_MAX_AGE_S ?? DEFAULT_CACHE_CONFIG.defaultMaxAgeS,
-    debug: e.CACHE_DEBUG ?? DEFAULT_CACHE_CONFIG.debug,
-    entity: e.ENTITY_CACHE ?? DEFAULT_CACHE_CONFIG.entity,
-    warm: e.CACHE_WARM ?? DEFAULT_CACHE_CONFIG.warm,
-  };
+  return envOrDefaults(readGatewayEnv(env), CACHE_VARIABLES, DEFAULT_CACHE_CONFIG);
 }

@@ -1,4 +1,4 @@
-import { getOperationAST } from 'graphql';
+import { useAfterMutation } from '@tributary/runtime';
 import type { Plugin } from 'graphql-yoga';
 import type { CacheInvalidator } from './cache-invalidator.js';
 
@@ -8,14 +8,5 @@ import type { CacheInvalidator } from './cache-invalidator.js';
  * change event its writes published has been applied here before its author reads again.
  */
 export function useMutationFence(invalidator: Pick<CacheInvalidator, 'fence'>): Plugin {
-  const mutations = new WeakSet<Request>();
-  return {
-    onExecute({ args }) {
-      const request = (args.contextValue as { request?: Request }).request;
-      if (request && getOperationAST(args.document, args.operationName)?.operation === 'mutation') mutations.add(request);
-    },
-    async onResultProcess({ request }) {
-      if (mutations.has(request)) await invalidator.fence();
-    },
-  };
+  return useAfterMutation(() => invalidator.fence());
 }

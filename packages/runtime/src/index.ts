@@ -5,6 +5,7 @@ export { countRows } from './count-rows.js';
 export { DecimalScalar, DateTimeScalar, formatDecimal, parseDecimalArgument } from './scalars.js';
 export { type Connection, type ConnectionId, type PageRequest, MAX_PAGE_SIZE, parsePageRequest, encodeCursor, toConnection } from './connection.js';
 export { type LoaderOptions, type LoaderFamily, MAX_KEYS_PER_STATEMENT, createRowLoader, createGroupLoader, createValueLoader, loaderPerArguments } from './batch-loaders.js';
+export { type TableLoaders, type TableReads, createTableLoaders } from './table-loaders.js';
 export { type LoaderReads, type ClearableLoader, type RowChange, type LoaderRegistry, createLoaderRegistry } from './loader-registry.js';
 export { createWriteRecorder } from './write-recorder.js';
 export { DEFAULT_DRAIN_TIMEOUT_MS, listen, closeGracefully } from './http-lifecycle.js';
@@ -17,7 +18,7 @@ export { createChangeFeedMetrics } from './change-feed-metrics.js';
 export { loadSchemaFile } from './load-schema-file.js';
 export { DEFAULT_HOST, readHost, readPort } from './read-port.js';
 export { COMMON_ENV_FIELDS, LOG_LEVELS, SUBGRAPH_ENV } from './subgraph-env.js';
-export { type EnvSchema, BOOLEAN_SPELLINGS, ConfigError, MAX_TIMER_MS, envBoolean, envEnum, envHttpUrl, envList, envPort, envText, envUrl, envValue, envVariables, envWholeNumber, parseEnv, type HostPort, parseHostPort } from './env/index.js';
+export { type EnvSchema, type EnvVariablesFor, BOOLEAN_SPELLINGS, ConfigError, MAX_TIMER_MS, envBoolean, envEnum, envOrDefaults, envHttpUrl, envList, envPort, envText, envUrl, envValue, envVariables, envWholeNumber, parseEnv, type HostPort, parseHostPort } from './env/index.js';
 export { type Principal, ANONYMOUS, parseSubject, principalSubject } from './principal.js';
 export {
   IDENTITY_HEADER,

@@ -1,40 +1,19 @@
 import type { Database } from '@tributary/database';
-import {
-  type LoaderOptions,
-  type LoaderRegistry,
-  type PageRequest,
-  createGroupLoader,
-  createRowLoader,
-  createValueLoader,
-  loaderPerArguments,
-} from '@tributary/runtime';
+import { type LoaderOptions, type LoaderRegistry, type PageRequest, createGroupLoader, createTableLoaders, loaderPerArguments } from '@tributary/runtime';
 import { type Kysely, sql } from 'kysely';
 
 /** The playlists subgraph's DataLoaders, made per request; one `= any($1)` statement per batch. */
 export function createPlaylistsLoaders(db: Kysely<Database>, registry: LoaderRegistry, options: LoaderOptions = {}) {
   const { register } = registry;
+  const tables = createTableLoaders(db, registry, options);
   return {
-    playlist: register(
-      { 'playlists.playlist': 'playlist_id' },
-      createRowLoader(
-        (ids) => db.selectFrom('playlists.playlist').selectAll().where('playlist_id', '=', sql<number>`any(${ids})`).execute(),
-        (row) => row.playlist_id,
-        options,
-      ),
-    ),
+    playlist: tables.rowByKey('playlists.playlist', 'playlist_id'),
     /**
      * Entries per playlist (`trackCount`, `tracks.totalCount`), from the counter
      * `playlists.playlist_size` (migration 006). Registered as a reader of
      * `playlists.playlist_track`, the table whose writes change it.
      */
-    trackCount: register(
-      { 'playlists.playlist_track': 'playlist_id' },
-      createValueLoader(
-        (ids) => db.selectFrom('playlists.playlist_size').select(['playlist_id as key', 'track_count as value']).where('playlist_id', '=', sql<number>`any(${ids})`).execute(),
-        0,
-        options,
-      ),
-    ),
+    trackCount: tables.valueByKey('playlists.playlist_size', 'playlist_id', 'track_count', 0, { reads: { 'playlists.playlist_track': 'playlist_id' } }),
     /**
      * One page of each playlist's tracks for the same `(first, after)`, in one statement: a
      * LATERAL subquery per playlist walks the `(playlist_id, track_id)` primary key and stops after

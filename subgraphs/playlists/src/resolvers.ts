@@ -1,13 +1,4 @@
-import {
-  type Principal,
-  countRows,
-  forbidden,
-  loadByRepresentation,
-  parseIdArgument,
-  parsePageRequest,
-  toChinookKey,
-  toConnection,
-} from '@tributary/runtime';
+import { type Principal, countRows, forbidden, loadByRepresentation, parseIdArgument, parsePageRequest, toChinookKey, toConnection } from '@tributary/runtime';
 import type { Resolvers } from '../generated/resolvers-types.js';
 
 /** Playlist mutations need a customer or an employee. */

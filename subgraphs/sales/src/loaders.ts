@@ -1,53 +1,18 @@
 import type { Database } from '@tributary/database';
-import {
-  type LoaderOptions,
-  type LoaderRegistry,
-  type PageRequest,
-  createGroupLoader,
-  createRowLoader,
-  createValueLoader,
-  loaderPerArguments,
-} from '@tributary/runtime';
+import { type LoaderOptions, type LoaderRegistry, type PageRequest, createGroupLoader, createTableLoaders, loaderPerArguments } from '@tributary/runtime';
 import { type Kysely, sql } from 'kysely';
 
 /** The sales subgraph's DataLoaders, made per request; one `= any($1)` statement per batch. */
 export function createSalesLoaders(db: Kysely<Database>, registry: LoaderRegistry, options: LoaderOptions = {}) {
   const { register } = registry;
+  const tables = createTableLoaders(db, registry, options);
   return {
     /** Each customer's support rep, through the read-only view `sales.customer_access`. */
-    customerAccess: register(
-      { 'sales.customer_access': 'customer_id', 'customers.customer': 'customer_id' },
-      createRowLoader(
-        (ids) => db.selectFrom('sales.customer_access').selectAll().where('customer_id', '=', sql<number>`any(${ids})`).execute(),
-        (row) => row.customer_id,
-        options,
-      ),
-    ),
+    customerAccess: tables.rowByKey('sales.customer_access', 'customer_id', { reads: { 'sales.customer_access': 'customer_id', 'customers.customer': 'customer_id' } }),
     /** Employees' titles, through the read-only view `sales.employee_role`. */
-    employeeRole: register(
-      { 'sales.employee_role': 'employee_id', 'customers.employee': 'employee_id' },
-      createRowLoader(
-        (ids) => db.selectFrom('sales.employee_role').selectAll().where('employee_id', '=', sql<number>`any(${ids})`).execute(),
-        (row) => row.employee_id,
-        options,
-      ),
-    ),
-    invoice: register(
-      { 'sales.invoice': 'invoice_id' },
-      createRowLoader(
-        (ids) => db.selectFrom('sales.invoice').selectAll().where('invoice_id', '=', sql<number>`any(${ids})`).execute(),
-        (row) => row.invoice_id,
-        options,
-      ),
-    ),
-    linesByInvoice: register(
-      { 'sales.invoice_line': 'invoice_id' },
-      createGroupLoader(
-        (ids) => db.selectFrom('sales.invoice_line').selectAll().where('invoice_id', '=', sql<number>`any(${ids})`).orderBy('invoice_line_id').execute(),
-        (row) => row.invoice_id,
-        options,
-      ),
-    ),
+    employeeRole: tables.rowByKey('sales.employee_role', 'employee_id', { reads: { 'sales.employee_role': 'employee_id', 'customers.employee': 'employee_id' } }),
+    invoice: tables.rowByKey('sales.invoice', 'invoice_id'),
+    linesByInvoice: tables.rowsByKey('sales.invoice_line', 'invoice_id', 'invoice_line_id'),
     /**
      * One page of each customer's invoices for the same `(first, after)`, in one statement:
      * `row_number() over (partition by customer_id order by invoice_id) <= first + 1`.
@@ -82,32 +47,11 @@ export function createSalesLoaders(db: Kysely<Database>, registry: LoaderRegistr
      * Invoices per customer (`Customer.invoices.totalCount`), from the counter `sales.customer_sales`
      * (migration 006). Registered as a reader of `sales.invoice`, the table whose writes change it.
      */
-    invoiceCountByCustomer: register(
-      { 'sales.invoice': 'customer_id' },
-      createValueLoader(
-        (ids) => db.selectFrom('sales.customer_sales').select(['customer_id as key', 'invoice_count as value']).where('customer_id', '=', sql<number>`any(${ids})`).execute(),
-        0,
-        options,
-      ),
-    ),
+    invoiceCountByCustomer: tables.valueByKey('sales.customer_sales', 'customer_id', 'invoice_count', 0, { reads: { 'sales.invoice': 'customer_id' } }),
     /** `sum(total)` of each customer's invoices, from the counter `sales.customer_sales`; "0.00" without invoices. */
-    totalSpentByCustomer: register(
-      { 'sales.invoice': 'customer_id' },
-      createValueLoader(
-        (ids) => db.selectFrom('sales.customer_sales').select(['customer_id as key', 'total_spent as value']).where('customer_id', '=', sql<number>`any(${ids})`).execute(),
-        '0.00',
-        options,
-      ),
-    ),
+    totalSpentByCustomer: tables.valueByKey('sales.customer_sales', 'customer_id', 'total_spent', '0.00', { reads: { 'sales.invoice': 'customer_id' } }),
     /** `sum(quantity)` of each track's invoice lines, from the counter `sales.track_sales`; 0 when never sold. */
-    purchaseCountByTrack: register(
-      { 'sales.invoice_line': 'track_id' },
-      createValueLoader(
-        (ids) => db.selectFrom('sales.track_sales').select(['track_id as key', 'units as value']).where('track_id', '=', sql<number>`any(${ids})`).execute(),
-        0,
-        options,
-      ),
-    ),
+    purchaseCountByTrack: tables.valueByKey('sales.track_sales', 'track_id', 'units', 0, { reads: { 'sales.invoice_line': 'track_id' } }),
   };
 }
 
