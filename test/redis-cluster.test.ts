@@ -119,9 +119,9 @@ describe('Redis Cluster (3 masters, a replica each)', () => {
       expect((await ask(stack, price)).source).toMatch(/^hit/);
     }
     expect(Math.max(...lags)).toBeLessThanOrEqual(100);
-    // L2 too: no entry of the old name is left on any master.
+    // L2 too: no entry of the old name is left on any master (an entry the other instance's invalidation deletes meanwhile reads as null).
     for (const keys of (await keysByMaster()).values()) {
-      for (const key of keys.filter((k) => /:e:/.test(k))) expect(await admin.get(key)).not.toContain('"Overdose"');
+      for (const key of keys.filter((k) => /:e:/.test(k))) expect((await admin.get(key)) ?? '').not.toContain('"Overdose"');
     }
   });
 
