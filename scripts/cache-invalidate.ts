@@ -24,7 +24,7 @@ const program = new Command('pnpm cache:invalidate')
     } catch (error) {
       program.error(`error: ${(error as Error).message}`);
     }
-    if (process.env.REDIS_URL?.trim()) {
+    if (process.env.REDIS_URL?.trim() || process.env.REDIS_CLUSTER_NODES?.trim()) {
       const bus = createBusFromEnv(process.env);
       try {
         for (const event of events!) await bus.publish(event);

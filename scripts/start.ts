@@ -74,7 +74,7 @@ function stop(code: number): void {
 process.once('SIGINT', () => stop(0));
 process.once('SIGTERM', () => stop(0));
 
-if (process.env.REDIS_URL?.trim()) {
+if (process.env.REDIS_URL?.trim() || process.env.REDIS_CLUSTER_NODES?.trim()) {
   run('scripts/start-subgraphs.ts');
   run('gateway/src/main.ts');
 } else {

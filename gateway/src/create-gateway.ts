@@ -20,7 +20,8 @@ import { useCsrfGuard } from './limits/use-csrf-guard.js';
 import { useDocumentLimits } from './limits/use-document-limits.js';
 import { maskGatewayError } from './mask-error.js';
 import { createPersistedQueryStore, createStoreRedis } from './persisted/create-persisted-query-store.js';
-import { createBusFromEnv } from '@tributary/cache';
+import { createBusFromEnv, pendingCommands, watchClusterMasters } from '@tributary/cache';
+import type { Cluster } from 'ioredis';
 import { CacheInvalidator } from './cache/cache-invalidator.js';
 import { createCacheMetrics } from './cache/cache-metrics.js';
 import { type CachePolicy, readCachePolicy } from './cache/cache-policy.js';
@@ -124,7 +125,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const redis = config.frontDoor.redisUrl
     ? createStoreRedis(config.frontDoor.redisUrl, logger, (up) => connections.set('redis-store', up), (error) => errors.report('REDIS_CONNECTION_ERROR', `Redis connection tributary-store: ${error.message}`))
     : undefined;
-  if (redis) connections.watchPending('redis-store', () => redis.commandQueue.length);
+  if (redis) connections.watchPending('redis-store', () => pendingCommands(redis));
   const apqStore = createPersistedQueryStore(config.frontDoor, redis, (error) => errors.report('APQ_STORE_UNAVAILABLE', `APQ store in Redis failed: ${error.message}`));
   const ownBus = options.bus === undefined;
   const bus =
@@ -174,9 +175,11 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     metrics: cacheMetrics,
     onError: onStoreError,
   });
-
+  // A failover may have lost the last invalidations (asynchronous replication): L2 is flushed.
+  const unwatchMasters = l2 && redis?.isCluster ? watchClusterMasters(redis as Cluster, () => invalidator.flushShared('Redis Cluster failover: a promoted replica may lack the last invalidations')) : undefined;
   const closeShared = async () => {
     unwatchBus?.();
+    unwatchMasters?.();
     invalidator.close();
     if (ownBus) await bus.close();
     redis?.disconnect();

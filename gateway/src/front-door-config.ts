@@ -2,6 +2,7 @@ import path from 'node:path';
 import { REPO_ROOT } from './repo-root.js';
 import { type EnvVariablesFor, envOrDefaults } from '@tributary/runtime';
 import { type GatewayEnv, readGatewayEnv } from './gateway-env.js';
+import { redisUrlFromEnv } from '@tributary/cache';
 
 /**
  * `PERSISTED_OPERATIONS`: `off` ignores persisted-query extensions; `allow` (default) accepts
@@ -37,7 +38,11 @@ export interface FrontDoorConfig {
    * `schema/client/persisted-documents.json`.
    */
   manifestPaths: string[];
-  /** `REDIS_URL`: the APQ store's shared tier. Absent: in-process only. */
+  /**
+   * `REDIS_URL` (`redis://`, or a cluster: `redis+cluster://host:port,…`), or a cluster over
+   * `REDIS_CLUSTER_NODES` (`redisUrlFromEnv`): the shared tier of the APQ store, the response
+   * cache and the entity cache, and the invalidation bus. Absent: in-process only.
+   */
   redisUrl?: string;
   /** `REDIS_KEY_PREFIX`: prefix of every Redis key. Default `tributary:`. */
   redisKeyPrefix: string;
@@ -86,7 +91,7 @@ export function readFrontDoorConfig(env: NodeJS.ProcessEnv): FrontDoorConfig {
   return {
     persistedOperations: e.PERSISTED_OPERATIONS ?? 'allow',
     manifestPaths: manifests.map((m) => path.resolve(REPO_ROOT, m)),
-    redisUrl: e.REDIS_URL,
+    redisUrl: redisUrlFromEnv(env),
     redisKeyPrefix: e.REDIS_KEY_PREFIX ?? DEFAULT_REDIS_KEY_PREFIX,
     apqTtlS: e.APQ_TTL_S ?? DEFAULT_APQ_TTL_S,
     apqL1MaxBytes: e.APQ_L1_MAX_BYTES ?? DEFAULT_APQ_L1_MAX_BYTES,

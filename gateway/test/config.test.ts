@@ -85,10 +85,18 @@ describe('booleans', () => {
     [{ CACHE_L2: 'enabled' }, 'Invalid configuration: CACHE_L2: must be on/off, true/false or 1/0, got "enabled"'],
     [{ PERSISTED_OPERATIONS: 'sometimes' }, 'Invalid configuration: PERSISTED_OPERATIONS: must be off, allow or only, got "sometimes"'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL: must be fatal, error, warn, info, debug, trace or silent, got "loud"'],
-    [{ REDIS_URL: 'localhost:6379' }, 'Invalid configuration: REDIS_URL: must be a redis:// URL, got "localhost:6379"'],
+    [{ REDIS_URL: 'localhost:6379' }, 'Invalid configuration: REDIS_URL: must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL, got "localhost:6379"'],
+    [{ REDIS_URL: 'redis+cluster://a:7000,b:99999' }, 'Invalid configuration: REDIS_URL: not a host:port: "b:99999", got "redis+cluster://a:7000,b:99999"'],
+    [{ REDIS_CLUSTER_NODES: 'a:99999' }, 'Invalid configuration: REDIS_CLUSTER_NODES: not a host:port: "a:99999"'],
   ])('refuse anything else, naming the variable: %o', (env, message) => {
     expect(() => readGatewayConfig(env)).toThrow(ConfigError);
     expect(() => readGatewayConfig(env)).toThrow(message);
+  });
+
+  it('read REDIS_CLUSTER_NODES as a cluster URL that keeps the credentials and TLS of REDIS_URL', () => {
+    expect(readGatewayConfig({ REDIS_CLUSTER_NODES: 'a:7000,b:7000' }).frontDoor.redisUrl).toBe('redis+cluster://a:7000,b:7000');
+    expect(readGatewayConfig({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_URL: 'rediss://app:pw@seed:7000' }).frontDoor.redisUrl).toBe('rediss+cluster://app:pw@a:7000');
+    expect(readGatewayConfig({ REDIS_URL: 'redis+cluster://a:7000,b:7001' }).frontDoor.redisUrl).toBe('redis+cluster://a:7000,b:7001');
   });
 
   it('refuse a bad SUBGRAPH_REQUIRE_GATEWAY_TOKEN in the subgraphs\' process', () => {

@@ -5,6 +5,8 @@ declare module 'vitest' {
     templateDatabase: string;
     /** Prefix for every Redis key this run writes. */
     redisPrefix: string;
+    /** Port of the run's pgbouncer (transaction pooling), in the `pgbouncer` project only. */
+    pgbouncerPort?: number;
   }
 }
 

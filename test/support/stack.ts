@@ -5,6 +5,7 @@ import type { Plugin } from 'graphql-yoga';
 import { type Logger, pino } from 'pino';
 import { createInProcessBus } from '@tributary/cache';
 import { type RunningSubgraphs, runSubgraphs } from '@tributary/subgraph-host';
+import { directUrlOf } from './test-database.js';
 
 /** A GraphQL response as the test sees it. */
 export interface GraphQLResponse<T = any> {
@@ -67,7 +68,12 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const redisEnv: NodeJS.ProcessEnv = options.redis ? { REDIS_URL: options.redis.url, REDIS_KEY_PREFIX: options.redis.keyPrefix } : {};
   const env: NodeJS.ProcessEnv = { CHINOOK_SQL: process.env.CHINOOK_SQL, ...redisEnv, ...options.subgraphEnv };
-  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  if (options.databaseUrl) {
+    env.DATABASE_URL = options.databaseUrl;
+    // Through a transaction pooler (the `pgbouncer` project), LISTEN must reach Postgres itself.
+    env.DATABASE_DIRECT_URL ??= directUrlOf(options.databaseUrl);
+    if (env.DATABASE_DIRECT_URL === undefined) delete env.DATABASE_DIRECT_URL;
+  }
   const sharedBus = options.redis || options.subgraphs ? undefined : createInProcessBus();
   const ownSubgraphs = options.subgraphs === undefined;
   const subgraphs =

@@ -206,6 +206,31 @@ export class CacheInvalidator {
     this.options.entity?.dropLocal();
   }
 
+  /**
+   * Stops trusting everything the shared tier holds (a Redis Cluster failover: the promoted replica
+   * may lack the last deletes its master acknowledged, or never got one that timed out): at
+   * once, this instance flushes its stores, the response store and the entity cache's
+   * (`TieredStore.flush`: drops L1, stores nothing that started before, and moves L2 to a new
+   * epoch, now on the response store's clock); then a `flush` event
+   * (tried up to 10 times, 250 ms apart, while the bus refuses it) moves every instance to one
+   * common epoch. `reason` goes into the event.
+   */
+  flushShared(reason: string): void {
+    const { store, entity } = this.options;
+    const epoch = String(store.now());
+    void Promise.all([store.flush(epoch), entity?.flush(epoch)]).catch((error: Error) => this.options.onError(error));
+    const publish = async (attempt: number): Promise<void> => {
+      try {
+        await this.options.bus.publish({ kind: 'flush', reason });
+      } catch (error) {
+        if (attempt >= 10) return this.options.onError(error as Error);
+        await new Promise((r) => setTimeout(r, 250).unref());
+        return publish(attempt + 1);
+      }
+    };
+    void publish(1);
+  }
+
   /** An event may have been missed (a fence did not come back): L1 dropped, and entries started before now refused in both tiers. */
   private distrust(): void {
     for (const store of [this.options.store, this.options.entity]) {

@@ -1,5 +1,4 @@
-import { type TieredStore, createLruTier, createRedisTier, createTieredStore } from '@tributary/cache';
-import type { Redis } from 'ioredis';
+import { type RedisClient, type TieredStore, createLruTier, createRedisTier, createTieredStore } from '@tributary/cache';
 
 /**
  * One cached entity (or root fetch's `data`): the JSON exactly as the subgraph answered the
@@ -25,8 +24,8 @@ export type EntityStore = TieredStore<EntityValue> & {
 export interface EntityStoreOptions {
   /** L1 bound in bytes (`CACHE_L1_MAX_BYTES`). */
   l1MaxBytes: number;
-  /** Redis for L2; absent without `REDIS_URL` or with `CACHE_L2=off`. */
-  redis?: Redis;
+  /** Redis for L2 (one server, or a cluster: keys in slot buckets, see `createRedisTier`); absent without `REDIS_URL` or with `CACHE_L2=off`. */
+  redis?: RedisClient;
   /** Prefix of every Redis key (`REDIS_KEY_PREFIX`). */
   keyPrefix: string;
   /** A failed L2 read, write or invalidation. */

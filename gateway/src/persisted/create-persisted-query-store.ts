@@ -1,5 +1,4 @@
-import { createLruTier, createRedisConnection, createRedisTier, createTieredStore, textCodec } from '@tributary/cache';
-import type { Redis } from 'ioredis';
+import { type RedisClient, createLruTier, createRedisConnection, createRedisTier, createTieredStore, textCodec } from '@tributary/cache';
 import type { Logger } from 'pino';
 import type { FrontDoorConfig } from '../front-door-config.js';
 import { type PersistedQueryStore, persistedQueryStoreOf } from './persisted-query-store.js';
@@ -13,10 +12,11 @@ export const REDIS_COMMAND_TIMEOUT_MS = 250;
  * to its in-process tier; each failure goes to `onError` (the gateway logs it once per cause and
  * counts it), never to the request.
  */
-export function createPersistedQueryStore(config: FrontDoorConfig, redis: Redis | undefined, onError: (error: Error) => void = () => {}): PersistedQueryStore {
+export function createPersistedQueryStore(config: FrontDoorConfig, redis: RedisClient | undefined, onError: (error: Error) => void = () => {}): PersistedQueryStore {
   const store = createTieredStore<string>({
     l1: createLruTier({ maxBytes: config.apqL1MaxBytes }),
-    l2: redis ? createRedisTier({ redis, keyPrefix: config.redisKeyPrefix, namespace: 'apq', epochs: false }) : undefined,
+    // Documents carry no tags: on a Redis Cluster each one hashes to a slot of its own (no bucket).
+    l2: redis ? createRedisTier({ redis, keyPrefix: config.redisKeyPrefix, namespace: 'apq', epochs: false, clusterBuckets: 0 }) : undefined,
     codec: textCodec,
     onError,
   });
@@ -30,7 +30,7 @@ export function createPersistedQueryStore(config: FrontDoorConfig, redis: Redis 
  * instead of waiting; one warning when it goes, one line when it is back; each `error` event
  * of the connection goes to `onError` (the gateway's error reporter: `REDIS_CONNECTION_ERROR`).
  */
-export function createStoreRedis(url: string, logger: Pick<Logger, 'warn' | 'info'>, onState?: (up: boolean) => void, onError?: (error: Error) => void): Redis {
+export function createStoreRedis(url: string, logger: Pick<Logger, 'warn' | 'info'>, onState?: (up: boolean) => void, onError?: (error: Error) => void): RedisClient {
   let healthy = true;
   return createRedisConnection(url, {
     name: 'tributary-store',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { createBusSubscribers } from './bus-subscribers.js';
 import type { ChangeEvent } from './change-event.js';
 
@@ -59,10 +59,14 @@ export const BUS_RESUBSCRIBE_AFTER_MS = 3_000;
 
 /** Options of {@link createRedisBus}. */
 export interface RedisBusOptions {
-  /** A connection for PUBLISH (commands fail fast while it is down). */
-  publisher: Redis;
-  /** A dedicated connection in subscribe mode, without ioredis's own resubscription. */
-  subscriber: Redis;
+  /** A connection for PUBLISH (commands fail fast while it is down); on a cluster, a cluster client. */
+  publisher: Redis | Cluster;
+  /**
+   * A dedicated connection in subscribe mode, without ioredis's own resubscription. On a Redis
+   * Cluster, a cluster client of its own: ioredis subscribes on one node and moves to another
+   * (resubscribing) when that node goes; `PUBLISH` reaches every node of the cluster.
+   */
+  subscriber: Redis | Cluster;
   keyPrefix: string;
   /** A name unique to this process, for its heartbeat channel. Default: random. */
   instanceId?: string;
@@ -175,7 +179,7 @@ export function createRedisBus(options: RedisBusOptions): InvalidationBus {
 }
 
 /** Waits (up to `timeoutMs`) for a connection still being made; a broken one fails at once. */
-async function connectedWithin(redis: Redis, timeoutMs: number): Promise<void> {
+async function connectedWithin(redis: Redis | Cluster, timeoutMs: number): Promise<void> {
   if (redis.status !== 'connecting' && redis.status !== 'wait' && redis.status !== 'connect') return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '@tributary/runtime';
 import { type InvalidationBus, createInProcessBus, createRedisBus } from './bus.js';
-import { createRedisConnection } from './create-redis-connection.js';
+import { createRedisConnection, pendingCommands } from './create-redis-connection.js';
+import { redisUrlFromEnv } from './redis-target.js';
 
 /** Publishes that Redis does not answer within this many ms fail (the change feed retries a flush). */
 export const BUS_PUBLISH_TIMEOUT_MS = 250;
@@ -27,13 +28,14 @@ export interface BusFromEnvOptions {
 export const BUS_ERROR_CODES = { connection: 'REDIS_CONNECTION_ERROR', subscribe: 'BUS_SUBSCRIBE_FAILED', 'malformed-event': 'BUS_EVENT_MALFORMED' } as const satisfies Record<string, ErrorCode>;
 
 /**
- * The invalidation bus the environment asks for: Redis pub/sub on `REDIS_URL` (prefixed with
+ * The invalidation bus the environment asks for: Redis pub/sub on `REDIS_URL` (a server or a
+ * cluster: `redis+cluster://…`, or `REDIS_CLUSTER_NODES`; prefixed with
  * `REDIS_KEY_PREFIX`) over two connections named `tributary-bus-publisher` and
  * `tributary-bus-subscriber`, shared by every process; without `REDIS_URL`, a bus of this
  * process only (always up).
  */
 export function createBusFromEnv(env: NodeJS.ProcessEnv, options: BusFromEnvOptions = {}): InvalidationBus {
-  const url = env.REDIS_URL?.trim();
+  const url = redisUrlFromEnv(env);
   if (!url) {
     options.onState?.('bus', true);
     return createInProcessBus();
@@ -47,8 +49,8 @@ export function createBusFromEnv(env: NodeJS.ProcessEnv, options: BusFromEnvOpti
   });
   const subscriber = createRedisConnection(url, { name: 'tributary-bus-subscriber', onState: (up) => options.onState?.('bus-subscriber', up), onError: onConnectionError('tributary-bus-subscriber') });
   for (const connection of ['bus', 'bus-publisher', 'bus-subscriber'] as const) options.onState?.(connection, false);
-  options.watchPending?.('bus-publisher', () => publisher.commandQueue.length);
-  options.watchPending?.('bus-subscriber', () => subscriber.commandQueue.length);
+  options.watchPending?.('bus-publisher', () => pendingCommands(publisher));
+  options.watchPending?.('bus-subscriber', () => pendingCommands(subscriber));
   const bus = createRedisBus({
     publisher,
     subscriber,

@@ -1,5 +1,15 @@
 import { type Backoff, backoffDelay } from '@tributary/runtime';
-import { type Command, Redis } from 'ioredis';
+import { type Cluster, type Command, Redis } from 'ioredis';
+import { clusterPendingCommands, createClusterConnection } from './create-cluster-connection.js';
+import { parseRedisTarget } from './redis-target.js';
+
+/** A connection to one Redis server or to a Redis Cluster (the same commands; see {@link createRedisConnection}). */
+export type RedisClient = Redis | Cluster;
+
+/** Commands written to `client` (every node of a cluster) and not answered yet. */
+export function pendingCommands(client: RedisClient): number {
+  return client.isCluster ? clusterPendingCommands(client as Cluster) : (client as Redis).commandQueue.length;
+}
 
 /** Delays between reconnects of every Redis connection, in ms (jittered, capped at 2 s). */
 export const REDIS_BACKOFF: Backoff = { baseMs: 100, capMs: 2_000 };
@@ -41,6 +51,19 @@ export class RedisUnavailableError extends Error {
 }
 
 /**
+ * The connection `url` names: {@link createClusterConnection} for `redis+cluster://` (bounded by
+ * the same options: command timeout, pending commands), else one server's connection
+ * ({@link createServerConnection}).
+ *
+ * @throws Error when `url` is neither (configuration is checked before this is called).
+ */
+export function createRedisConnection(url: string, options: RedisConnectionOptions): RedisClient {
+  const target = parseRedisTarget(url);
+  if (target.kind === 'single') return createServerConnection(target.url, options);
+  return createClusterConnection(target, { name: options.name, commandTimeoutMs: options.commandTimeoutMs, maxPending: options.maxPending ?? REDIS_MAX_PENDING, backoff: REDIS_BACKOFF, onState: options.onState, onError: options.onError });
+}
+
+/**
  * An ioredis connection whose only reconnect loop is ioredis's own (jittered backoff capped at
  * 2 s, no offline queue: commands fail at once while it is down), and on which what waits for
  * Redis is bounded, whatever Redis does:
@@ -52,7 +75,7 @@ export class RedisUnavailableError extends Error {
  * - at most `maxPending` commands (and the probe), and {@link REDIS_MAX_BUFFERED_BYTES} unsent
  *   bytes, wait.
  */
-export function createRedisConnection(url: string, options: RedisConnectionOptions): Redis {
+export function createServerConnection(url: string, options: RedisConnectionOptions): Redis {
   const maxPending = options.maxPending ?? REDIS_MAX_PENDING;
   let answering = true;
   let silentSince = 0;

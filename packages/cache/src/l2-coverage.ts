@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** How long a coverage claim lives unless refreshed, in ms (refreshed every bus heartbeat, 100 ms). */
 export const COVERAGE_TTL_MS = 300;
@@ -26,11 +26,11 @@ local since = redis.call('GET', KEYS[1]) or ARGV[1]
 redis.call('SET', KEYS[1], since, 'PX', tonumber(ARGV[2]))
 return since`;
 
-type ScriptedRedis = Redis & { tributaryCoverage(numberOfKeys: number, key: string, since: number, ttlMs: number): Promise<string> };
-const scripted = new WeakSet<Redis>();
+type ScriptedRedis = (Redis | Cluster) & { tributaryCoverage(numberOfKeys: number, key: string, since: number, ttlMs: number): Promise<string> };
+const scripted = new WeakSet<Redis | Cluster>();
 
 /** The coverage claim on `redis` under `keyPrefix` (the L2's prefix). */
-export function createL2Coverage(options: { redis: Redis; keyPrefix: string }): L2Coverage {
+export function createL2Coverage(options: { redis: Redis | Cluster; keyPrefix: string }): L2Coverage {
   const redis = options.redis as ScriptedRedis;
   if (!scripted.has(redis)) {
     redis.defineCommand('tributaryCoverage', { lua: REFRESH_SCRIPT });

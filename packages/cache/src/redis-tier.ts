@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { type SlotBuckets, singleBucket, slotBuckets } from './slot-buckets.js';
 import type { L2Tier } from './tiered-store.js';
 
 /**
@@ -40,10 +41,16 @@ for _, tagKey in ipairs(KEYS) do
 end
 return removed`;
 
+/** Slot buckets of a tier on a Redis Cluster, unless {@link RedisTierOptions.clusterBuckets} says otherwise. */
+export const DEFAULT_CLUSTER_BUCKETS = 16;
+
 /** Options of {@link createRedisTier}. */
 export interface RedisTierOptions {
-  /** The connection (shared with other tiers is fine: the scripts are defined once per connection). */
-  redis: Redis;
+  /**
+   * One server's connection, or a cluster client (`redis.isCluster`: keys are then bucketed).
+   * Shared with other tiers is fine: the scripts are defined once per connection.
+   */
+  redis: Redis | Cluster;
   /** Prefix of every key, e.g. `tributary:`. Required (may be `''`). */
   keyPrefix: string;
   /** The store's own part of every key after the prefix: `rc` (responses), `apq`, `ec` (entities). Required. */
@@ -54,25 +61,39 @@ export interface RedisTierOptions {
    * content-addressed values that are never flushed, such as APQ documents).
    */
   epochs?: boolean;
+  /**
+   * On a Redis Cluster: into how many slot buckets (hash tags) the entries are spread. Default
+   * {@link DEFAULT_CLUSTER_BUCKETS}; each invalidation then runs one script per bucket. `0`: no
+   * hash tag, every key hashes on its own (spread over all slots), for entries that carry no tags
+   * (APQ documents): a tagged `set` or an `invalidate` then rejects, since it would span slots.
+   * Ignored on one server (one bucket, no hash tag).
+   */
+  clusterBuckets?: number;
 }
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = (Redis | Cluster) & {
   tributaryStore(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Promise<number>;
   tributaryInvalidate(numberOfKeys: number, ...keys: string[]): Promise<number>;
 };
 
 /** Connections on which the scripts are defined (several tiers may share one). */
-const scripted = new WeakSet<Redis>();
+const scripted = new WeakSet<Redis | Cluster>();
 
 /**
  * The shared tier (L2) in Redis, for every gateway instance. Layout, with `p` the prefix and `n`
  * the namespace:
- * - entry: `<p><n>:<epoch>:e:<key>` (flat: `<p><n>:<key>`), the text, with its TTL (`PX`);
- * - tag set: `<p><n>:<epoch>:z:<tag>` (flat: `<p><n>:z:<tag>`), a sorted set of the entry keys
- *   carrying the tag, scored by each entry's expiry; expired members are trimmed whenever the set
- *   is written, and the set expires with its longest-lived member. Memory is therefore bounded by
- *   the entries stored within their TTL, never by every entry ever stored;
+ * - entry: `<p><n>:<epoch>:<b>e:<key>` (flat: `<p><n>:<b><key>`), the text, with its TTL (`PX`);
+ * - tag set: `<p><n>:<epoch>:<b>z:<tag>` (flat: `<p><n>:<b>z:<tag>`), a sorted set of the entry
+ *   keys of bucket `<b>` carrying the tag, scored by each entry's expiry; expired members are
+ *   trimmed whenever the set is written, and the set expires with its longest-lived member.
+ *   Memory is therefore bounded by the entries stored within their TTL, never by every entry
+ *   ever stored;
  * - `<p><n>:epoch`: the current epoch, for instances that start later (`0` when absent).
+ * `<b>`, the bucket, is empty on one server. On a Redis Cluster it is a hash tag (`{…}:`), one of
+ * `clusterBuckets` (`slotBuckets`), chosen by the entry key: an entry and its tag sets share one
+ * slot, so the store script stays single-slot, and entries spread evenly over the masters; an
+ * invalidation runs the invalidate script once per bucket, in parallel, and fails if any of them
+ * fails (docs/decisions/0011-redis-cluster-key-layout.md).
  * A store is one script call (`EVALSHA`): the entry and every tag set, atomically. A store while
  * the connection is not ready rejects at once (nothing waits, nothing written).
  *
@@ -89,26 +110,38 @@ export function createRedisTier(options: RedisTierOptions): L2Tier {
     redis.defineCommand('tributaryInvalidate', { lua: INVALIDATE_SCRIPT });
     scripted.add(redis);
   }
+  const bucketCount = options.clusterBuckets ?? DEFAULT_CLUSTER_BUCKETS;
+  const buckets: SlotBuckets | undefined = !redis.isCluster ? singleBucket : bucketCount === 0 ? undefined : slotBuckets(bucketCount);
+  /** `set` with tags and `invalidate` need every key of a call in one slot: refused without buckets on a cluster. */
+  const unbucketed = () => new Error(`the ${namespace} tier has no slot buckets on this Redis Cluster: tags would span slots`);
   const base = `${keyPrefix}${namespace}:`;
   const epochKey = `${base}epoch`;
   let epoch: string | undefined;
   const space = async () => (epochs ? `${base}${(epoch ??= (await redis.get(epochKey)) ?? '0')}:` : base);
-  const entryKey = (s: string, key: string) => (epochs ? `${s}e:${key}` : `${s}${key}`);
+  const bucketOf = (key: string) => buckets?.hashTagOf(key) ?? '';
+  const entryKey = (s: string, key: string) => (epochs ? `${s}${bucketOf(key)}e:${key}` : `${s}${bucketOf(key)}${key}`);
   // `z`: sorted sets (an earlier layout's plain sets were `t`; no WRONGTYPE in a rolling deploy).
-  const tagKey = (s: string, tag: string) => `${s}z:${tag}`;
+  const tagKey = (s: string, bucket: string, tag: string) => `${s}${bucket}z:${tag}`;
   return {
     async get(key) {
       return (await redis.get(entryKey(await space(), key))) ?? undefined;
     },
     async set(key, text, tags, ttlMs) {
       if (redis.status !== 'ready') throw new Error(`Redis not ready (${redis.status}): ${namespace} entry not stored`);
+      if (!buckets && tags.length > 0) throw unbucketed();
       const s = await space();
-      await redis.tributaryStore(1 + tags.length, entryKey(s, key), ...tags.map((t) => tagKey(s, t)), text, Math.max(1, Math.round(ttlMs)));
+      const bucket = bucketOf(key);
+      await redis.tributaryStore(1 + tags.length, entryKey(s, key), ...tags.map((t) => tagKey(s, bucket, t)), text, Math.max(1, Math.round(ttlMs)));
     },
     async invalidate(tags) {
       if (tags.length === 0) return 0;
+      if (!buckets) throw unbucketed();
       const s = await space();
-      return redis.tributaryInvalidate(tags.length, ...tags.map((t) => tagKey(s, t)));
+      // One script per bucket (one slot each), all sent at once; every one is awaited, and any failure fails the whole.
+      const results = await Promise.allSettled(buckets.hashTags.map((bucket) => redis.tributaryInvalidate(tags.length, ...tags.map((t) => tagKey(s, bucket, t)))));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      return results.reduce((sum, r) => sum + (r as PromiseFulfilledResult<number>).value, 0);
     },
     async useEpoch(next) {
       if (!epochs) throw new Error(`the ${namespace} tier has no epochs: it cannot be flushed`);

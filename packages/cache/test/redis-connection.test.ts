@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_HUNG_RECONNECT_MS, RedisUnavailableError, createRedisConnection } from '../src/create-redis-connection.js';
+import { REDIS_HUNG_RECONNECT_MS, RedisUnavailableError, createServerConnection } from '../src/create-redis-connection.js';
 import { type OwnRedis, startOwnRedis } from '../../../test/support/redis-server.js';
 
 /** Blocks the event loop for `ms` (a schema build at start does the same). */
@@ -13,7 +13,7 @@ const readyOf = (redis: Redis) => (redis.status === 'ready' ? Promise.resolve() 
 describe('a Redis connection on a stalled event loop', () => {
   it('does not time out a command that Redis answered while the loop was blocked (plain ioredis does)', async () => {
     const redis = await startOwnRedis();
-    const guarded = createRedisConnection(redis.url, { name: 'tributary-test', commandTimeoutMs: 100 });
+    const guarded = createServerConnection(redis.url, { name: 'tributary-test', commandTimeoutMs: 100 });
     const plain = new Redis(redis.url, { commandTimeout: 100 });
     try {
       await Promise.all([readyOf(guarded), readyOf(plain)]);
@@ -42,7 +42,7 @@ describe('a Redis connection to a hung server (SIGSTOP)', () => {
 
   it('bounds what waits: commands fail at once once it stops answering, the socket is dropped after 3 s, and it comes back alone', async () => {
     const states: Array<[number, boolean]> = [];
-    const connection = createRedisConnection(redis.url, { name: 'tributary-hung', commandTimeoutMs: 250, maxPending: 100, onState: (up) => states.push([Date.now(), up]) });
+    const connection = createServerConnection(redis.url, { name: 'tributary-hung', commandTimeoutMs: 250, maxPending: 100, onState: (up) => states.push([Date.now(), up]) });
     try {
       await readyOf(connection);
       expect(states.map(([, up]) => up)).toEqual([true]);

@@ -8,6 +8,11 @@ import { MAX_TIMER_MS, envText, envUrl, envWholeNumber, parseEnv } from '@tribut
 export interface DatabaseConfig {
   /** Postgres connection string. Absent: the embedded, in-process PGlite database. */
   url?: string;
+  /**
+   * A connection string that reaches Postgres itself, not through a transaction pooler
+   * (`DATABASE_DIRECT_URL`), for what holds a session: the change feed's `LISTEN`. Absent: `url`.
+   */
+  directUrl?: string;
   /** Where the embedded database keeps its files. Absent: in memory (re-imported each start). */
   embeddedDataDir?: string;
   /** Maximum connections per pool (one pool per subgraph). Default 10. */
@@ -34,6 +39,8 @@ export const DATABASE_DEFAULTS = {
  */
 export const DATABASE_ENV = z.object({
   DATABASE_URL: envUrl(['postgres', 'postgresql'], 'a postgres:// or postgresql:// URL').optional(),
+  /** A connection that reaches Postgres itself, past a transaction pooler: for the change feed's `LISTEN`. */
+  DATABASE_DIRECT_URL: envUrl(['postgres', 'postgresql'], 'a postgres:// or postgresql:// URL').optional(),
   PGLITE_DATA_DIR: envText.optional(),
   DATABASE_POOL_SIZE: envWholeNumber({ min: 1, max: 1_000 }).optional(),
   DATABASE_CONNECT_TIMEOUT_MS: envWholeNumber({ min: 1, max: MAX_TIMER_MS, unit: 'ms' }).optional(),
@@ -43,7 +50,7 @@ export const DATABASE_ENV = z.object({
 });
 
 /**
- * Reads {@link DatabaseConfig} from environment variables (`DATABASE_URL`, `PGLITE_DATA_DIR`,
+ * Reads {@link DatabaseConfig} from environment variables (`DATABASE_URL`, `DATABASE_DIRECT_URL`, `PGLITE_DATA_DIR`,
  * `DATABASE_POOL_SIZE`, `DATABASE_CONNECT_TIMEOUT_MS`, `DATABASE_STATEMENT_TIMEOUT_MS`,
  * `DATABASE_SLOW_STATEMENT_MS`; see {@link DATABASE_ENV}). Values are trimmed; empty ones count as absent.
  *
@@ -53,6 +60,7 @@ export function readDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Databa
   const e = parseEnv(DATABASE_ENV, env);
   return {
     url: e.DATABASE_URL,
+    directUrl: e.DATABASE_URL ? e.DATABASE_DIRECT_URL : undefined,
     embeddedDataDir: e.PGLITE_DATA_DIR,
     poolSize: e.DATABASE_POOL_SIZE ?? DATABASE_DEFAULTS.poolSize,
     connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS ?? DATABASE_DEFAULTS.connectTimeoutMs,

@@ -34,7 +34,7 @@ export interface DatabaseHandle {
   /** `postgres`: a `pg` pool on `DATABASE_URL`; `embedded`: the process's shared PGlite database. */
   kind: 'postgres' | 'embedded';
   stats: SqlStats;
-  /** `LISTEN channel` on its own connection (or the embedded database), until `close`. */
+  /** `LISTEN channel` on its own connection (to `DATABASE_DIRECT_URL` when set; or the embedded database), until `close`. */
   listen(channel: string, handlers: ListenHandlers): Promise<Listening>;
   /** `NOTIFY channel, payload`, outside any transaction. */
   notify(channel: string, payload: string): Promise<void>;
@@ -76,8 +76,9 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
       ? createCancellingPool(pool, { signal: statementSignal, onCancelError: (error) => logger?.warn({ subgraph: name, err: error.message }, 'could not cancel an abandoned statement') })
       : pool;
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }), log });
-    const url = config.url;
-    return { db, kind: 'postgres', stats, listen: (channel, handlers) => listenPostgres(url, channel, handlers, logger), notify: notifyWith(db), destroy: () => db.destroy() };
+    // LISTEN holds its session: through a transaction pooler it would hear nothing, so it takes the direct URL.
+    const listenUrl = config.directUrl ?? config.url;
+    return { db, kind: 'postgres', stats, listen: (channel, handlers) => listenPostgres(listenUrl, channel, handlers, logger), notify: notifyWith(db), destroy: () => db.destroy() };
   }
   const { pglite, release } = await acquireEmbeddedDatabase(config.embeddedDataDir);
   const db = new Kysely<Database>({ dialect: new SharedPGliteDialect(pglite), log });

@@ -18,7 +18,7 @@ export { createChangeFeedMetrics } from './change-feed-metrics.js';
 export { loadSchemaFile } from './load-schema-file.js';
 export { DEFAULT_HOST, readHost, readPort } from './read-port.js';
 export { COMMON_ENV_FIELDS, LOG_LEVELS, SUBGRAPH_ENV } from './subgraph-env.js';
-export { type EnvSchema, type EnvVariablesFor, BOOLEAN_SPELLINGS, ConfigError, MAX_TIMER_MS, envBoolean, envEnum, envOrDefaults, envHttpUrl, envList, envPort, envText, envUrl, envValue, envVariables, envWholeNumber, parseEnv } from './env/index.js';
+export { type EnvSchema, type EnvVariablesFor, BOOLEAN_SPELLINGS, ConfigError, MAX_TIMER_MS, envBoolean, envEnum, envOrDefaults, envHttpUrl, envList, envPort, envText, envUrl, envValue, envVariables, envWholeNumber, parseEnv, type HostPort, parseHostPort } from './env/index.js';
 export { type Principal, ANONYMOUS, parseSubject, principalSubject } from './principal.js';
 export {
   IDENTITY_HEADER,

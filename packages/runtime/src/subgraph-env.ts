@@ -1,4 +1,4 @@
-import { envBoolean, envEnum, envPort, envText, envUrl, envValue } from './env/index.js';
+import { envBoolean, envEnum, envList, envPort, envText, envUrl, envValue, parseHostPort } from './env/index.js';
 import { z } from 'zod';
 
 /** pino's levels, the values `LOG_LEVEL` takes. */
@@ -29,8 +29,14 @@ export const COMMON_ENV_FIELDS = {
     if (raw.length < 32) throw new Error(`must be at least 32 characters, got ${raw.length}`);
     return raw;
   }).optional(),
-  /** Redis for the invalidation bus (and, at the gateway, L2 and APQ). Absent: single instance. */
-  REDIS_URL: envUrl(['redis', 'rediss'], 'a redis:// URL').optional(),
+  /**
+   * Redis for the invalidation bus (and, at the gateway, L2 and APQ): one server (`redis://`,
+   * `rediss://`) or a Redis Cluster (`redis+cluster://host:port,…`, `rediss+cluster://`; its seeds
+   * are read by `redisUrlFromEnv` in `@tributary/cache`). Absent: single instance.
+   */
+  REDIS_URL: envUrl(['redis', 'rediss', 'redis+cluster', 'rediss+cluster'], 'a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL').optional(),
+  /** `host:port,host:port`: a Redis Cluster over these seeds instead of `REDIS_URL`'s host (its credentials and TLS apply). */
+  REDIS_CLUSTER_NODES: envList((seed) => parseHostPort(seed, 6379)).optional(),
   /** Prefix of every Redis key and channel. Default `tributary:`. */
   REDIS_KEY_PREFIX: envText.optional(),
 };

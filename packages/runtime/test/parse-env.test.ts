@@ -1,4 +1,4 @@
-import { ConfigError, envBoolean, envEnum, envPort, envWholeNumber, parseEnv } from '@tributary/runtime';
+import { ConfigError, envBoolean, envEnum, envPort, envUrl, envWholeNumber, parseEnv, parseHostPort } from '@tributary/runtime';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 
@@ -45,5 +45,23 @@ describe('parseEnv misuse', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ variable, problem, message: `Invalid configuration: ${variable}: ${problem}` });
+  });
+});
+
+describe('envUrl and parseHostPort', () => {
+  it('takes schemes with a +, literally (redis+cluster)', () => {
+    const url = z.object({ URL: envUrl(['redis', 'redis+cluster'], 'a redis:// or redis+cluster:// URL').optional() });
+    expect(parseEnv(url, { URL: 'redis+cluster://a:7000,b:7001' }).URL).toBe('redis+cluster://a:7000,b:7001');
+    expect(() => parseEnv(url, { URL: 'redisscluster://a:7000' })).toThrow('Invalid configuration: URL: must be a redis:// or redis+cluster:// URL, got "redisscluster://a:7000"');
+  });
+
+  it('reads host:port, [ipv6]:port and a host alone (the default port)', () => {
+    expect(parseHostPort('cache-1:7000', 6379)).toEqual({ host: 'cache-1', port: 7000 });
+    expect(parseHostPort('[::1]:7001', 6379)).toEqual({ host: '::1', port: 7001 });
+    expect(parseHostPort('cache-3', 6379)).toEqual({ host: 'cache-3', port: 6379 });
+  });
+
+  it.each(['a:0', 'a:65536', 'a:', ':7000', '::1:7000', 'a:b'])('refuses %o', (raw) => {
+    expect(() => parseHostPort(raw, 6379)).toThrow(`not a host:port: ${JSON.stringify(raw)}`);
   });
 });

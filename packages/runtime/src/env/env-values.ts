@@ -68,9 +68,9 @@ export function envEnum<const T extends string>(values: readonly T[]) {
   });
 }
 
-/** A URL whose scheme is one of `schemes` (`['http', 'https']`), with no spaces. */
+/** A URL whose scheme is one of `schemes` (`['http', 'https']`, `'redis+cluster'`), with no spaces. */
 export function envUrl(schemes: readonly string[], description: string) {
-  const pattern = new RegExp(`^(${schemes.join('|')})://\\S+$`);
+  const pattern = new RegExp(`^(${schemes.map((scheme) => scheme.replace(/[.+]/g, '\\$&')).join('|')})://\\S+$`);
   return envValue((raw) => {
     if (!pattern.test(raw)) throw new Error(`must be ${description}, got ${quoted(raw)}`);
     return raw;
@@ -82,6 +82,25 @@ export const envHttpUrl = envUrl(['http', 'https'], 'an http(s) URL');
 
 /** Any non-empty text (a path, a prefix, a secret checked elsewhere). */
 export const envText = z.string();
+
+/** A network address `host:port` (or `[ipv6]:port`): host and port. */
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/**
+ * Reads `host:port` (`[ipv6]:port` for IPv6; a port left out is `defaultPort`).
+ *
+ * @example parseHostPort('[::1]:7001', 6379) // { host: '::1', port: 7001 }
+ * @throws Error `not a host:port: "<raw>"` when the host is empty or the port is not 1 to 65535.
+ */
+export function parseHostPort(raw: string, defaultPort: number): HostPort {
+  const match = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(raw);
+  const port = match?.[2] === undefined ? defaultPort : Number(match[2]);
+  if (!match || port < 1 || port > 65_535) throw new Error(`not a host:port: ${quoted(raw)}`);
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}
 
 /** A comma-separated list of non-empty items, each checked by `item` (which throws what is wrong). */
 export function envList<T>(item: (raw: string) => T) {
