@@ -43,7 +43,19 @@ const ALL_SCENARIOS = [...SCENARIOS, MIXED, MIXED_WIDE, MIXED_LONG];
 const isMixed = (scenario: string) => scenario.startsWith('mixed');
 
 /** Every system, in report order; `needs` says what it must have to run. */
-const SYSTEMS = ['apollo-gateway', 'hive-gateway', 'hive-gateway-cache', 'yoga-envelop-cache', 'tributary-naive', 'tributary-nocache', 'tributary-entity', 'tributary-l1', 'tributary-l1l2', 'tributary-l1-workers2', 'bare'] as const;
+const SYSTEMS = [
+  'apollo-gateway',
+  'hive-gateway',
+  'hive-gateway-cache',
+  'yoga-envelop-cache',
+  'tributary-naive',
+  'tributary-nocache',
+  'tributary-entity',
+  'tributary-l1',
+  'tributary-l1l2',
+  'tributary-l1-workers2',
+  'bare',
+] as const;
 type System = (typeof SYSTEMS)[number];
 /** What each system is not run for (the bare server serves one body: the hot album page). */
 const SKIP: Partial<Record<System, (scenario: string) => string | undefined>> = {
@@ -134,10 +146,13 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
   const sql = async () => (await Promise.all(sqlUrls.map((u) => metricSum(u, 'tributary_sql_statements_total')))).reduce((a, b) => a + b, 0);
   const metricsUrl = gatewayUrl.replace('/graphql', '/metrics');
   const isTributary = system.startsWith('tributary');
-  const hits = async () => (isTributary ? (await metricSum(metricsUrl, 'tributary_cache_requests_total', { result: 'hit' })) : 0);
+  const hits = async () => (isTributary ? await metricSum(metricsUrl, 'tributary_cache_requests_total', { result: 'hit' }) : 0);
   const hitsBefore = await hits();
   // The entity cache's share: subgraph fetches answered wholly from it, of all fetches of the plans.
-  const fetches = async () => (isTributary ? { avoided: await metricSum(metricsUrl, 'tributary_entity_cache_fetches_total', { outcome: 'avoided' }), all: await metricSum(metricsUrl, 'tributary_entity_cache_fetches_total') } : { avoided: 0, all: 0 });
+  const fetches = async () =>
+    isTributary
+      ? { avoided: await metricSum(metricsUrl, 'tributary_entity_cache_fetches_total', { outcome: 'avoided' }), all: await metricSum(metricsUrl, 'tributary_entity_cache_fetches_total') }
+      : { avoided: 0, all: 0 };
   const fetchesBefore = await fetches();
   let latencies: number[] = [];
   let staleReads = 0;
@@ -148,7 +163,9 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
     const warmup = scenario.name === 'mixed-long' && isTributary ? { afterS: MIXED_LONG_WARMUP_S, hits } : undefined;
     const mixed = await runMixed(gatewayUrl, databaseUrl!, opts.connections, rowDurationS, scenario.name === 'mixed-wide' ? 'wide' : 'mixed', warmup);
     ({ result, latencies, staleReads, warmHitRate } = mixed);
-    log(`  ${scenario.name}: ${mixed.writes} writes, ${mixed.sampled} responses judged, ${mixed.staleReads} stale${warmHitRate === undefined ? '' : `, hit rate after ${MIXED_LONG_WARMUP_S.toFixed(0)} s ${(warmHitRate * 100).toFixed(1)} %`}`);
+    log(
+      `  ${scenario.name}: ${mixed.writes} writes, ${mixed.sampled} responses judged, ${mixed.staleReads} stale${warmHitRate === undefined ? '' : `, hit rate after ${MIXED_LONG_WARMUP_S.toFixed(0)} s ${(warmHitRate * 100).toFixed(1)} %`}`,
+    );
   } else {
     result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon({ url: gatewayUrl, connections: opts.connections, duration: durationS, requests: [request] }, (error, done) => (error ? reject(error) : resolve(done)));
@@ -184,9 +201,13 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
     cacheHitRate:
       warmHitRate ??
       (system.startsWith('tributary-l1')
-        ? total ? Math.min(1, (hitsAfter - hitsBefore) / total) : 0
+        ? total
+          ? Math.min(1, (hitsAfter - hitsBefore) / total)
+          : 0
         : system === 'tributary-entity'
-          ? entityFetches > 0 ? (fetchesAfter.avoided - fetchesBefore.avoided) / entityFetches : 0
+          ? entityFetches > 0
+            ? (fetchesAfter.avoided - fetchesBefore.avoided) / entityFetches
+            : 0
           : null),
     sqlPerRequest,
     staleReads,
@@ -226,7 +247,9 @@ try {
         log(`- ${system} × ${scenario.name}: ${scenario.name === 'mixed-long' ? MIXED_LONG_S : durationS} s × ${opts.connections} connections …`);
         const row = await measure(system, gatewayUrl, subgraphUrls, scenario, gateway);
         rows.push(row);
-        log(`  ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.latencyMs.p50.toFixed(1)} ms, p99 ${row.latencyMs.p99.toFixed(1)} ms, SQL/request ${row.sqlPerRequest?.toFixed(2) ?? '–'}, errors ${row.errors + row.non2xx}`);
+        log(
+          `  ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.latencyMs.p50.toFixed(1)} ms, p99 ${row.latencyMs.p99.toFixed(1)} ms, SQL/request ${row.sqlPerRequest?.toFixed(2) ?? '–'}, errors ${row.errors + row.non2xx}`,
+        );
       }
     } finally {
       await gateway.stop();

@@ -74,7 +74,9 @@ for (let round = 0; round < LAG_ROUNDS; round++) {
   lags.push(performance.now() - committed);
 }
 await client.end();
-console.log(`2. invalidation lag, commit → both instances answer the new value, ${LAG_ROUNDS} rounds: p50 ${percentile(lags, 50).toFixed(1)} ms, p99 ${percentile(lags, 99).toFixed(1)} ms, max ${Math.max(...lags).toFixed(1)} ms`);
+console.log(
+  `2. invalidation lag, commit → both instances answer the new value, ${LAG_ROUNDS} rounds: p50 ${percentile(lags, 50).toFixed(1)} ms, p99 ${percentile(lags, 99).toFixed(1)} ms, max ${Math.max(...lags).toFixed(1)} ms`,
+);
 
 // 3. L1 memory per 10,000 entries (responses of ~100 bytes: one track's name, price and album title).
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -93,7 +95,9 @@ const heapAfter = process.memoryUsage().heapUsed;
 const metrics = await (await fetch(cached.url.replace('/graphql', '/metrics'))).text();
 const l1Bytes = Number(/tributary_cache_l1_bytes\{[^}]*\} (\d+)/.exec(metrics)?.[1]);
 const l1Entries = Number(/tributary_cache_l1_entries\{[^}]*\} (\d+)/.exec(metrics)?.[1]);
-console.log(`3. L1 with ${l1Entries} entries: ${(l1Bytes / 1024 / 1024).toFixed(1)} MiB by the cache's own size count; heap grew ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MiB${gc ? '' : ' (run with --expose-gc for a stable figure)'}`);
+console.log(
+  `3. L1 with ${l1Entries} entries: ${(l1Bytes / 1024 / 1024).toFixed(1)} MiB by the cache's own size count; heap grew ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MiB${gc ? '' : ' (run with --expose-gc for a stable figure)'}`,
+);
 
 for (const g of [cached, second, uncached]) await g.gateway.stop();
 await subgraphs.close();

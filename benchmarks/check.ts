@@ -32,7 +32,9 @@ for (const base of baseline.rows) {
   const floor = base.ratioToApolloGateway * (1 - tolerance);
   const ok = now.ratioToApolloGateway >= floor;
   if (!ok) regressions++;
-  process.stdout.write(`${ok ? 'ok' : 'REGRESSION'} ${base.system} × ${base.scenario}: ×${now.ratioToApolloGateway.toFixed(2)} (baseline ×${base.ratioToApolloGateway.toFixed(2)}, floor ×${floor.toFixed(2)})\n`);
+  process.stdout.write(
+    `${ok ? 'ok' : 'REGRESSION'} ${base.system} × ${base.scenario}: ×${now.ratioToApolloGateway.toFixed(2)} (baseline ×${base.ratioToApolloGateway.toFixed(2)}, floor ×${floor.toFixed(2)})\n`,
+  );
 }
 if (regressions > 0) {
   process.stdout.write(`${regressions} regression(s) beyond ${(tolerance * 100).toFixed(0)} %\n`);

@@ -46,7 +46,9 @@ for (const first of [5, 100]) {
   const perRequest = (statements() - before) / REQUESTS;
   latencies.sort((a, b) => a - b);
   const tracks = first === 5 ? 37 : 1276;
-  console.log(`${String(first).padStart(6)} | ${String(tracks).padStart(6)} | ${String(perRequest).padStart(22)} | ${percentile(latencies, 50).toFixed(1).padStart(6)} | ${percentile(latencies, 95).toFixed(1).padStart(6)}`);
+  console.log(
+    `${String(first).padStart(6)} | ${String(tracks).padStart(6)} | ${String(perRequest).padStart(22)} | ${percentile(latencies, 50).toFixed(1).padStart(6)} | ${percentile(latencies, 95).toFixed(1).padStart(6)}`,
+  );
 }
 await gateway.stop();
 await subgraphs.close();

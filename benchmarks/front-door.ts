@@ -42,7 +42,7 @@ for (let i = 0; i < 50; i++) for (const [, body, headers] of variants) await tim
 for (let i = 0; i < REQUESTS; i++) for (const [name, body, headers] of variants) samples.get(name)!.push(await timed(body, headers)); // interleaved
 console.log(`${REQUESTS} sequential requests per variant, interleaved; ${Object.values(subgraphs.databases)[0]!.kind} database`);
 const base = median(samples.get('document, anonymous')!);
-for (const [name, xs] of samples) console.log(`${name.padEnd(30)} p50 ${median(xs).toFixed(3)} ms  (${(median(xs) - base >= 0 ? '+' : '')}${(median(xs) - base).toFixed(3)} ms)`);
+for (const [name, xs] of samples) console.log(`${name.padEnd(30)} p50 ${median(xs).toFixed(3)} ms  (${median(xs) - base >= 0 ? '+' : ''}${(median(xs) - base).toFixed(3)} ms)`);
 
 const verify = createTokenVerifier(readJwtConfig(process.env));
 const verifyTimes: number[] = [];

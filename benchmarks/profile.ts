@@ -16,11 +16,26 @@ import { SCENARIOS } from './lib/scenarios.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 if (!process.env.DATABASE_URL) throw new Error('pnpm bench:profile needs DATABASE_URL');
-const common = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `tributary-profile:${Date.now()}:`, LOG_LEVEL: 'silent', INTERNAL_JWT_SECRET: 'bench-internal-secret-of-32-chars!' };
+const common = {
+  DATABASE_URL: process.env.DATABASE_URL,
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  REDIS_KEY_PREFIX: `tributary-profile:${Date.now()}:`,
+  LOG_LEVEL: 'silent',
+  INTERNAL_JWT_SECRET: 'bench-internal-secret-of-32-chars!',
+};
 const deep = SCENARIOS.find((s) => s.name === 'deep')!;
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 /** Which area a function belongs to, by its file. */
 function area(url: string, name: string): string {
@@ -55,16 +70,32 @@ function summarise(file: string): string {
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
   const lines = [...areas].sort((a, b) => b[1] - a[1]).map(([name, us]) => `  ${pct(us)}  ${name}`);
   lines.push('  top functions by self time:');
-  lines.push(...[...functions].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, us]) => `  ${pct(us)}  ${name}`));
+  lines.push(
+    ...[...functions]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([name, us]) => `  ${pct(us)}  ${name}`),
+  );
   return lines.join('\n');
 }
 
-for (const [system, loaders] of [['tributary-nocache', 'batched'], ['tributary-naive', 'per-item']] as const) {
+for (const [system, loaders] of [
+  ['tributary-nocache', 'batched'],
+  ['tributary-naive', 'per-item'],
+] as const) {
   const dirs = { subgraphs: mkdtempSync(path.join(tmpdir(), 'prof-sub-')), gateway: mkdtempSync(path.join(tmpdir(), 'prof-gw-')) };
   const ports = { catalog: await freePort(), customers: await freePort(), sales: await freePort(), playlists: await freePort() };
-  const subgraphs = await startProcess('benchmarks/lib/subgraphs-main.ts', [], { ...common, BENCH_PORTS: JSON.stringify(ports), BENCH_LOADERS: loaders }, 120_000, ['--cpu-prof', '--cpu-prof-dir', dirs.subgraphs]);
+  const subgraphs = await startProcess('benchmarks/lib/subgraphs-main.ts', [], { ...common, BENCH_PORTS: JSON.stringify(ports), BENCH_LOADERS: loaders }, 120_000, [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    dirs.subgraphs,
+  ]);
   const port = await freePort();
-  const gateway = await startProcess('benchmarks/lib/system-main.ts', [system], { ...common, BENCH_PORT: String(port), BENCH_SUBGRAPHS: subgraphs.payload }, 60_000, ['--cpu-prof', '--cpu-prof-dir', dirs.gateway]);
+  const gateway = await startProcess('benchmarks/lib/system-main.ts', [system], { ...common, BENCH_PORT: String(port), BENCH_SUBGRAPHS: subgraphs.payload }, 60_000, [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    dirs.gateway,
+  ]);
   const url = `http://127.0.0.1:${port}/graphql`;
   await fetch(url, deep.request(system));
   const result = await autocannon({ url, connections: 10, duration: DURATION_S, requests: [deep.request(system)] });

@@ -112,7 +112,10 @@ async function compare(): Promise<void> {
                   ['1x', one],
                   [`${opts.factor}x`, many],
                 ] as const
-              ).map(([k, s]) => [k, { p50: percentile(s.latencies, 50), p95: percentile(s.latencies, 95), p99: percentile(s.latencies, 99), requestsPerSecond: s.requests / s.durationS, errors: s.errors }]),
+              ).map(([k, s]) => [
+                k,
+                { p50: percentile(s.latencies, 50), p95: percentile(s.latencies, 95), p99: percentile(s.latencies, 99), requestsPerSecond: s.requests / s.durationS, errors: s.errors },
+              ]),
             ),
             p50Ratio: percentile(many.latencies, 50) / Math.max(percentile(one.latencies, 50), 0.001),
             p95Ratio: percentile(many.latencies, 95) / Math.max(percentile(one.latencies, 95), 0.001),

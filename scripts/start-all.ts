@@ -32,7 +32,9 @@ async function runPrimary(workers: number): Promise<void> {
   const subgraphs = await runSubgraphs({ logger, bus });
   logPrepared(logger, subgraphs.prepared);
   if (workers > 1) {
-    const workerEnv = Object.fromEntries(SUBGRAPHS.filter((sg) => !process.env[`${sg.name.toUpperCase()}_URL`]?.trim() && subgraphs.urls[sg.name]).map((sg) => [`${sg.name.toUpperCase()}_URL`, subgraphs.urls[sg.name]]));
+    const workerEnv = Object.fromEntries(
+      SUBGRAPHS.filter((sg) => !process.env[`${sg.name.toUpperCase()}_URL`]?.trim() && subgraphs.urls[sg.name]).map((sg) => [`${sg.name.toUpperCase()}_URL`, subgraphs.urls[sg.name]]),
+    );
     const gateways = startGatewayCluster({ workers, logger, relay: bus, workerEnv });
     onShutdown(logger, 'tributary', async () => {
       await gateways.stop();
@@ -45,7 +47,10 @@ async function runPrimary(workers: number): Promise<void> {
   }
   const gateway = await createGateway({ config: { ...config, subgraphUrls: { ...subgraphs.urls, ...config.subgraphUrls } }, logger, bus });
   const port = await gateway.listen(config.port, config.host);
-  logger.info({ port, database: Object.values(subgraphs.databases)[0]?.kind, startMs: Math.round(performance.now() - started) }, 'subgraphs and gateway listening (single process, in-process invalidation bus)');
+  logger.info(
+    { port, database: Object.values(subgraphs.databases)[0]?.kind, startMs: Math.round(performance.now() - started) },
+    'subgraphs and gateway listening (single process, in-process invalidation bus)',
+  );
   onShutdown(logger, 'tributary', async () => {
     await gateway.stop();
     await subgraphs.close();

@@ -83,7 +83,10 @@ if (process.env.REDIS_URL?.trim() || process.env.REDIS_CLUSTER_NODES?.trim()) {
 
 const readyz = `http://127.0.0.1:${gatewayPort}/readyz`;
 while (!stopping) {
-  const ok = await fetch(readyz).then((r) => r.ok, () => false);
+  const ok = await fetch(readyz).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (ok) {
     const what = process.env.NODE_ENV === 'production' ? 'GraphQL' : 'GraphiQL';
     console.log(`\nTributary is ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${what} at http://localhost:${gatewayPort}/graphql\n`);

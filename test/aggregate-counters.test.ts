@@ -79,11 +79,13 @@ describe('the aggregate counters (migration 006) stay equal to COUNT/SUM over th
   });
 
   it('stay exact under concurrent purchases, edits, moves and deletes from 8 connections', async () => {
-    const writers = await Promise.all(Array.from({ length: 8 }, async () => {
-      const c = new pg.Client({ connectionString: database.url });
-      await c.connect();
-      return c;
-    }));
+    const writers = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const c = new pg.Client({ connectionString: database.url });
+        await c.connect();
+        return c;
+      }),
+    );
     const hot = [1, 2, 3, 4, 5]; // tracks every writer buys: contended counter rows
     let deadlocks = 0;
     let committed = 0;
@@ -117,7 +119,9 @@ describe('the aggregate counters (migration 006) stay equal to COUNT/SUM over th
           } else {
             // Playlist entries added and removed, a track moved to another genre, an album added.
             await c.query(`INSERT INTO playlists.playlist_track (playlist_id, track_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [1 + Math.floor(next() * 18), tracks[2]]);
-            await c.query(`DELETE FROM playlists.playlist_track WHERE playlist_id = $1 AND track_id = (SELECT min(track_id) FROM playlists.playlist_track WHERE playlist_id = $1)`, [1 + Math.floor(next() * 18)]);
+            await c.query(`DELETE FROM playlists.playlist_track WHERE playlist_id = $1 AND track_id = (SELECT min(track_id) FROM playlists.playlist_track WHERE playlist_id = $1)`, [
+              1 + Math.floor(next() * 18),
+            ]);
             await c.query(`UPDATE catalog.track SET genre_id = $1 WHERE track_id = $2`, [1 + Math.floor(next() * 25), tracks[2]]);
             await c.query(`INSERT INTO catalog.album (title, artist_id) VALUES ($1, 1)`, [`counter test ${seed}.${round}`]);
           }

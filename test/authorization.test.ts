@@ -16,13 +16,19 @@ afterAll(async () => {
 });
 
 const PROFILE = `query ($id: ID!) { customer(id: $id) { id firstName country email city totalSpent invoices(first: 1) { totalCount } } }`;
-const forbiddenPaths = (body: any) => (body.errors ?? []).filter((e: any) => e.extensions.code === 'FORBIDDEN').map((e: any) => e.path.join('.')).sort();
+const forbiddenPaths = (body: any) =>
+  (body.errors ?? [])
+    .filter((e: any) => e.extensions.code === 'FORBIDDEN')
+    .map((e: any) => e.path.join('.'))
+    .sort();
 const PRIVATE_PATHS = ['customer.city', 'customer.email', 'customer.invoices', 'customer.totalSpent'];
 
 describe('field authorization', () => {
   it('lets customer 5 read their own email and invoices', async () => {
     const { body } = await stack.query(PROFILE, { id: '5' }, { as: 'customer:5' });
-    expect(body).toEqual({ data: { customer: { id: '5', firstName: 'František', country: 'Czech Republic', email: 'frantisekw@jetbrains.com', city: 'Prague', totalSpent: '40.62', invoices: { totalCount: 7 } } } });
+    expect(body).toEqual({
+      data: { customer: { id: '5', firstName: 'František', country: 'Czech Republic', email: 'frantisekw@jetbrains.com', city: 'Prague', totalSpent: '40.62', invoices: { totalCount: 7 } } },
+    });
   });
 
   it("gives customer 5 null with FORBIDDEN for customer 6's private fields, the public ones intact", async () => {
@@ -83,8 +89,12 @@ describe('mutation authorization', () => {
   });
 
   it('lets a manager update any customer, and the customer themself', async () => {
-    expect((await stack.query(`mutation { updateCustomer(id: "6", input: { phone: "+420 1" }) { phone } }`, undefined, { as: 'employee:2' })).body).toEqual({ data: { updateCustomer: { phone: '+420 1' } } });
-    expect((await stack.query(`mutation { updateCustomer(id: "6", input: { phone: "+420 2" }) { phone } }`, undefined, { as: 'customer:6' })).body).toEqual({ data: { updateCustomer: { phone: '+420 2' } } });
+    expect((await stack.query(`mutation { updateCustomer(id: "6", input: { phone: "+420 1" }) { phone } }`, undefined, { as: 'employee:2' })).body).toEqual({
+      data: { updateCustomer: { phone: '+420 1' } },
+    });
+    expect((await stack.query(`mutation { updateCustomer(id: "6", input: { phone: "+420 2" }) { phone } }`, undefined, { as: 'customer:6' })).body).toEqual({
+      data: { updateCustomer: { phone: '+420 2' } },
+    });
   });
 });
 
@@ -107,21 +117,41 @@ describe('identity', () => {
   });
 
   it('refuses a token signed with another key, a bad subject, and a malformed header', async () => {
-    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('customer:5').setExpirationTime('1h').sign(new TextEncoder().encode('x'.repeat(40)));
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('customer:5')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('x'.repeat(40)));
     await expectUnauthenticated(`Bearer ${forged}`, 'token signature invalid');
-    const admin = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('admin').setExpirationTime('1h').sign(new TextEncoder().encode('tributary-development-secret-not-for-production'));
+    const admin = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('admin')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('tributary-development-secret-not-for-production'));
     await expectUnauthenticated(`Bearer ${admin}`, 'token subject must be customer:<id> or employee:<id>, got "admin"');
     await expectUnauthenticated('Basic dXNlcjpwYXNz', 'Authorization must be "Bearer <token>"');
   });
 
   it('ignores an identity header sent by a client of the gateway', async () => {
-    const internal = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('employee:1').setIssuer('tributary-gateway').setAudience('tributary-subgraphs').setExpirationTime('1m').sign(new TextEncoder().encode('tributary-development-internal-secret-not-for-production'));
+    const internal = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('employee:1')
+      .setIssuer('tributary-gateway')
+      .setAudience('tributary-subgraphs')
+      .setExpirationTime('1m')
+      .sign(new TextEncoder().encode('tributary-development-internal-secret-not-for-production'));
     const { body } = await stack.query(PROFILE, { id: '5' }, { headers: { 'x-tributary-identity': internal } });
     expect(forbiddenPaths(body)).toEqual(PRIVATE_PATHS);
   });
 
   it('grants nothing to a direct subgraph call with a forged identity header', async () => {
-    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('employee:1').setIssuer('tributary-gateway').setAudience('tributary-subgraphs').setExpirationTime('1m').sign(new TextEncoder().encode('y'.repeat(40)));
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('employee:1')
+      .setIssuer('tributary-gateway')
+      .setAudience('tributary-subgraphs')
+      .setExpirationTime('1m')
+      .sign(new TextEncoder().encode('y'.repeat(40)));
     const response = await fetch(stack.subgraphs.urls.customers!, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-tributary-identity': forged },
@@ -129,7 +159,11 @@ describe('identity', () => {
     });
     expect(response.status).toBe(401);
     expect((await response.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    const anonymous = await fetch(stack.subgraphs.urls.customers!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ customer(id: "5") { email } }' }) });
+    const anonymous = await fetch(stack.subgraphs.urls.customers!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ customer(id: "5") { email } }' }),
+    });
     expect((await anonymous.json()).errors[0].extensions.code).toBe('FORBIDDEN');
   });
 });

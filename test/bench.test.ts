@@ -14,21 +14,35 @@ describe('pnpm bench --quick', () => {
   it('writes the results, table and charts, with the batching and cache invariants', async () => {
     const database = await cloneTemplateDatabase();
     try {
-      const run = await runScript('benchmarks/bench.ts', ['--quick', '--system', 'tributary-naive,tributary-nocache,tributary-entity,tributary-l1', '--scenario', 'hot,nplus1-1,nplus1-100', '--out', out], {
-        DATABASE_URL: database.url,
-        REDIS_KEY_PREFIX: 'unused',
-      });
+      const run = await runScript(
+        'benchmarks/bench.ts',
+        ['--quick', '--system', 'tributary-naive,tributary-nocache,tributary-entity,tributary-l1', '--scenario', 'hot,nplus1-1,nplus1-100', '--out', out],
+        {
+          DATABASE_URL: database.url,
+          REDIS_KEY_PREFIX: 'unused',
+        },
+      );
       expect(run.code, run.stderr).toBe(0);
       const result = JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8')) as BenchResult;
       expect(result.settings).toEqual({ durationS: 2, connections: 10, quick: true });
       expect(result.rows.map((r) => `${r.system}/${r.scenario}`)).toEqual([
-        'tributary-naive/hot', 'tributary-naive/nplus1-1', 'tributary-naive/nplus1-100',
-        'tributary-nocache/hot', 'tributary-nocache/nplus1-1', 'tributary-nocache/nplus1-100',
-        'tributary-entity/hot', 'tributary-entity/nplus1-1', 'tributary-entity/nplus1-100',
-        'tributary-l1/hot', 'tributary-l1/nplus1-1', 'tributary-l1/nplus1-100',
+        'tributary-naive/hot',
+        'tributary-naive/nplus1-1',
+        'tributary-naive/nplus1-100',
+        'tributary-nocache/hot',
+        'tributary-nocache/nplus1-1',
+        'tributary-nocache/nplus1-100',
+        'tributary-entity/hot',
+        'tributary-entity/nplus1-1',
+        'tributary-entity/nplus1-100',
+        'tributary-l1/hot',
+        'tributary-l1/nplus1-1',
+        'tributary-l1/nplus1-100',
       ]);
       for (const row of result.rows) {
-        expect(Object.keys(row).sort()).toEqual(['cacheHitRate', 'errors', 'gatewayRssMb', 'latencyMs', 'non2xx', 'ratioToApolloGateway', 'requestsPerSecond', 'scenario', 'sqlPerRequest', 'staleReads', 'system'].sort());
+        expect(Object.keys(row).sort()).toEqual(
+          ['cacheHitRate', 'errors', 'gatewayRssMb', 'latencyMs', 'non2xx', 'ratioToApolloGateway', 'requestsPerSecond', 'scenario', 'sqlPerRequest', 'staleReads', 'system'].sort(),
+        );
         expect(row.errors + row.non2xx).toBe(0);
         expect(row.requestsPerSecond).toBeGreaterThanOrEqual(0);
         expect(row.gatewayRssMb).toBeGreaterThan(10);

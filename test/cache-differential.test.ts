@@ -22,7 +22,13 @@ async function send(url: string, request: CorpusRequest, accept: string | undefi
   if (accept) headers.accept = accept;
   if (request.as) headers.authorization = `Bearer ${await tokenFor(request.as)}`;
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }) });
-  return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text(), source: response.headers.get('x-tributary-cache'), entities: response.headers.get('x-tributary-entity-cache') };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: await response.text(),
+    source: response.headers.get('x-tributary-cache'),
+    entities: response.headers.get('x-tributary-entity-cache'),
+  };
 }
 
 const stacks: CorpusStack[] = [];
@@ -58,11 +64,19 @@ describe.each(CORPUS.map((shape, index) => ({ shape, index })))('the cache never
         const entityHit = await send(e1, request, accept);
         const entityL2 = await send(e2, request, accept);
         const who = `${request.query}${request.operationName ? ` (${request.operationName})` : ''} as ${request.as ?? 'anonymous'} (accept ${accept ?? 'none'})`;
-        const tiers = [['first', miss], ['second', l1], ['other instance', l2], ['entity cache, first', entityMiss], ['entity cache, second', entityHit], ['entity cache, other instance', entityL2]] as const;
+        const tiers = [
+          ['first', miss],
+          ['second', l1],
+          ['other instance', l2],
+          ['entity cache, first', entityMiss],
+          ['entity cache, second', entityHit],
+          ['entity cache, other instance', entityL2],
+        ] as const;
         for (const [tier, seen] of tiers) {
           const { source: _source, entities: _entities, ...client } = seen;
           const { source: _none, entities: _no, ...reference } = expected;
-          if (JSON.stringify(client) !== JSON.stringify(reference)) differences.push(`${who}, ${tier} (${seen.source}):\n  without cache: ${JSON.stringify(reference)}\n  with cache:    ${JSON.stringify(client)}`);
+          if (JSON.stringify(client) !== JSON.stringify(reference))
+            differences.push(`${who}, ${tier} (${seen.source}):\n  without cache: ${JSON.stringify(reference)}\n  with cache:    ${JSON.stringify(client)}`);
         }
         // Never foreign: what principals stored privately is a hit for none but them.
         const owners = privateOwners.get(request.query);

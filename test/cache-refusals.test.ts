@@ -102,7 +102,11 @@ describe('a warm cache refuses what a miss would refuse', () => {
     });
 
     it('answers the media type that Accept asks for, as the uncached path does', async () => {
-      const response = await fetch(stack().gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify({ query: QUERY }) });
+      const response = await fetch(stack().gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query: QUERY }),
+      });
       expect(response.headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
       expect(response.headers.get('x-tributary-cache')).toMatch(/^hit-/);
     });

@@ -85,7 +85,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-it("does not store a private answer whose reader lost access while it executed (the support rep changed)", async () => {
+it('does not store a private answer whose reader lost access while it executed (the support rep changed)', async () => {
   // Customer 5's support rep is employee 4; the sales fetch (public) runs beside the customers one.
   const query = '{ customer(id: "5") { email } topTracks(first: 1) { id } }';
   const { arrived } = gate.close();

@@ -48,7 +48,10 @@ describe.each(['application/json', 'application/graphql-response+json'])('reques
   });
 
   it('answers a variable of the wrong shape with 400 BAD_USER_INPUT', async () => {
-    const { status, body } = await post(JSON.stringify({ query: 'query ($id: ID!, $first: Int) { album(id: $id) { title } albums(first: $first) { totalCount } }', variables: { id: {}, first: 'ten' } }), accept);
+    const { status, body } = await post(
+      JSON.stringify({ query: 'query ($id: ID!, $first: Int) { album(id: $id) { title } albums(first: $first) { totalCount } }', variables: { id: {}, first: 'ten' } }),
+      accept,
+    );
     expect(status).toBe(400);
     expect(body.errors.map((e: { message: string; extensions: unknown }) => [e.message, e.extensions])).toEqual([
       ['Variable "$id" got invalid value {}; ID cannot represent value: {}', { code: 'BAD_USER_INPUT' }],
@@ -59,7 +62,11 @@ describe.each(['application/json', 'application/graphql-response+json'])('reques
   it('answers a document that does not validate with 400 GRAPHQL_VALIDATION_FAILED', async () => {
     expect(await post(JSON.stringify({ query: '{ album { title } }' }), accept)).toEqual({
       status: 400,
-      body: { errors: [{ message: 'Field "album" argument "id" of type "ID!" is required, but it was not provided.', locations: [{ line: 1, column: 3 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] },
+      body: {
+        errors: [
+          { message: 'Field "album" argument "id" of type "ID!" is required, but it was not provided.', locations: [{ line: 1, column: 3 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+        ],
+      },
     });
   });
 

@@ -40,11 +40,13 @@ describe('concurrent mutations through the gateway (response cache on)', () => {
     expect(purchases.map((p) => p.body.data.purchase.total).sort()).toEqual([...Array(10).fill('1.98'), ...Array(10).fill('2.97')]);
 
     // 10 × 1.98 + 10 × 2.97 = 49.50 on top of 37.62
-    const row = await one(sql<{ invoices: number; spent: string; track3: number; track4: number }>`
+    const row = await one(
+      sql<{ invoices: number; spent: string; track3: number; track4: number }>`
       select (select count(*)::int from sales.invoice where customer_id = 30) as invoices,
              (select sum(total)::text from sales.invoice where customer_id = 30) as spent,
              (select sum(quantity)::int from sales.invoice_line where track_id = 3) as track3,
-             (select sum(quantity)::int from sales.invoice_line where track_id = 4) as track4`.execute(db()));
+             (select sum(quantity)::int from sales.invoice_line where track_id = 4) as track4`.execute(db()),
+    );
     expect(row).toEqual({ invoices: 27, spent: '87.12', track3: 21, track4: 31 });
     const after = await stack.query(read, undefined, { as: 'customer:30' });
     expect(after.body.data).toEqual({ customer: { totalSpent: '87.12', invoices: { totalCount: 27 } }, track: { purchaseCount: 21 } });
@@ -53,7 +55,9 @@ describe('concurrent mutations through the gateway (response cache on)', () => {
   it('purchases racing price changes bill each invoice at one consistent price per line, and its total is the sum of its lines', async () => {
     const prices = ['1.49', '0.49', '2.99', '0.99'];
     const writes = [
-      ...Array.from({ length: 12 }, () => stack.query(`mutation { purchase(customerId: "30", trackIds: ["5", "6"]) { id total lines { unitPrice quantity track { id } } } }`, undefined, { as: 'customer:30' })),
+      ...Array.from({ length: 12 }, () =>
+        stack.query(`mutation { purchase(customerId: "30", trackIds: ["5", "6"]) { id total lines { unitPrice quantity track { id } } } }`, undefined, { as: 'customer:30' }),
+      ),
       ...prices.map((price) => stack.query(`mutation { updateTrack(id: "5", input: { unitPrice: "${price}" }) { unitPrice } }`, undefined, { as: 'employee:3' })),
     ];
     const results = await Promise.all(writes);

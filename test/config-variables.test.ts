@@ -27,7 +27,7 @@ describe('the configuration table in README.md', () => {
     expect([...documented].filter((v) => !parsed.has(v)).sort()).toEqual([]);
   });
 
-  it('is read as a table of at least the product contract\'s variables', () => {
+  it("is read as a table of at least the product contract's variables", () => {
     for (const v of ['DATABASE_URL', 'REDIS_URL', 'SUPERGRAPH_PATH', 'CHINOOK_SQL', 'GATEWAY_PORT', 'PLAYLISTS_PORT', 'CACHE_L2']) expect(documented).toContain(v);
     expect(documented.size).toBe(parsed.size);
   });

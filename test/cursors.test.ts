@@ -16,15 +16,87 @@ interface ConnectionCase {
 
 const page = '(first: 2, after: $after) { nodes { id } pageInfo { endCursor } }';
 const CONNECTIONS: ConnectionCase[] = [
-  { name: 'Query.artists', query: `query($after: String) { artists${page} }`, path: ['artists'], pages: [['1', '2'], ['3', '4']] },
-  { name: 'Query.albums', query: `query($after: String) { albums${page} }`, path: ['albums'], pages: [['1', '2'], ['3', '4']] },
-  { name: 'Query.tracks', query: `query($after: String) { tracks${page} }`, path: ['tracks'], pages: [['1', '2'], ['3', '4']] },
-  { name: 'Query.customers', query: `query($after: String) { customers${page} }`, path: ['customers'], pages: [['1', '2'], ['3', '4']] },
-  { name: 'Query.playlists', query: `query($after: String) { playlists${page} }`, path: ['playlists'], pages: [['1', '2'], ['3', '4']] },
-  { name: 'Customer:5.invoices', query: `query($after: String) { customer(id: "5") { invoices${page} } }`, path: ['customer', 'invoices'], pages: [['77', '100'], ['122', '174']] },
-  { name: 'Customer:3.invoices', query: `query($after: String) { customer(id: "3") { invoices${page} } }`, path: ['customer', 'invoices'], pages: [['99', '110'], ['165', '294']] },
-  { name: 'Playlist:3.tracks', query: `query($after: String) { playlist(id: "3") { tracks${page} } }`, path: ['playlist', 'tracks'], pages: [['2819', '2820'], ['2821', '2822']] },
-  { name: 'Playlist:1.tracks', query: `query($after: String) { playlist(id: "1") { tracks${page} } }`, path: ['playlist', 'tracks'], pages: [['1', '2'], ['3', '4']] },
+  {
+    name: 'Query.artists',
+    query: `query($after: String) { artists${page} }`,
+    path: ['artists'],
+    pages: [
+      ['1', '2'],
+      ['3', '4'],
+    ],
+  },
+  {
+    name: 'Query.albums',
+    query: `query($after: String) { albums${page} }`,
+    path: ['albums'],
+    pages: [
+      ['1', '2'],
+      ['3', '4'],
+    ],
+  },
+  {
+    name: 'Query.tracks',
+    query: `query($after: String) { tracks${page} }`,
+    path: ['tracks'],
+    pages: [
+      ['1', '2'],
+      ['3', '4'],
+    ],
+  },
+  {
+    name: 'Query.customers',
+    query: `query($after: String) { customers${page} }`,
+    path: ['customers'],
+    pages: [
+      ['1', '2'],
+      ['3', '4'],
+    ],
+  },
+  {
+    name: 'Query.playlists',
+    query: `query($after: String) { playlists${page} }`,
+    path: ['playlists'],
+    pages: [
+      ['1', '2'],
+      ['3', '4'],
+    ],
+  },
+  {
+    name: 'Customer:5.invoices',
+    query: `query($after: String) { customer(id: "5") { invoices${page} } }`,
+    path: ['customer', 'invoices'],
+    pages: [
+      ['77', '100'],
+      ['122', '174'],
+    ],
+  },
+  {
+    name: 'Customer:3.invoices',
+    query: `query($after: String) { customer(id: "3") { invoices${page} } }`,
+    path: ['customer', 'invoices'],
+    pages: [
+      ['99', '110'],
+      ['165', '294'],
+    ],
+  },
+  {
+    name: 'Playlist:3.tracks',
+    query: `query($after: String) { playlist(id: "3") { tracks${page} } }`,
+    path: ['playlist', 'tracks'],
+    pages: [
+      ['2819', '2820'],
+      ['2821', '2822'],
+    ],
+  },
+  {
+    name: 'Playlist:1.tracks',
+    query: `query($after: String) { playlist(id: "1") { tracks${page} } }`,
+    path: ['playlist', 'tracks'],
+    pages: [
+      ['1', '2'],
+      ['3', '4'],
+    ],
+  },
 ];
 
 let database: TestDatabase;

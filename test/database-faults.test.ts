@@ -169,7 +169,10 @@ describe('database failures as clients see them', () => {
     expect(await eventually(waitingStatements, (n) => n === 2, 1_000)).toBe(2);
     const third = await stack.query('{ album(id: "7") { title } }'); // not cached yet
     await Promise.all(holding);
-    expect(third.body).toEqual({ data: { album: null }, errors: [{ message: 'Database unavailable: no database connection free in time', path: ['album'], extensions: { code: 'DATABASE_UNAVAILABLE' } }] });
+    expect(third.body).toEqual({
+      data: { album: null },
+      errors: [{ message: 'Database unavailable: no database connection free in time', path: ['album'], extensions: { code: 'DATABASE_UNAVAILABLE' } }],
+    });
   });
 
   it('logs an outage once per cause per 10 s at warn, and counts every failure in /metrics', async () => {

@@ -110,10 +110,8 @@ describe('docker-compose.yml', () => {
     expect(sub.INTERNAL_JWT_SECRET).toBe(SECRETS.INTERNAL_JWT_SECRET);
   });
 
-  it('configures Postgres for the subgraph pools, UTC and Docker\'s small shared memory', () => {
-    const settings = Object.fromEntries(
-      services.postgres!.command!.filter((_, i, all) => all[i - 1] === '-c').map((s) => s.split('=') as [string, string]),
-    );
+  it("configures Postgres for the subgraph pools, UTC and Docker's small shared memory", () => {
+    const settings = Object.fromEntries(services.postgres!.command!.filter((_, i, all) => all[i - 1] === '-c').map((s) => s.split('=') as [string, string]));
     const poolSize = Number(services.subgraphs!.environment.DATABASE_POOL_SIZE);
     // Four pools and the change feed's LISTEN connection, for two replicas of the subgraphs.
     expect(Number(settings.max_connections)).toBeGreaterThanOrEqual(2 * (SUBGRAPHS.length * poolSize + 1));
@@ -129,11 +127,16 @@ describe('docker-compose.yml', () => {
     expect(nginx).toMatch(/location = \/metrics \{\s*return 404;/);
     // A mutation is never sent to a second gateway.
     expect(nginx).toMatch(/proxy_next_upstream error timeout;/);
-    expect(nginx.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n')).not.toMatch(/non_idempotent/);
+    expect(
+      nginx
+        .split('\n')
+        .filter((line) => !line.trim().startsWith('#'))
+        .join('\n'),
+    ).not.toMatch(/non_idempotent/);
     expect(services.lb!.volumes).toContainEqual({ source: path.join(REPO_ROOT, 'deploy/nginx/nginx.conf'), target: '/etc/nginx/nginx.conf', read_only: true });
   });
 
-  it('has Prometheus scrape every gateway and subgraph, and Grafana load the repository\'s provisioning', () => {
+  it("has Prometheus scrape every gateway and subgraph, and Grafana load the repository's provisioning", () => {
     const prometheus = parse(read('deploy/prometheus/prometheus.yml'));
     const targets = (job: string) => prometheus.scrape_configs.find((c: { job_name: string }) => c.job_name === job).static_configs.flatMap((c: { targets: string[] }) => c.targets);
     expect(targets('gateway')).toEqual(gateways.map((g) => `${g}:${services[g]!.environment.GATEWAY_PORT}`));
@@ -174,18 +177,19 @@ describe('Dockerfile', () => {
 
   it('copies the manifest of every workspace package before installing', () => {
     const globs: string[] = parse(read('pnpm-workspace.yaml')).packages;
-    const manifests = globs.flatMap((glob) =>
-      glob.endsWith('/*')
-        ? readdirSync(path.join(REPO_ROOT, glob.slice(0, -2))).map((dir) => `${glob.slice(0, -2)}/${dir}`)
-        : [glob],
-    ).filter((dir) => existsSync(path.join(REPO_ROOT, dir, 'package.json')));
+    const manifests = globs
+      .flatMap((glob) => (glob.endsWith('/*') ? readdirSync(path.join(REPO_ROOT, glob.slice(0, -2))).map((dir) => `${glob.slice(0, -2)}/${dir}`) : [glob]))
+      .filter((dir) => existsSync(path.join(REPO_ROOT, dir, 'package.json')));
     expect(manifests.length).toBe(9);
     for (const dir of manifests) expect(dockerfile).toContain(`COPY ${dir}/package.json ${dir}/`);
   });
 
   it('has a HEALTHCHECK with the same script that compose uses', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .* CMD \["node", "scripts\/healthcheck\.mjs"\]$/m);
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     expect(ignored).toContain('**/node_modules');
     // docs/deployment.md puts the secrets in .env: never in an image layer.
     expect(ignored).toContain('.env');

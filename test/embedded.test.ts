@@ -21,7 +21,9 @@ describe('embedded database (no DATABASE_URL)', () => {
   });
 
   it('runs with 32 MB of shared buffers, three times the size of the imported database', async () => {
-    const { rows } = await sql<{ buffers: string; bytes: string }>`SELECT current_setting('shared_buffers') AS buffers, pg_database_size(current_database()) AS bytes`.execute(stack.subgraphs.databases.catalog!.db);
+    const { rows } = await sql<{ buffers: string; bytes: string }>`SELECT current_setting('shared_buffers') AS buffers, pg_database_size(current_database()) AS bytes`.execute(
+      stack.subgraphs.databases.catalog!.db,
+    );
     expect(EMBEDDED_SHARED_BUFFERS).toBe('32MB');
     expect(rows[0]!.buffers).toBe('32MB');
     expect(Number(rows[0]!.bytes) * 3).toBeLessThan(32 * 1024 * 1024);

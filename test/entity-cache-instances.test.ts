@@ -79,7 +79,12 @@ describe('a read racing a write', () => {
     const redis = { url: REDIS_URL, keyPrefix: `${inject('redisPrefix')}entity-race:` };
     uncached = await startStack({ databaseUrl: database.url, redis, gatewayEnv: { RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' } });
     gate = await startAnswerGate(uncached.subgraphs.urls.catalog!);
-    gated = await startStack({ databaseUrl: database.url, redis, subgraphs: { ...uncached.subgraphs, urls: { ...uncached.subgraphs.urls, catalog: gate.url } }, gatewayEnv: { RESPONSE_CACHE: 'off', CACHE_DEBUG: 'true' } });
+    gated = await startStack({
+      databaseUrl: database.url,
+      redis,
+      subgraphs: { ...uncached.subgraphs, urls: { ...uncached.subgraphs.urls, catalog: gate.url } },
+      gatewayEnv: { RESPONSE_CACHE: 'off', CACHE_DEBUG: 'true' },
+    });
   });
   afterAll(async () => {
     await gated?.close();

@@ -89,7 +89,10 @@ describe('entity cache, response cache off', () => {
     const stop = entity.subgraphs.databases.sales!.stats.onStatement((_sql, parameters) => {
       for (const p of parameters) if (Array.isArray(p)) salesReads.push(p.map(Number).sort((a, b) => a - b));
     });
-    const sentBefore = { sales: await metric(entity, 'tributary_entity_cache_representations_sent_total', { subgraph: 'sales' }), playlists: await metric(entity, 'tributary_entity_cache_representations_sent_total', { subgraph: 'playlists' }) };
+    const sentBefore = {
+      sales: await metric(entity, 'tributary_entity_cache_representations_sent_total', { subgraph: 'sales' }),
+      playlists: await metric(entity, 'tributary_entity_cache_representations_sent_total', { subgraph: 'playlists' }),
+    };
     const page = await ask(entity, DEEP_ALBUMS, { first: 12 });
     stop();
     expect(page.text).toBe(JSON.stringify(reference));
@@ -122,7 +125,7 @@ describe('entity cache, response cache off', () => {
     expect(second.entities).toBe('fetches=1/2, representations=1/1');
   });
 
-  it("evicts only the entries that selected a changed field (plain SQL UPDATE of unit_price)", async () => {
+  it('evicts only the entries that selected a changed field (plain SQL UPDATE of unit_price)', async () => {
     const names = '{ topTracks(first: 5) { id name } }';
     const prices = '{ topTracks(first: 5) { id unitPrice } }';
     const top = JSON.parse((await ask(uncached, names)).text).data.topTracks as Array<{ id: string }>;
@@ -198,7 +201,9 @@ describe('entity cache, response cache off', () => {
     expect(metricValue(text, 'tributary_entity_cache_requests_total', { subgraph: 'sales', type: 'Track', tier: 'none', result: 'miss' })).toBeGreaterThan(0);
     expect(metricValue(text, 'tributary_entity_cache_stores_total', { subgraph: 'playlists', type: 'Track', outcome: 'stored' })).toBeGreaterThan(0);
     expect(metricValue(text, 'tributary_entity_cache_fetches_total', { subgraph: 'catalog', outcome: 'avoided' })).toBeGreaterThan(0);
-    expect(metricValue(text, 'tributary_entity_cache_representations_requested_total', { subgraph: 'sales' })).toBeGreaterThan(metricValue(text, 'tributary_entity_cache_representations_sent_total', { subgraph: 'sales' })!);
+    expect(metricValue(text, 'tributary_entity_cache_representations_requested_total', { subgraph: 'sales' })).toBeGreaterThan(
+      metricValue(text, 'tributary_entity_cache_representations_sent_total', { subgraph: 'sales' })!,
+    );
     expect(metricValue(text, 'tributary_entity_cache_l1_entries', {})).toBeGreaterThan(0);
   });
 });

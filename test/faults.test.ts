@@ -55,7 +55,9 @@ describe('transport errors', () => {
   it('serves queries over GET and refuses a mutation over GET with 405', async () => {
     const get = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('{ genre(id: "2") { name } }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
     expect(await get.json()).toEqual({ data: { genre: { name: 'Jazz' } } });
-    const mutation = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('mutation { createPlaylist(name: "x") { id } }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const mutation = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('mutation { createPlaylist(name: "x") { id } }')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
     expect(mutation.status).toBe(405);
   });
 
@@ -93,7 +95,11 @@ describe('subgraph answers that are not GraphQL responses', () => {
     const gateway = await createGateway({ config: { ...config, subgraphUrls: urls }, logger: silentLogger });
     const port = await gateway.listen(0, '127.0.0.1');
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ genre(id: "1") { name } playlist(id: "1") { name } }' }) });
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ genre(id: "1") { name } playlist(id: "1") { name } }' }),
+      });
       const body = await response.json();
       expect(body).toEqual({
         data: { genre: { name: 'Rock' }, playlist: null },
@@ -114,9 +120,7 @@ describe('a subgraph that stops', () => {
     const down = await stack.query(query);
     expect(down.status).toBe(200);
     expect(down.body.data).toEqual({ album: { title: 'For Those About To Rock We Salute You' }, playlist: null });
-    expect(down.body.errors).toEqual([
-      { message: 'Subgraph "playlists" is unavailable: connection refused', path: ['playlist'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } },
-    ]);
+    expect(down.body.errors).toEqual([{ message: 'Subgraph "playlists" is unavailable: connection refused', path: ['playlist'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }]);
     const readyz = stack.gatewayUrl.replace('/graphql', '/readyz');
     const notReady = await fetch(readyz);
     expect(notReady.status).toBe(503);
@@ -141,7 +145,10 @@ describe('the supergraph file', () => {
     const withoutGenres = full.replace(/\n {2}genres: \[Genre!\]! @join__field\(graph: CATALOG\)/, '');
     expect(withoutGenres).not.toBe(full);
     await replaceSupergraph(withoutGenres);
-    const removed = await eventually(() => stack.query('{ genres { name } }'), (r) => r.body.errors !== undefined);
+    const removed = await eventually(
+      () => stack.query('{ genres { name } }'),
+      (r) => r.body.errors !== undefined,
+    );
     expect(removed.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(stack.gateway.supergraph.status).toMatchObject({ phase: 'watching', reloads: 1 });
 
@@ -155,7 +162,10 @@ describe('the supergraph file', () => {
     await replaceSupergraph(full);
     const results = await Promise.all(inFlight);
     expect(results.every((r) => r.status === 200 && r.body.errors === undefined && r.body.data.albums.nodes.length === 50)).toBe(true);
-    const restored = await eventually(() => stack.query('{ genres { name } }'), (r) => r.body.errors === undefined);
+    const restored = await eventually(
+      () => stack.query('{ genres { name } }'),
+      (r) => r.body.errors === undefined,
+    );
     expect(restored.body.data.genres).toHaveLength(25);
   });
 });
@@ -176,7 +186,10 @@ describe('the supergraph behind a symlink, and in a folder made again', () => {
       await writeFile(path.join(root, 'v2', 'supergraph.graphql'), withoutGenres);
       await symlink('v2', path.join(root, '..data_tmp'));
       await rename(path.join(root, '..data_tmp'), path.join(root, '..data'));
-      const removed = await eventually(() => local.query('{ genres { id } }'), (r) => r.body.errors !== undefined);
+      const removed = await eventually(
+        () => local.query('{ genres { id } }'),
+        (r) => r.body.errors !== undefined,
+      );
       expect(removed.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
       const folder = path.join(root, 'v2');
@@ -184,7 +197,10 @@ describe('the supergraph behind a symlink, and in a folder made again', () => {
       await new Promise((r) => setTimeout(r, 400));
       await mkdir(folder);
       await writeFile(path.join(folder, 'supergraph.graphql'), full);
-      const restored = await eventually(() => local.query('{ genres { id } }'), (r) => r.body.errors === undefined);
+      const restored = await eventually(
+        () => local.query('{ genres { id } }'),
+        (r) => r.body.errors === undefined,
+      );
       expect(restored.body.data.genres).toHaveLength(25);
     } finally {
       await local.close();

@@ -65,7 +65,9 @@ function backs(source: AnySource, column: string, probe: Probe): boolean {
   return source.row?.kind === 'entity' && probe.type === source.row.type && fields.includes(probe.field);
 }
 
-const cases = Object.entries(CHINOOK_FIELD_SOURCES).flatMap(([table, source]) => declaredColumns(source as AnySource).map((column) => ({ name: `${table}.${column}`, table, column, source: source as AnySource })));
+const cases = Object.entries(CHINOOK_FIELD_SOURCES).flatMap(([table, source]) =>
+  declaredColumns(source as AnySource).map((column) => ({ name: `${table}.${column}`, table, column, source: source as AnySource })),
+);
 
 /** The root field that looks up one `type` by `id` (`Query.track`), if there is one. */
 function lookupOf(schema: GraphQLSchema, type: string): string | undefined {
@@ -148,10 +150,14 @@ async function primaryKey(table: string): Promise<string[]> {
 /** Changes `column` of the table's last row (by primary key) in plain SQL; returns the row before and after. */
 async function changeColumn(table: string, column: string): Promise<{ old: Row; now: Row }> {
   const key = await primaryKey(table);
-  const { rows: [old] } = await client.query<Row>(`SELECT * FROM ${table} ORDER BY ${key.map((k) => `${k} DESC`).join(', ')} LIMIT 1`);
+  const {
+    rows: [old],
+  } = await client.query<Row>(`SELECT * FROM ${table} ORDER BY ${key.map((k) => `${k} DESC`).join(', ')} LIMIT 1`);
   const where = key.map((k, i) => `${k} = $${i + 1}`).join(' AND ');
   const keyValues = key.map((k) => old![k]);
-  const { rows: [info] } = await client.query<{ data_type: string }>(`SELECT data_type FROM information_schema.columns WHERE table_schema || '.' || table_name = $1 AND column_name = $2`, [table, column]);
+  const {
+    rows: [info],
+  } = await client.query<{ data_type: string }>(`SELECT data_type FROM information_schema.columns WHERE table_schema || '.' || table_name = $1 AND column_name = $2`, [table, column]);
   const expression = newValueSql(column, info!.data_type);
   if (expression) {
     const { rows } = await client.query<Row>(`UPDATE ${table} SET ${column} = ${expression} WHERE ${where} RETURNING *`, keyValues);
@@ -188,7 +194,9 @@ describe('an UPDATE in SQL of each declared column evicts the fields it backs', 
   it.each(cases)('$name', async ({ table, column, source }) => {
     // The declared effects need the row's values: read them from the row the UPDATE will change.
     const key = await primaryKey(table);
-    const { rows: [current] } = await client.query<Row>(`SELECT * FROM ${table} ORDER BY ${key.map((k) => `${k} DESC`).join(', ')} LIMIT 1`);
+    const {
+      rows: [current],
+    } = await client.query<Row>(`SELECT * FROM ${table} ORDER BY ${key.map((k) => `${k} DESC`).join(', ')} LIMIT 1`);
     const before = declaredEffects(source, column, current!, current!);
     const readable = before.probes
       .map((probe) => ({ probe, lookup: lookupOf(apiSchema, probe.type) }))

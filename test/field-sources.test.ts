@@ -47,7 +47,10 @@ describe('field sources cover the supergraph', () => {
     const track = CATALOG_FIELD_SOURCES.tables['catalog.track'];
     const wrong: AnySubgraphFieldSources = {
       subgraph: 'catalog',
-      tables: { ...CATALOG_FIELD_SOURCES.tables, 'catalog.track': { ...track, row: { ...track.row!, roots: ['Query.track', 'Query.genres'] }, columns: { ...track.columns, unit_price: ['unitprice'] } } },
+      tables: {
+        ...CATALOG_FIELD_SOURCES.tables,
+        'catalog.track': { ...track, row: { ...track.row!, roots: ['Query.track', 'Query.genres'] }, columns: { ...track.columns, unit_price: ['unitprice'] } },
+      },
     };
     // (Query.tracks stays covered: its genre filter is declared derived.)
     const problems = checkFieldCoverage(apiSchema, [wrong, ...SUBGRAPH_FIELD_SOURCES.slice(1)]).problems;
@@ -61,8 +64,17 @@ describe('field sources cover the supergraph', () => {
   it('is the one table list: the change triggers and the Chinook import derive theirs from it', () => {
     expect(CHANGE_TABLES).toEqual(Object.keys(CHINOOK_FIELD_SOURCES));
     expect(CHANGE_TABLES).toEqual([
-      'catalog.artist', 'catalog.album', 'catalog.genre', 'catalog.media_type', 'catalog.track',
-      'customers.employee', 'customers.customer', 'sales.invoice', 'sales.invoice_line', 'playlists.playlist', 'playlists.playlist_track',
+      'catalog.artist',
+      'catalog.album',
+      'catalog.genre',
+      'catalog.media_type',
+      'catalog.track',
+      'customers.employee',
+      'customers.customer',
+      'sales.invoice',
+      'sales.invoice_line',
+      'playlists.playlist',
+      'playlists.playlist_track',
     ]);
     expect(Object.entries(CHINOOK_TABLE_SCHEMAS).map(([table, schema]) => `${schema}.${table}`)).toEqual(CHANGE_TABLES);
     for (const { subgraph, tables } of SUBGRAPH_FIELD_SOURCES) for (const table of Object.keys(tables)) expect(table.startsWith(`${subgraph}.`), table).toBe(true);

@@ -22,7 +22,8 @@ describe('cross-subgraph queries through the gateway', () => {
   });
 
   it('returns a customer with support rep, invoices, lines and track names', async () => {
-    const { body } = await stack.query(`{
+    const { body } = await stack.query(
+      `{
       customer(id: "5") {
         id firstName lastName email country
         supportRep { id firstName lastName title reportsTo { firstName title } }
@@ -33,7 +34,10 @@ describe('cross-subgraph queries through the gateway', () => {
           nodes { id invoiceDate total billingCity customer { firstName } lines { unitPrice quantity track { id name album { title } } } }
         }
       }
-    }`, undefined, { as: 'customer:5' });
+    }`,
+      undefined,
+      { as: 'customer:5' },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.customer).toEqual({
       id: '5',
@@ -48,14 +52,22 @@ describe('cross-subgraph queries through the gateway', () => {
         pageInfo: { hasNextPage: true },
         nodes: [
           {
-            id: '77', invoiceDate: '2021-12-08T00:00:00.000Z', total: '1.98', billingCity: 'Prague', customer: { firstName: 'František' },
+            id: '77',
+            invoiceDate: '2021-12-08T00:00:00.000Z',
+            total: '1.98',
+            billingCity: 'Prague',
+            customer: { firstName: 'František' },
             lines: [
               { unitPrice: '0.99', quantity: 1, track: { id: '2551', name: 'Wet My Bed', album: { title: 'Core' } } },
               { unitPrice: '0.99', quantity: 1, track: { id: '2552', name: 'Crackerman', album: { title: 'Core' } } },
             ],
           },
           {
-            id: '100', invoiceDate: '2022-03-12T00:00:00.000Z', total: '3.96', billingCity: 'Prague', customer: { firstName: 'František' },
+            id: '100',
+            invoiceDate: '2022-03-12T00:00:00.000Z',
+            total: '3.96',
+            billingCity: 'Prague',
+            customer: { firstName: 'František' },
             lines: [
               { unitPrice: '0.99', quantity: 1, track: { id: '3254', name: '#9 Dream', album: { title: 'Instant Karma: The Amnesty International Campaign to Save Darfur' } } },
               { unitPrice: '0.99', quantity: 1, track: { id: '3256', name: 'Give Peace a Chance', album: { title: 'Instant Karma: The Amnesty International Campaign to Save Darfur' } } },
@@ -68,17 +80,22 @@ describe('cross-subgraph queries through the gateway', () => {
     });
   });
 
-  it('pages a customer\'s invoices with the cursor of the previous page', async () => {
+  it("pages a customer's invoices with the cursor of the previous page", async () => {
     const first = await stack.query(`{ customer(id: "5") { invoices(first: 3) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`, undefined, { as: 'customer:5' });
     const page1 = first.body.data.customer.invoices;
     expect(page1.edges.map((e: any) => e.node.id)).toEqual(['77', '100', '122']);
     expect(page1.pageInfo.endCursor).toBe(page1.edges[2].cursor);
-    const next = await stack.query(`query($after: String) { customer(id: "5") { invoices(first: 10, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`, { after: page1.pageInfo.endCursor }, { as: 'customer:5' });
+    const next = await stack.query(
+      `query($after: String) { customer(id: "5") { invoices(first: 10, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+      { after: page1.pageInfo.endCursor },
+      { as: 'customer:5' },
+    );
     expect(next.body.data.customer.invoices).toEqual({ nodes: [{ id: '174' }, { id: '295' }, { id: '306' }, { id: '361' }], pageInfo: { hasNextPage: false, endCursor: expect.any(String) } });
   });
 
   it('serves root connections with totalCount, cursors and filters', async () => {
-    const { body } = await stack.query(`{
+    const { body } = await stack.query(
+      `{
       artists(first: 2, nameContains: "ac") { totalCount nodes { id name } pageInfo { hasNextPage endCursor } }
       tracks(first: 1, genreId: "1") { totalCount nodes { name } }
       albums(first: 0) { totalCount pageInfo { hasNextPage endCursor } }
@@ -86,15 +103,35 @@ describe('cross-subgraph queries through the gateway', () => {
       playlists(first: 3) { totalCount nodes { name trackCount } }
       genres { id }
       employees { firstName reports { firstName } customers { id } }
-    }`, undefined, { as: 'employee:1' });
+    }`,
+      undefined,
+      { as: 'employee:1' },
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data.artists).toEqual({ totalCount: 22, nodes: [{ id: '1', name: 'AC/DC' }, { id: '2', name: 'Accept' }], pageInfo: { hasNextPage: true, endCursor: expect.any(String) } });
+    expect(body.data.artists).toEqual({
+      totalCount: 22,
+      nodes: [
+        { id: '1', name: 'AC/DC' },
+        { id: '2', name: 'Accept' },
+      ],
+      pageInfo: { hasNextPage: true, endCursor: expect.any(String) },
+    });
     const after = await stack.query(`query($a: String) { artists(first: 2, nameContains: "ac", after: $a) { nodes { id name } } }`, { a: body.data.artists.pageInfo.endCursor });
-    expect(after.body.data.artists.nodes).toEqual([{ id: '9', name: 'BackBeat' }, { id: '11', name: 'Black Label Society' }]);
+    expect(after.body.data.artists.nodes).toEqual([
+      { id: '9', name: 'BackBeat' },
+      { id: '11', name: 'Black Label Society' },
+    ]);
     expect(body.data.tracks).toEqual({ totalCount: 1297, nodes: [{ name: 'For Those About To Rock (We Salute You)' }] });
     expect(body.data.albums).toEqual({ totalCount: 347, pageInfo: { hasNextPage: true, endCursor: null } });
     expect(body.data.customers).toEqual({ totalCount: 5, nodes: ['Luís', 'Eduardo', 'Alexandre', 'Roberto', 'Fernanda'].map((firstName) => ({ firstName })) });
-    expect(body.data.playlists).toEqual({ totalCount: 18, nodes: [{ name: 'Music', trackCount: 3290 }, { name: 'Movies', trackCount: 0 }, { name: 'TV Shows', trackCount: 213 }] });
+    expect(body.data.playlists).toEqual({
+      totalCount: 18,
+      nodes: [
+        { name: 'Music', trackCount: 3290 },
+        { name: 'Movies', trackCount: 0 },
+        { name: 'TV Shows', trackCount: 213 },
+      ],
+    });
     expect(body.data.genres).toHaveLength(25);
     expect(body.data.employees[0]).toEqual({ firstName: 'Andrew', reports: [{ firstName: 'Nancy' }, { firstName: 'Michael' }], customers: [] });
     expect(body.data.employees[3].customers).toHaveLength(20);
@@ -106,7 +143,7 @@ describe('cross-subgraph queries through the gateway', () => {
       topTracks(first: 3, genreId: "3") { id name purchaseCount genre { name } }
     }`);
     expect(body.errors).toBeUndefined();
-    expect(body.data.playlist).toEqual({ name: 'On-The-Go 1', trackCount: 1, tracks: { totalCount: 1, nodes: [{ id: '597', name: 'Now\'s The Time', album: { artist: { name: 'Miles Davis' } } }] } });
+    expect(body.data.playlist).toEqual({ name: 'On-The-Go 1', trackCount: 1, tracks: { totalCount: 1, nodes: [{ id: '597', name: "Now's The Time", album: { artist: { name: 'Miles Davis' } } }] } });
     expect(body.data.topTracks).toHaveLength(3);
     for (const t of body.data.topTracks) expect(t.genre).toEqual({ name: 'Metal' });
     const counts = body.data.topTracks.map((t: any) => t.purchaseCount);

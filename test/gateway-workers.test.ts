@@ -21,13 +21,16 @@ function metricSum(text: string, name: string): number {
  */
 function post(port: number, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, text }));
-      response.on('error', reject);
-    });
+    const request = http.request(
+      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, text }));
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.setTimeout(20_000, () => request.destroy(Object.assign(new Error('no answer in 20 s'), { code: 'TIMEOUT' })));
     request.end(body);
@@ -58,15 +61,26 @@ beforeAll(async () => {
   database = await cloneTemplateDatabase();
   port = await freePort();
   const ports = { CATALOG_PORT: await freePort(), CUSTOMERS_PORT: await freePort(), SALES_PORT: await freePort(), PLAYLISTS_PORT: await freePort() };
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, GATEWAY_WORKERS: '2', GATEWAY_PORT: String(port), ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    GATEWAY_WORKERS: '2',
+    GATEWAY_PORT: String(port),
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    LOG_LEVEL: 'info',
+  };
   delete env.REDIS_URL; // single-instance mode: the primary relays its bus to the workers
   child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/start-all.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await until('2 gateway workers listening', async () => {
-    if (child.exitCode !== null) throw new Error(`start-all exited:\n${output}`);
-    return output.includes('2 gateway workers listening');
-  }, 120_000);
+  await until(
+    '2 gateway workers listening',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`start-all exited:\n${output}`);
+      return output.includes('2 gateway workers listening');
+    },
+    120_000,
+  );
 }, 150_000);
 
 afterAll(async () => {
@@ -84,10 +98,14 @@ describe('GATEWAY_WORKERS=2 without REDIS_URL (subgraphs and bus in the primary)
     expect(workerPids()).toHaveLength(2);
     const body = JSON.stringify({ query: '{ track(id: "20") { name } }' });
     // Each worker misses once and stores; round-robin hands connections to both.
-    await until('the entry in both workers\' L1', async () => {
-      expect((await post(port, body)).text).toBe('{"data":{"track":{"name":"Overdose"}}}');
-      return metricSum(await metrics(), 'tributary_cache_l1_entries') === 2;
-    }, 30_000);
+    await until(
+      "the entry in both workers' L1",
+      async () => {
+        expect((await post(port, body)).text).toBe('{"data":{"track":{"name":"Overdose"}}}');
+        return metricSum(await metrics(), 'tributary_cache_l1_entries') === 2;
+      },
+      30_000,
+    );
     expect(metricSum(await metrics(), 'tributary_cache_stores_total')).toBeGreaterThanOrEqual(2);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
@@ -132,10 +150,14 @@ describe('GATEWAY_WORKERS=2 without REDIS_URL (subgraphs and bus in the primary)
     // Each loop holds one request at a time: at most one per loop was on the killed worker.
     expect(failed).toBeLessThanOrEqual(concurrency);
     expect(ok).toBeGreaterThan(20);
-    await until('a replacement listening', async () => {
-      const text = await metrics();
-      return metricSum(text, 'tributary_gateway_workers') === 2 && workerPids().length === 2;
-    }, 100_000);
+    await until(
+      'a replacement listening',
+      async () => {
+        const text = await metrics();
+        return metricSum(text, 'tributary_gateway_workers') === 2 && workerPids().length === 2;
+      },
+      100_000,
+    );
     const text = await metrics();
     expect(metricSum(text, 'tributary_gateway_worker_restarts_total')).toBe(1);
     expect(workerPids()).not.toContain(victim);

@@ -20,7 +20,8 @@ const post = (body: unknown, headers: Record<string, string> = {}) =>
   fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 /** Headers as sent, without those that differ per response by nature (`date`) or say where the answer came from. */
 // Debug headers say how the answer was served (hit or miss, entity fetches executed): they differ by design.
-const comparable = (response: Response) => Object.fromEntries([...response.headers].filter(([name]) => name !== 'date' && name !== 'x-tributary-cache' && name !== 'x-tributary-cache-ttl' && name !== 'x-tributary-entity-cache'));
+const comparable = (response: Response) =>
+  Object.fromEntries([...response.headers].filter(([name]) => name !== 'date' && name !== 'x-tributary-cache' && name !== 'x-tributary-cache-ttl' && name !== 'x-tributary-entity-cache'));
 
 describe('the hit path below Yoga', () => {
   it('answers a warm public hit without Yoga, with the bytes and headers of the miss', async () => {

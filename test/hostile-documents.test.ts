@@ -80,7 +80,10 @@ describe.each([
 
   it('answers a fragment fan-out under the limits, with the value graphql-js gives', async () => {
     // 2^12 = 4,096 __typename selections, under the cost limit: planned and executed, quickly.
-    const { status, body, ms } = await post(stack.gatewayUrl, chain(12, (_, next) => `...${next} ...${next}`, '__typename', '...F0 genre(id: "2") { name }'));
+    const { status, body, ms } = await post(
+      stack.gatewayUrl,
+      chain(12, (_, next) => `...${next} ...${next}`, '__typename', '...F0 genre(id: "2") { name }'),
+    );
     expect({ status, body }).toEqual({ status: 200, body: { data: { __typename: 'Query', genre: { name: 'Jazz' } } } });
     expect(ms).toBeLessThan(2_000);
   });

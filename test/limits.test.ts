@@ -32,7 +32,15 @@ function nested(depth: number): string {
 describe('request limits (defaults)', () => {
   it('pins every default', () => {
     expect(DEFAULT_LIMITS).toEqual({ maxDepth: 16, maxAliases: 30, maxTokens: 2_000, maxRootFields: 20, maxCost: 50_000, maxBodyBytes: 102_400, maxBatch: 10 });
-    expect(readFrontDoorConfig({})).toMatchObject({ persistedOperations: 'allow', introspection: true, fieldSuggestions: true, apqTtlS: 86_400, apqL1MaxBytes: 5_242_880, redisKeyPrefix: 'tributary:', limits: DEFAULT_LIMITS });
+    expect(readFrontDoorConfig({})).toMatchObject({
+      persistedOperations: 'allow',
+      introspection: true,
+      fieldSuggestions: true,
+      apqTtlS: 86_400,
+      apqL1MaxBytes: 5_242_880,
+      redisKeyPrefix: 'tributary:',
+      limits: DEFAULT_LIMITS,
+    });
     expect(readFrontDoorConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, fieldSuggestions: false });
   });
 
@@ -78,7 +86,10 @@ describe('request limits (defaults)', () => {
   it('runs batches of up to 10 operations and refuses larger ones with 413', async () => {
     const two = await post(stack, [{ query: '{ genre(id: "1") { name } }' }, { query: '{ genre(id: "2") { name } }' }]);
     expect(two).toEqual({ status: 200, body: [{ data: { genre: { name: 'Rock' } } }, { data: { genre: { name: 'Jazz' } } }] });
-    const eleven = await post(stack, Array.from({ length: 11 }, () => ({ query: '{ genres { id } }' })));
+    const eleven = await post(
+      stack,
+      Array.from({ length: 11 }, () => ({ query: '{ genres { id } }' })),
+    );
     expect(eleven.status).toBe(413);
     expect(eleven.body.errors[0]).toEqual({ message: 'Batched request has 11 operations; the limit is 10', extensions: { code: 'BATCH_LIMIT_EXCEEDED' } });
   });
@@ -110,7 +121,16 @@ describe('request limits (defaults)', () => {
 
   it('counts every refusal in /metrics by code', async () => {
     const metrics = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
-    for (const code of ['COST_LIMIT_EXCEEDED', 'DEPTH_LIMIT_EXCEEDED', 'ALIAS_LIMIT_EXCEEDED', 'ROOT_FIELD_LIMIT_EXCEEDED', 'TOKEN_LIMIT_EXCEEDED', 'REQUEST_ENTITY_TOO_LARGE', 'BATCH_LIMIT_EXCEEDED', 'CSRF_PREVENTED']) {
+    for (const code of [
+      'COST_LIMIT_EXCEEDED',
+      'DEPTH_LIMIT_EXCEEDED',
+      'ALIAS_LIMIT_EXCEEDED',
+      'ROOT_FIELD_LIMIT_EXCEEDED',
+      'TOKEN_LIMIT_EXCEEDED',
+      'REQUEST_ENTITY_TOO_LARGE',
+      'BATCH_LIMIT_EXCEEDED',
+      'CSRF_PREVENTED',
+    ]) {
       expect(metricValue(metrics, 'tributary_gateway_refusals_total', { code }), code).toBeGreaterThanOrEqual(1);
     }
   });
@@ -120,8 +140,7 @@ describe('the storefront operations', () => {
   const manifest = Object.values(JSON.parse(readFileSync(path.join(REPO_ROOT, 'schema/client/persisted-documents.json'), 'utf8')) as Record<string, string>);
 
   const apiSchema = buildSchema(readFileSync(path.join(REPO_ROOT, 'schema/api-schema.graphql'), 'utf8'));
-  const depthOf = (set: SelectionSetNode | undefined): number =>
-    set ? Math.max(0, ...set.selections.map((s) => (s.kind === Kind.FIELD ? 1 + depthOf(s.selectionSet) : 0))) : 0;
+  const depthOf = (set: SelectionSetNode | undefined): number => (set ? Math.max(0, ...set.selections.map((s) => (s.kind === Kind.FIELD ? 1 + depthOf(s.selectionSet) : 0))) : 0);
 
   it('pass every default limit with room to spare (at most half of each)', () => {
     expect(manifest.length).toBeGreaterThanOrEqual(15);
@@ -141,7 +160,11 @@ describe('the storefront operations', () => {
 describe('in production', () => {
   let production: Stack;
   beforeAll(async () => {
-    production = await startStack({ databaseUrl: database.url, gatewayEnv: { NODE_ENV: 'production', GATEWAY_JWT_SECRET: 'p'.repeat(40), INTERNAL_JWT_SECRET: 'i'.repeat(40) }, subgraphEnv: { INTERNAL_JWT_SECRET: 'i'.repeat(40) } });
+    production = await startStack({
+      databaseUrl: database.url,
+      gatewayEnv: { NODE_ENV: 'production', GATEWAY_JWT_SECRET: 'p'.repeat(40), INTERNAL_JWT_SECRET: 'i'.repeat(40) },
+      subgraphEnv: { INTERNAL_JWT_SECRET: 'i'.repeat(40) },
+    });
   });
   afterAll(async () => {
     await production?.close();

@@ -83,17 +83,20 @@ describe("every loader's declared reads are the tables its statement reads", () 
   it.each(Object.keys(factories))('%s', async (subgraph) => {
     const { registry, declared } = declaring();
     const loaders = factories[subgraph as keyof typeof factories](handle.db, registry) as Record<string, unknown>;
-    const columns = await handle.db
+    const columns = (await handle.db
       .selectFrom('information_schema.columns' as never)
       .select(['table_schema', 'table_name', 'column_name'] as never[])
-      .execute() as unknown as Array<{ table_schema: string; table_name: string; column_name: string }>;
+      .execute()) as unknown as Array<{ table_schema: string; table_name: string; column_name: string }>;
     const checked: string[] = [];
     for (const [name, value] of Object.entries(loaders)) {
       const reads = declared.get(value as ClearableLoader);
       expect(reads, `${subgraph}.${name} is not registered`).toBeDefined();
       const statements: Array<[string, readonly unknown[]]> = [];
       const stop = handle.stats.onStatement((text, parameters) => statements.push([text, parameters]));
-      const loader = typeof value === 'function' ? (value as (page: unknown) => { load(key: number): Promise<unknown> })(parsePageRequest({ first: 2 }, 'Query.test')) : (value as { load(key: number): Promise<unknown> });
+      const loader =
+        typeof value === 'function'
+          ? (value as (page: unknown) => { load(key: number): Promise<unknown> })(parsePageRequest({ first: 2 }, 'Query.test'))
+          : (value as { load(key: number): Promise<unknown> });
       await loader.load(1);
       stop();
       expect(statements, `${subgraph}.${name} issued no statement`).toHaveLength(1);
@@ -101,7 +104,10 @@ describe("every loader's declared reads are the tables its statement reads", () 
       for (const [table, column] of Object.entries(reads!)) {
         if (column === null) continue;
         const [schema, tableName] = table.split('.');
-        expect(columns.some((c) => c.table_schema === schema && c.table_name === tableName && c.column_name === column), `${subgraph}.${name}: ${table} has no column ${column}`).toBe(true);
+        expect(
+          columns.some((c) => c.table_schema === schema && c.table_name === tableName && c.column_name === column),
+          `${subgraph}.${name}: ${table} has no column ${column}`,
+        ).toBe(true);
       }
       checked.push(name);
     }

@@ -47,7 +47,13 @@ describe.each([
       `mutation { a: updateTrack(id: "5", input: { name: "Dawn A" }) { ${selection} } b: updateTrack(id: "5", input: { name: "Dawn B" }) { ${selection} } }`,
       'employee:3',
     );
-    const album = (name: string) => ({ tracks: [{ id: '3', name: 'Fast As a Shark' }, { id: '4', name: 'Restless and Wild' }, { id: '5', name }] });
+    const album = (name: string) => ({
+      tracks: [
+        { id: '3', name: 'Fast As a Shark' },
+        { id: '4', name: 'Restless and Wild' },
+        { id: '5', name },
+      ],
+    });
     expect(before).toEqual({ track: { name: 'Princess of the Dawn', album: album('Princess of the Dawn') } });
     expect(mutated).toEqual({ a: { name: 'Dawn A', album: album('Dawn A') }, b: { name: 'Dawn B', album: album('Dawn B') } });
     expect(after).toEqual({ track: mutated.b });
@@ -105,7 +111,18 @@ describe.each([
     );
     const playlist = (name: string) => ({
       name,
-      tracks: { nodes: [{ id: '597', playlists: [{ id: '1', name: 'Music' }, { id: '8', name: 'Music' }, { id: '18', name }] }] },
+      tracks: {
+        nodes: [
+          {
+            id: '597',
+            playlists: [
+              { id: '1', name: 'Music' },
+              { id: '8', name: 'Music' },
+              { id: '18', name },
+            ],
+          },
+        ],
+      },
     });
     expect(before).toEqual({ playlist: playlist('On-The-Go 1') });
     expect(mutated).toEqual({ a: playlist('Go A'), b: playlist('Go B') });

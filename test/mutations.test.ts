@@ -74,8 +74,12 @@ describe('purchase', () => {
     const before = await stack.query(`{ customer(id: "12") { totalSpent invoices { totalCount } } track(id: "2") { purchaseCount } }`, undefined, asCustomer);
     expect(before.body.data).toEqual({ customer: { totalSpent: '37.62', invoices: { totalCount: 7 } }, track: { purchaseCount: 2 } });
 
-    const { body } = await stack.query(`mutation { purchase(customerId: "12", trackIds: ["2", "1", "2"]) {
-      id total billingCity billingCountry customer { firstName } lines { track { id name } unitPrice quantity } } }`, undefined, asCustomer);
+    const { body } = await stack.query(
+      `mutation { purchase(customerId: "12", trackIds: ["2", "1", "2"]) {
+      id total billingCity billingCountry customer { firstName } lines { track { id name } unitPrice quantity } } }`,
+      undefined,
+      asCustomer,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.purchase).toEqual({
       id: '413',

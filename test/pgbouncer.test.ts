@@ -37,12 +37,18 @@ describe('subgraphs behind pgbouncer (transaction pooling)', () => {
     expect(new URL(database.url).port).toBe(String(port));
     await stack.query('{ album(id: "1") { title } }');
     // pgbouncer's own clients: the subgraphs' pools (application_name is tracked by pgbouncer).
-    const clients = await admin(database.url.replace(/\/[^/]+$/, '/pgbouncer'), async (c) => (await c.query({ text: 'SHOW CLIENTS', queryMode: 'simple' } as never)) as unknown as { rows: Array<{ database: string; application_name: string }> });
+    const clients = await admin(
+      database.url.replace(/\/[^/]+$/, '/pgbouncer'),
+      async (c) => (await c.query({ text: 'SHOW CLIENTS', queryMode: 'simple' } as never)) as unknown as { rows: Array<{ database: string; application_name: string }> },
+    );
     const names = new Set(clients.rows.filter((r) => r.database === database.name).map((r) => r.application_name));
     expect(names.has('tributary-catalog')).toBe(true);
     expect(names.has('tributary-change-feed')).toBe(false);
     // Postgres's view: the change feed LISTENs on a connection of its own, not pgbouncer's.
-    const listening = await admin(database.directUrl, async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'tributary-change-feed'", [database.name])).rows[0].n);
+    const listening = await admin(
+      database.directUrl,
+      async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'tributary-change-feed'", [database.name])).rows[0].n,
+    );
     expect(listening).toBe(1);
   });
 

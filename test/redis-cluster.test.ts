@@ -39,7 +39,10 @@ const keyPrefix = 'cluster-test:';
 
 beforeAll(async () => {
   [cluster, database] = await Promise.all([startOwnRedisCluster({ masters: 3, replicasPerMaster: 1 }), cloneTemplateDatabase()]);
-  admin = new Cluster(cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), { scaleReads: 'master' });
+  admin = new Cluster(
+    cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
+    { scaleReads: 'master' },
+  );
   const redis = { url: cluster.url, keyPrefix };
   a = await startStack({ databaseUrl: database.url, redis, gatewayEnv: { CACHE_DEBUG: 'true' } });
   b = await startStack({ databaseUrl: database.url, redis, subgraphs: a.subgraphs, gatewayEnv: { CACHE_DEBUG: 'true' } });

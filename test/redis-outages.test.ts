@@ -156,7 +156,8 @@ describe('a Redis that hangs under load', () => {
       const sample = async () => {
         while (Date.now() < until) {
           const text = await (await fetch(`${base()}/metrics`)).text();
-          for (const connection of ['redis-store', 'bus-publisher', 'bus-subscriber']) maxPending = Math.max(maxPending, metricValue(text, 'tributary_connection_pending_commands', { connection }) ?? 0);
+          for (const connection of ['redis-store', 'bus-publisher', 'bus-subscriber'])
+            maxPending = Math.max(maxPending, metricValue(text, 'tributary_connection_pending_commands', { connection }) ?? 0);
           await new Promise((r) => setTimeout(r, 100));
         }
       };

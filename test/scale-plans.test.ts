@@ -14,8 +14,19 @@ import { type TestDatabase, cloneTemplateDatabase } from './support/test-databas
  */
 const FACTOR = Number(process.env.SCALE_PLANS_FACTOR ?? 10);
 
-interface PlanNode { 'Node Type': string; 'Relation Name'?: string; Schema?: string; 'Index Name'?: string; Plans?: PlanNode[] }
-interface Captured { subgraph: string; origin: string; sql: string; parameters: readonly unknown[] }
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Schema?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+interface Captured {
+  subgraph: string;
+  origin: string;
+  sql: string;
+  parameters: readonly unknown[];
+}
 
 /** `Seq Scan (catalog.track)`, `Index Scan (catalog.track track_pkey)`, … for each node of a plan that reads a relation. */
 function scansOf(node: PlanNode, out: Array<{ type: string; table: string; index?: string }> = []) {
@@ -67,10 +78,7 @@ describe(`at ${FACTOR}× Chinook, every loader statement is an index scan`, () =
   });
 
   it('the copy grows the tables the loaders read, and their counters', () => {
-    expect([...grown].sort()).toEqual([
-      'catalog.album', 'catalog.artist', 'catalog.track', 'playlists.playlist_track',
-      'sales.invoice', 'sales.invoice_line', 'sales.track_sales',
-    ]);
+    expect([...grown].sort()).toEqual(['catalog.album', 'catalog.artist', 'catalog.track', 'playlists.playlist_track', 'sales.invoice', 'sales.invoice_line', 'sales.track_sales']);
   });
 
   it('captures every loader of every subgraph, called with a batch of keys', async () => {
@@ -78,11 +86,16 @@ describe(`at ${FACTOR}× Chinook, every loader statement is an index scan`, () =
     const called: string[] = [];
     for (const [name, definition] of Object.entries(SUBGRAPH_DEFINITIONS)) {
       // The loaders exactly as a request's context makes them.
-      const context = definition.createContext({ db: stack.subgraphs.databases[name]!.db, loaderOptions: {}, loaderRegistry: createLoaderRegistry(), principal: ANONYMOUS }) as { loaders: Record<string, unknown> };
+      const context = definition.createContext({ db: stack.subgraphs.databases[name]!.db, loaderOptions: {}, loaderRegistry: createLoaderRegistry(), principal: ANONYMOUS }) as {
+        loaders: Record<string, unknown>;
+      };
       const loaders = context.loaders;
       for (const [loaderName, value] of Object.entries(loaders)) {
         origin = `loader ${name}.${loaderName}`;
-        const loader = typeof value === 'function' ? (value as (page: unknown) => { loadMany(keys: number[]): Promise<unknown> })(parsePageRequest({ first: 5 }, 'Query.test')) : (value as { loadMany(keys: number[]): Promise<unknown> });
+        const loader =
+          typeof value === 'function'
+            ? (value as (page: unknown) => { loadMany(keys: number[]): Promise<unknown> })(parsePageRequest({ first: 5 }, 'Query.test'))
+            : (value as { loadMany(keys: number[]): Promise<unknown> });
         const count = captured.size;
         await loader.loadMany(keys);
         // A loader whose statement was already captured adds nothing; every loader adds one here.
@@ -128,7 +141,9 @@ describe(`at ${FACTOR}× Chinook, every loader statement is an index scan`, () =
 
 /** Rows per table of the subgraphs' schemas. */
 async function rowCounts(client: pg.Client): Promise<Map<string, number>> {
-  const { rows } = await client.query<{ table: string }>(`SELECT table_schema || '.' || table_name AS table FROM information_schema.tables WHERE table_schema IN ('catalog', 'customers', 'sales', 'playlists') AND table_type = 'BASE TABLE'`);
+  const { rows } = await client.query<{ table: string }>(
+    `SELECT table_schema || '.' || table_name AS table FROM information_schema.tables WHERE table_schema IN ('catalog', 'customers', 'sales', 'playlists') AND table_type = 'BASE TABLE'`,
+  );
   const counts = new Map<string, number>();
   for (const { table } of rows) counts.set(table, Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n));
   return counts;

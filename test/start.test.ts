@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALBUM_4, ALBUM_4_RESULT } from './support/queries.js';
 import { type TestDatabase, createEmptyDatabase } from './support/test-database.js';
 
-
 function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
@@ -42,7 +41,13 @@ describe('pnpm start', () => {
     const ports = { GATEWAY_PORT: await freePort(), CATALOG_PORT: await freePort(), CUSTOMERS_PORT: await freePort(), SALES_PORT: await freePort(), PLAYLISTS_PORT: await freePort() };
     child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/start.ts')], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), DATABASE_URL: database.url, LOG_LEVEL: 'warn', REDIS_KEY_PREFIX: `${inject('redisPrefix')}start:` },
+      env: {
+        ...process.env,
+        ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+        DATABASE_URL: database.url,
+        LOG_LEVEL: 'warn',
+        REDIS_KEY_PREFIX: `${inject('redisPrefix')}start:`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const ready = await waitForOutput(child, /Tributary is ready in [\d.]+ s: GraphiQL at http:\/\/localhost:(\d+)\/graphql/, 90_000);
@@ -55,7 +60,16 @@ describe('pnpm start', () => {
     });
     expect(await response.json()).toEqual({ data: ALBUM_4_RESULT });
     // The response cache hears a write made with plain SQL, whichever mode `pnpm start` chose.
-    const ask = async () => ((await (await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ track(id: "15") { name } }' }) })).json()) as any).data.track.name;
+    const ask = async () =>
+      (
+        (await (
+          await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: '{ track(id: "15") { name } }' }),
+          })
+        ).json()) as any
+      ).data.track.name;
     expect(await ask()).toBe('Go Down');
     expect(await ask()).toBe('Go Down');
     const sqlClient = new pg.Client({ connectionString: database.url });
@@ -97,9 +111,9 @@ describe('start-up errors name what is wrong', () => {
   it('names DATABASE_URL, with the password hidden, when Postgres cannot be reached', async () => {
     const { runSubgraphs } = await import('@tributary/subgraph-host');
     const { silentLogger } = await import('./support/stack.js');
-    await expect(runSubgraphs({ env: { DATABASE_URL: 'postgres://app:secret@127.0.0.1:1/chinook' }, logger: silentLogger, ports: { catalog: 0, customers: 0, sales: 0, playlists: 0 } })).rejects.toThrow(
-      /^Cannot use the database at DATABASE_URL=postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/chinook: .*ECONNREFUSED/,
-    );
+    await expect(
+      runSubgraphs({ env: { DATABASE_URL: 'postgres://app:secret@127.0.0.1:1/chinook' }, logger: silentLogger, ports: { catalog: 0, customers: 0, sales: 0, playlists: 0 } }),
+    ).rejects.toThrow(/^Cannot use the database at DATABASE_URL=postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/chinook: .*ECONNREFUSED/);
   });
 
   it('names SUPERGRAPH_PATH when the supergraph cannot be loaded', async () => {
@@ -116,7 +130,7 @@ describe('start-up errors name what is wrong', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tributary-chinook-'));
     const truncated = path.join(dir, 'chinook.sql');
     const script = readFileSync(DEFAULT_CHINOOK_SQL, 'utf8');
-    writeFileSync(truncated, script.slice(0, script.indexOf("INSERT INTO track") + 200));
+    writeFileSync(truncated, script.slice(0, script.indexOf('INSERT INTO track') + 200));
     const empty = await createEmptyDatabase();
     const handle = await createDatabase({ config: readDatabaseConfig({ DATABASE_URL: empty.url }), name: 'test' });
     try {

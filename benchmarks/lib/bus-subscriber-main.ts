@@ -21,7 +21,13 @@ const finish = async () => {
   clearTimeout(idle);
   process.stdout.write(`result ${JSON.stringify({ lagsUs: lagsUs.filter((l) => l >= 0), received })}\n`);
   // Outside the delivery callback: closing a channel from inside it races its own ack.
-  setImmediate(() => void subscriber.close().catch(() => undefined).finally(() => process.exit(0)));
+  setImmediate(
+    () =>
+      void subscriber
+        .close()
+        .catch(() => undefined)
+        .finally(() => process.exit(0)),
+  );
 };
 const subscriber = await createSubscriber(transport as TransportName, topic, (message) => {
   const arrived = process.hrtime.bigint();

@@ -44,10 +44,14 @@ export async function writeReport(dir: string, result: BenchResult): Promise<str
 
 /** The results as a markdown table, one row per system and scenario. */
 export function markdownTable(result: BenchResult): string {
-  const head = '| system | scenario | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | non-2xx | cache hit rate | SQL/request | stale | RSS MB | × apollo-gateway |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+  const head =
+    '| system | scenario | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | non-2xx | cache hit rate | SQL/request | stale | RSS MB | × apollo-gateway |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
   const fmt = (n: number | null, digits = 1) => (n === null ? '–' : n.toFixed(digits));
   const rows = result.rows
-    .map((r) => `| ${r.system} | ${r.scenario} | ${r.requestsPerSecond.toFixed(0)} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p95)} | ${fmt(r.latencyMs.p99)} | ${fmt(r.latencyMs.max)} | ${r.errors} | ${r.non2xx} | ${r.cacheHitRate === null ? '–' : `${(r.cacheHitRate * 100).toFixed(1)}%`} | ${fmt(r.sqlPerRequest, 2)} | ${r.staleReads} | ${r.gatewayRssMb.toFixed(0)} | ${fmt(r.ratioToApolloGateway, 2)} |`)
+    .map(
+      (r) =>
+        `| ${r.system} | ${r.scenario} | ${r.requestsPerSecond.toFixed(0)} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p95)} | ${fmt(r.latencyMs.p99)} | ${fmt(r.latencyMs.max)} | ${r.errors} | ${r.non2xx} | ${r.cacheHitRate === null ? '–' : `${(r.cacheHitRate * 100).toFixed(1)}%`} | ${fmt(r.sqlPerRequest, 2)} | ${r.staleReads} | ${r.gatewayRssMb.toFixed(0)} | ${fmt(r.ratioToApolloGateway, 2)} |`,
+    )
     .join('\n');
   return `Run ${result.startedAt}, ${result.settings.durationS} s × ${result.settings.connections} connections per row${result.settings.quick ? ' (quick: structure only, not for comparing)' : ''}; ${result.machine.cpus} CPUs, Node ${result.machine.node}.\n\n${head}${rows}\n`;
 }

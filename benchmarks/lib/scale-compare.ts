@@ -47,15 +47,14 @@ export const percentile = (values: number[], p: number) => values[Math.min(value
  * and the ratios (`factor`× / 1×; within 2× when the p50 and p95 ratios are at most 2).
  */
 export function compareTable(factor: number, pairs: Array<{ one: ScaleSample; many: ScaleSample }>): string {
-  const lines = [
-    `| scenario | 1× p50 / p95 / p99 ms | ${factor}× p50 / p95 / p99 ms | 1× req/s | ${factor}× req/s | p50 ratio | p95 ratio | within 2× |`,
-    '|---|---|---|---|---|---|---|---|',
-  ];
+  const lines = [`| scenario | 1× p50 / p95 / p99 ms | ${factor}× p50 / p95 / p99 ms | 1× req/s | ${factor}× req/s | p50 ratio | p95 ratio | within 2× |`, '|---|---|---|---|---|---|---|---|'];
   for (const { one, many } of pairs) {
     const p = (s: ScaleSample) => [50, 95, 99].map((q) => percentile(s.latencies, q).toFixed(1)).join(' / ');
     const ratio = (q: number) => percentile(many.latencies, q) / Math.max(percentile(one.latencies, q), 0.001);
     const within = ratio(50) <= 2 && ratio(95) <= 2;
-    lines.push(`| ${one.scenario} | ${p(one)} | ${p(many)} | ${(one.requests / one.durationS).toFixed(0)} | ${(many.requests / many.durationS).toFixed(0)} | ${ratio(50).toFixed(2)} | ${ratio(95).toFixed(2)} | ${within ? 'yes' : 'NO'} |`);
+    lines.push(
+      `| ${one.scenario} | ${p(one)} | ${p(many)} | ${(one.requests / one.durationS).toFixed(0)} | ${(many.requests / many.durationS).toFixed(0)} | ${ratio(50).toFixed(2)} | ${ratio(95).toFixed(2)} | ${within ? 'yes' : 'NO'} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -43,7 +43,13 @@ export async function scaleChinook(url: string, factor: number): Promise<ScaleRe
       `INSERT INTO playlists.playlist_track (playlist_id, track_id) SELECT playlist_id, track_id + k * 10000 FROM playlists.playlist_track, ${k} WHERE track_id < 10000`,
     ];
     for (const step of steps) await client.query(step);
-    for (const [table, key] of [['catalog.artist', 'artist_id'], ['catalog.album', 'album_id'], ['catalog.track', 'track_id'], ['sales.invoice', 'invoice_id'], ['sales.invoice_line', 'invoice_line_id']]) {
+    for (const [table, key] of [
+      ['catalog.artist', 'artist_id'],
+      ['catalog.album', 'album_id'],
+      ['catalog.track', 'track_id'],
+      ['sales.invoice', 'invoice_id'],
+      ['sales.invoice_line', 'invoice_line_id'],
+    ]) {
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', '${key}'), (SELECT max(${key}) FROM ${table}))`);
     }
     await client.query('COMMIT');

@@ -36,7 +36,10 @@ const hot: Scenario = {
     withoutApq(system)
       ? { method: 'POST', headers: json, body: JSON.stringify({ query: ALBUM_PAGE, variables: { id: '4' } }) }
       : { method: 'POST', headers: json, body: JSON.stringify({ variables: { id: '4' }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(ALBUM_PAGE) } } }) },
-  prime: (system) => (withoutApq(system) ? [] : [{ method: 'POST', headers: json, body: JSON.stringify({ query: ALBUM_PAGE, variables: { id: '4' }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(ALBUM_PAGE) } } }) }]),
+  prime: (system) =>
+    withoutApq(system)
+      ? []
+      : [{ method: 'POST', headers: json, body: JSON.stringify({ query: ALBUM_PAGE, variables: { id: '4' }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(ALBUM_PAGE) } } }) }],
 };
 
 /** Every scenario, by name; `nplus1-<n>` for list sizes 1, 10 and 100 albums. */

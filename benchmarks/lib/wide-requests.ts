@@ -21,7 +21,9 @@ function extras(v: number): string {
  * @returns a function giving the next request body (JSON text).
  */
 export function createWideRequests(seed = 13): () => string {
-  const variants = Array.from({ length: 256 }, (_, v) => v).filter((v) => v.toString(2).replace(/0/g, '').length <= 3).slice(0, 32);
+  const variants = Array.from({ length: 256 }, (_, v) => v)
+    .filter((v) => v.toString(2).replace(/0/g, '').length <= 3)
+    .slice(0, 32);
   const variant = createZipf(variants.length, 1, seed);
   const album = createZipf(347, 1, seed + 1);
   const track = createZipf(3503, 1, seed + 2);

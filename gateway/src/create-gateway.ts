@@ -4,7 +4,20 @@ import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { useApolloFederation } from '@envelop/apollo-federation';
 import { REPO_ROOT } from './repo-root.js';
-import { ANONYMOUS, IDENTITY_HEADER, type Principal, closeGracefully, createConnectionStates, createErrorReporter, createIdentitySigner, createRegistry, createYogaLogger, listen, useMetricsEndpoint, useReadiness } from '@tributary/runtime';
+import {
+  ANONYMOUS,
+  IDENTITY_HEADER,
+  type Principal,
+  closeGracefully,
+  createConnectionStates,
+  createErrorReporter,
+  createIdentitySigner,
+  createRegistry,
+  createYogaLogger,
+  listen,
+  useMetricsEndpoint,
+  useReadiness,
+} from '@tributary/runtime';
 import type { GraphQLSchema } from 'graphql';
 import { type Plugin, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -123,7 +136,12 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   // One reporter for the process's server-side errors: one warn line per cause per interval, counted in `tributary_errors_total{code}`.
   const errors = createErrorReporter({ logger, registry });
   const redis = config.frontDoor.redisUrl
-    ? createStoreRedis(config.frontDoor.redisUrl, logger, (up) => connections.set('redis-store', up), (error) => errors.report('REDIS_CONNECTION_ERROR', `Redis connection tributary-store: ${error.message}`))
+    ? createStoreRedis(
+        config.frontDoor.redisUrl,
+        logger,
+        (up) => connections.set('redis-store', up),
+        (error) => errors.report('REDIS_CONNECTION_ERROR', `Redis connection tributary-store: ${error.message}`),
+      )
     : undefined;
   if (redis) connections.watchPending('redis-store', () => pendingCommands(redis));
   const apqStore = createPersistedQueryStore(config.frontDoor, redis, (error) => errors.report('APQ_STORE_UNAVAILABLE', `APQ store in Redis failed: ${error.message}`));
@@ -176,7 +194,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     onError: onStoreError,
   });
   // A failover may have lost the last invalidations (asynchronous replication): L2 is flushed.
-  const unwatchMasters = l2 && redis?.isCluster ? watchClusterMasters(redis as Cluster, () => invalidator.flushShared('Redis Cluster failover: a promoted replica may lack the last invalidations')) : undefined;
+  const unwatchMasters =
+    l2 && redis?.isCluster ? watchClusterMasters(redis as Cluster, () => invalidator.flushShared('Redis Cluster failover: a promoted replica may lack the last invalidations')) : undefined;
   const closeShared = async () => {
     unwatchBus?.();
     unwatchMasters?.();
@@ -237,23 +256,23 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   if (anyCache) await waitUntil(() => bus.connected, BUS_PROOF_WAIT_MS);
 
   const responseCacheOptions: ResponseCacheOptions = {
-              config: config.cache,
-              store: responseStore,
-              invalidator,
-              metrics: cacheMetrics,
-              policy: () => cachePolicy!,
-              principals,
-              maxBodyBytes: limits.maxBodyBytes,
-              recorders,
-              persisted: {
-                mode: config.frontDoor.persistedOperations,
-                trusted,
-                isRegistered: async (hash) => (await apqStore.get(hash).catch(() => undefined)) !== undefined,
-                register: (hash, document) => apqStore.set(hash, document).catch(() => undefined),
-              },
-              refusalProfile: refusalProfileOf(config),
-              hitOperations,
-            };
+    config: config.cache,
+    store: responseStore,
+    invalidator,
+    metrics: cacheMetrics,
+    policy: () => cachePolicy!,
+    principals,
+    maxBodyBytes: limits.maxBodyBytes,
+    recorders,
+    persisted: {
+      mode: config.frontDoor.persistedOperations,
+      trusted,
+      isRegistered: async (hash) => (await apqStore.get(hash).catch(() => undefined)) !== undefined,
+      register: (hash, document) => apqStore.set(hash, document).catch(() => undefined),
+    },
+    refusalProfile: refusalProfileOf(config),
+    hitOperations,
+  };
   const labelOperation = createOperationLabeler();
 
   const yoga = createYoga<object, object>({
@@ -287,13 +306,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       useRequestMetrics(metrics, { hitOperations, label: labelOperation }),
       ...(entityCaching && config.cache.debug ? [useEntityCacheDebug(entityStats)] : []),
       useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }), principals }),
-      ...(config.cache.enabled
-        ? [
-            useResponseCache(responseCacheOptions),
-          ]
-        : entityCaching
-          ? [useMutationFence(invalidator)]
-          : []),
+      ...(config.cache.enabled ? [useResponseCache(responseCacheOptions)] : entityCaching ? [useMutationFence(invalidator)] : []),
       useCsrfGuard(),
       useBatchLimit(limits.maxBatch), // the batch refusal (see `batching` above)
       usePersistedOperations({ mode: config.frontDoor.persistedOperations, trusted, store: apqStore }),
@@ -310,7 +323,12 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   // CACHE_WARM=manifest: the manifest's variable-free queries, at start and after each flush.
   const warmer =
     config.cache.enabled && config.cache.warm === 'manifest'
-      ? createCacheWarmer({ trusted, mode: config.frontDoor.persistedOperations, fetch: async (request) => yoga.fetch(request), onError: (error) => logger.warn({ err: error.message }, 'cache warm-up request failed') })
+      ? createCacheWarmer({
+          trusted,
+          mode: config.frontDoor.persistedOperations,
+          fetch: async (request) => yoga.fetch(request),
+          onError: (error) => logger.warn({ err: error.message }, 'cache warm-up request failed'),
+        })
       : undefined;
   if (warmer) invalidator.onFlush(() => void warmer.warm());
   let phase: GatewayPhase = { phase: 'loaded' };

@@ -102,7 +102,7 @@ async function fromHttpError(name: string, response: Response, requestBody: unkn
 function describeFailure(error: unknown, timeoutMs: number): string {
   if ((error as Error).name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   const code = (error as { cause?: { code?: string } }).cause?.code;
-  return code === 'ECONNREFUSED' ? 'connection refused' : code ?? 'request failed';
+  return code === 'ECONNREFUSED' ? 'connection refused' : (code ?? 'request failed');
 }
 
 /**

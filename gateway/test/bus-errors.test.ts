@@ -39,7 +39,7 @@ describe('the invalidation bus reports what no connection state shows', () => {
     }
   });
 
-  it('logs and counts the Redis connections\' error events (REDIS_CONNECTION_ERROR) while Redis is gone', async () => {
+  it("logs and counts the Redis connections' error events (REDIS_CONNECTION_ERROR) while Redis is gone", async () => {
     const redis = await startOwnRedis();
     const logger = recordingLogger();
     const registry = createRegistry('gateway');

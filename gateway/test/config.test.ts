@@ -5,7 +5,7 @@ import { ConfigError, readSubgraphIdentity } from '@tributary/runtime';
 import { describe, expect, it } from 'vitest';
 
 describe('readGatewayConfig', () => {
-  it('defaults to port 4000, the committed supergraph and the supergraph\'s own subgraph URLs', () => {
+  it("defaults to port 4000, the committed supergraph and the supergraph's own subgraph URLs", () => {
     expect(readGatewayConfig({})).toMatchObject({
       port: 4000,
       host: '127.0.0.1',
@@ -25,8 +25,17 @@ describe('readGatewayConfig', () => {
     expect(() => readGatewayConfig({ ENTITY_CACHE: 'yes' })).toThrow('Invalid configuration: ENTITY_CACHE: must be on/off, true/false or 1/0, got "yes"');
   });
 
-  it('takes subgraph URLs, or ports on localhost, over the supergraph\'s', () => {
-    const config = readGatewayConfig({ CATALOG_URL: 'http://catalog:4001/graphql', SALES_PORT: '5003', GATEWAY_PORT: '8080', NODE_ENV: 'production', SUPERGRAPH_PATH: '/etc/supergraph.graphql', GATEWAY_JWT_SECRET: 's'.repeat(32), INTERNAL_JWT_SECRET: 'i'.repeat(32), HOST: '0.0.0.0' });
+  it("takes subgraph URLs, or ports on localhost, over the supergraph's", () => {
+    const config = readGatewayConfig({
+      CATALOG_URL: 'http://catalog:4001/graphql',
+      SALES_PORT: '5003',
+      GATEWAY_PORT: '8080',
+      NODE_ENV: 'production',
+      SUPERGRAPH_PATH: '/etc/supergraph.graphql',
+      GATEWAY_JWT_SECRET: 's'.repeat(32),
+      INTERNAL_JWT_SECRET: 'i'.repeat(32),
+      HOST: '0.0.0.0',
+    });
     expect(config.subgraphUrls).toEqual({ catalog: 'http://catalog:4001/graphql', sales: 'http://127.0.0.1:5003/graphql' });
     expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', production: true, supergraphPath: '/etc/supergraph.graphql' });
   });
@@ -99,7 +108,7 @@ describe('booleans', () => {
     expect(readGatewayConfig({ REDIS_URL: 'redis+cluster://a:7000,b:7001' }).frontDoor.redisUrl).toBe('redis+cluster://a:7000,b:7001');
   });
 
-  it('refuse a bad SUBGRAPH_REQUIRE_GATEWAY_TOKEN in the subgraphs\' process', () => {
+  it("refuse a bad SUBGRAPH_REQUIRE_GATEWAY_TOKEN in the subgraphs' process", () => {
     expect(() => readSubgraphIdentity({ SUBGRAPH_REQUIRE_GATEWAY_TOKEN: 'maybe' })).toThrow('Invalid configuration: SUBGRAPH_REQUIRE_GATEWAY_TOKEN: must be on/off, true/false or 1/0, got "maybe"');
   });
 });

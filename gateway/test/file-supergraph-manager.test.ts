@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 describe('FileSupergraphManager', () => {
-  it("stopping one manager leaves the other managers of the same file watching (no process-wide unwatchFile)", async () => {
+  it('stopping one manager leaves the other managers of the same file watching (no process-wide unwatchFile)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'supergraph-'));
     dirs.push(dir);
     const file = path.join(dir, 'supergraph.graphql');

@@ -37,8 +37,6 @@ describe('probeSubgraphs', () => {
       ['sales', await start({ status: 500, body: 'oops' })],
       ['playlists', await start({ status: 200, body: '{"status":"ready"}' })],
     ]);
-    await expect(probeSubgraphs(urls)).rejects.toThrow(
-      'subgraphs not ready: catalog not ready (database: no answer to select 1 within 1000 ms), sales /readyz answered 500',
-    );
+    await expect(probeSubgraphs(urls)).rejects.toThrow('subgraphs not ready: catalog not ready (database: no answer to select 1 within 1000 ms), sales /readyz answered 500');
   });
 });

@@ -12,9 +12,7 @@ export const SUPERGRAPH_FILE = 'schema/supergraph.graphql';
 export const API_SCHEMA_FILE = 'schema/api-schema.graphql';
 
 /** Result of {@link composeSupergraph}: the supergraph and API schema SDL, or the errors one per line. */
-export type ComposeResult =
-  | { ok: true; supergraphSdl: string; apiSchemaSdl: string; hints: string[] }
-  | { ok: false; errors: string[] };
+export type ComposeResult = { ok: true; supergraphSdl: string; apiSchemaSdl: string; hints: string[] } | { ok: false; errors: string[] };
 
 /**
  * Composes `subgraphs/<name>/schema.graphql` with `@apollo/composition` (Federation 2). Subgraph

@@ -82,7 +82,8 @@ function interpolate(value: unknown, env: Record<string, string>): unknown {
 function normalise(services: Record<string, any>, projectDir: string): Record<string, ComposeService> {
   return Object.fromEntries(
     Object.entries(services).map(([name, s]) => {
-      const build = s.build === undefined ? undefined : typeof s.build === 'string' ? { context: s.build, dockerfile: 'Dockerfile' } : { context: s.build.context, dockerfile: s.build.dockerfile ?? 'Dockerfile' };
+      const build =
+        s.build === undefined ? undefined : typeof s.build === 'string' ? { context: s.build, dockerfile: 'Dockerfile' } : { context: s.build.context, dockerfile: s.build.dockerfile ?? 'Dockerfile' };
       if (build) build.context = path.resolve(projectDir, build.context);
       const environment = Array.isArray(s.environment)
         ? Object.fromEntries((s.environment as string[]).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]))

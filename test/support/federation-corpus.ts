@@ -136,7 +136,10 @@ export const CORPUS: CorpusShape[] = [
             product: (_: unknown, { id }: { id: string }) => byId(id),
             allProducts: () => products,
             // A key field that the subgraph resolves to null: selecting it nulls the gadget.
-            gadgets: () => [{ id: null, name: 'nameless' }, { id: 'g2', name: 'named' }],
+            gadgets: () => [
+              { id: null, name: 'nameless' },
+              { id: 'g2', name: 'named' },
+            ],
           },
           Product: {
             __resolveReference: (ref: { id: string }) => byId(ref.id),
@@ -250,13 +253,28 @@ export const CORPUS: CorpusShape[] = [
           union Related = Song | Podcast
           type Query { things: [Playable!]! thing(id: ID!): Named boom: Int broken: Song }`,
         resolvers: {
-          Query: { things: () => playables, thing: (_: unknown, { id }: { id: string }) => playable(id), boom: () => { throw new Error('boom'); }, broken: () => ({ __typename: 'Song', id: null, name: 'x' }) },
+          Query: {
+            things: () => playables,
+            thing: (_: unknown, { id }: { id: string }) => playable(id),
+            boom: () => {
+              throw new Error('boom');
+            },
+            broken: () => ({ __typename: 'Song', id: null, name: 'x' }),
+          },
           Playable: { __resolveType: (t: { __typename: string }) => t.__typename },
           Named: { __resolveType: (t: { __typename: string }) => t.__typename },
           Node: { __resolveType: (t: { __typename: string }) => t.__typename },
           Related: { __resolveType: (t: { __typename: string }) => t.__typename },
-          Song: { __resolveReference: (r: { id: string }) => playable(r.id), name: (t: { name: string }, { upper }: { upper: boolean }) => (upper ? t.name.toUpperCase() : t.name), related: () => [playables[1]] },
-          Podcast: { __resolveReference: (r: { id: string }) => playable(r.id), name: (t: { name: string }, { upper }: { upper: boolean }) => (upper ? t.name.toUpperCase() : t.name), related: () => [playables[0], playables[1]] },
+          Song: {
+            __resolveReference: (r: { id: string }) => playable(r.id),
+            name: (t: { name: string }, { upper }: { upper: boolean }) => (upper ? t.name.toUpperCase() : t.name),
+            related: () => [playables[1]],
+          },
+          Podcast: {
+            __resolveReference: (r: { id: string }) => playable(r.id),
+            name: (t: { name: string }, { upper }: { upper: boolean }) => (upper ? t.name.toUpperCase() : t.name),
+            related: () => [playables[0], playables[1]],
+          },
         },
       },
       {
@@ -267,8 +285,19 @@ export const CORPUS: CorpusShape[] = [
           type Loc @shareable { x: Int y: Int }
           type Query { sbFails: Int }`,
         resolvers: {
-          Query: { sbFails: () => { throw new Error('b failed'); } },
-          Song: { __resolveReference: (r: { id: string; length?: number }) => ({ ...r }), plays: (s: { length: number }) => s.length * 2, fails: () => { throw new Error('no'); }, loc: () => ({ x: 9, y: 9 }) },
+          Query: {
+            sbFails: () => {
+              throw new Error('b failed');
+            },
+          },
+          Song: {
+            __resolveReference: (r: { id: string; length?: number }) => ({ ...r }),
+            plays: (s: { length: number }) => s.length * 2,
+            fails: () => {
+              throw new Error('no');
+            },
+            loc: () => ({ x: 9, y: 9 }),
+          },
           Podcast: { __resolveReference: (r: { id: string }) => ({ ...r }), plays: () => 7 },
         },
       },

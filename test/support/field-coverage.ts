@@ -78,7 +78,9 @@ export function checkFieldCoverage(schema: GraphQLSchema, declarations: readonly
   }
   const query = schema.getQueryType();
   const required = [
-    ...Object.values(schema.getTypeMap()).filter((type) => isTaggedEntity(type) && type !== query).flatMap((type) => Object.keys((type as { getFields(): object }).getFields()).map((field) => `${type.name}.${field}`)),
+    ...Object.values(schema.getTypeMap())
+      .filter((type) => isTaggedEntity(type) && type !== query)
+      .flatMap((type) => Object.keys((type as { getFields(): object }).getFields()).map((field) => `${type.name}.${field}`)),
     ...Object.keys(query?.getFields() ?? {}).map((field) => `${query!.name}.${field}`),
   ];
   for (const coordinate of required) {

@@ -4,14 +4,16 @@ import type { TestProject } from 'vitest/node';
 import type {} from './provided-context.js';
 import { POSTGRES_ADMIN_URL, REDIS_URL, databaseUrl, reachable } from './services.js';
 
-
 /**
  * Checks that Postgres and Redis answer (with `CI=true` a missing service fails the run; it is
  * never skipped), then makes this run's template database: migrated, with Chinook imported.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runId = `${Date.now().toString(36)}_${process.pid}`;
-  for (const [name, url] of [['Postgres', POSTGRES_ADMIN_URL], ['Redis', REDIS_URL]] as const) {
+  for (const [name, url] of [
+    ['Postgres', POSTGRES_ADMIN_URL],
+    ['Redis', REDIS_URL],
+  ] as const) {
     if (!(await reachable(url))) {
       throw new Error(`${name} is not reachable at ${url}; tests need it${process.env.CI === 'true' ? ' (CI=true: a missing service is a failure)' : ''}. See README, "Tests".`);
     }

@@ -30,10 +30,21 @@ export const ALBUM_4 = `{
   }
 }`;
 
-const musicPlaylists = [{ id: '1', name: 'Music' }, { id: '8', name: 'Music' }];
+const musicPlaylists = [
+  { id: '1', name: 'Music' },
+  { id: '8', name: 'Music' },
+];
 const track = (id: string, name: string, milliseconds: number, bytes: number, purchaseCount: number) => ({
-  id, name, composer: 'AC/DC', milliseconds, bytes, unitPrice: '0.99',
-  genre: { name: 'Rock' }, mediaType: { name: 'MPEG audio file' }, purchaseCount, playlists: musicPlaylists,
+  id,
+  name,
+  composer: 'AC/DC',
+  milliseconds,
+  bytes,
+  unitPrice: '0.99',
+  genre: { name: 'Rock' },
+  mediaType: { name: 'MPEG audio file' },
+  purchaseCount,
+  playlists: musicPlaylists,
 });
 
 /** What {@link ALBUM_4} returns from an unchanged Chinook. */

@@ -79,7 +79,26 @@ export async function startOwnRedisCluster(options: { masters?: number; replicas
       const port = await freePort();
       const child = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', String(TEST_CLUSTER_NODE_TIMEOUT_MS), '--cluster-replica-validity-factor', '0', '--dir', dir],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          String(TEST_CLUSTER_NODE_TIMEOUT_MS),
+          '--cluster-replica-validity-factor',
+          '0',
+          '--dir',
+          dir,
+        ],
         { stdio: 'ignore' },
       );
       children.set(port, child);

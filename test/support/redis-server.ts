@@ -17,7 +17,6 @@ export interface OwnRedis {
   clients(): Promise<Record<string, number>>;
 }
 
-
 async function waitForPort(port: number, open: boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -89,7 +89,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let gateway: TributaryGateway;
   try {
     const config = readGatewayConfig({ ...redisEnv, ...options.gatewayEnv, ...(options.supergraphPath ? { SUPERGRAPH_PATH: options.supergraphPath } : {}) });
-    gateway = await createGateway({ config: { ...config, subgraphUrls: subgraphs.urls }, logger: options.logger ?? silentLogger, cacheEntryBounds: options.cacheEntryBounds, plugins: options.plugins, bus: sharedBus ?? (options.subgraphs && !options.redis ? subgraphs.bus : undefined) });
+    gateway = await createGateway({
+      config: { ...config, subgraphUrls: subgraphs.urls },
+      logger: options.logger ?? silentLogger,
+      cacheEntryBounds: options.cacheEntryBounds,
+      plugins: options.plugins,
+      bus: sharedBus ?? (options.subgraphs && !options.redis ? subgraphs.bus : undefined),
+    });
   } catch (error) {
     if (ownSubgraphs) await subgraphs.close();
     throw error;

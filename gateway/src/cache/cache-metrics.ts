@@ -49,13 +49,41 @@ export function createCacheMetrics(registry: Registry, health: CacheHealth): Cac
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
-    entries: new Gauge({ name: 'tributary_cache_l1_entries', help: 'Entries in the in-process tier', registers: [registry], collect() { this.set(size().entries); } }),
-    bytes: new Gauge({ name: 'tributary_cache_l1_bytes', help: 'Approximate bytes held by the in-process tier', registers: [registry], collect() { this.set(size().bytes); } }),
-    busConnected: new Gauge({ name: 'tributary_cache_bus_connected', help: '1 while the invalidation bus listens, 0 while it does not (caching is off then)', registers: [registry], collect() { this.set(busConnected() ? 1 : 0); } }),
+    entries: new Gauge({
+      name: 'tributary_cache_l1_entries',
+      help: 'Entries in the in-process tier',
+      registers: [registry],
+      collect() {
+        this.set(size().entries);
+      },
+    }),
+    bytes: new Gauge({
+      name: 'tributary_cache_l1_bytes',
+      help: 'Approximate bytes held by the in-process tier',
+      registers: [registry],
+      collect() {
+        this.set(size().bytes);
+      },
+    }),
+    busConnected: new Gauge({
+      name: 'tributary_cache_bus_connected',
+      help: '1 while the invalidation bus listens, 0 while it does not (caching is off then)',
+      registers: [registry],
+      collect() {
+        this.set(busConnected() ? 1 : 0);
+      },
+    }),
     busLosses: new Counter({ name: 'tributary_cache_bus_losses_total', help: 'Times the invalidation bus connection was lost (L1 dropped each time)', registers: [registry] }),
     l2Errors: new Counter({ name: 'tributary_cache_l2_errors_total', help: 'Redis (L2) cache operations that failed', registers: [registry] }),
     l2Connected: l2Connected
-      ? new Gauge({ name: 'tributary_cache_l2_connected', help: '1 while the L2 Redis connection is ready', registers: [registry], collect() { this.set(l2Connected() ? 1 : 0); } })
+      ? new Gauge({
+          name: 'tributary_cache_l2_connected',
+          help: '1 while the L2 Redis connection is ready',
+          registers: [registry],
+          collect() {
+            this.set(l2Connected() ? 1 : 0);
+          },
+        })
       : undefined,
   };
 }

@@ -70,10 +70,16 @@ export function readCachePolicy(supergraphSdl: string, apiSchema: GraphQLSchema)
   };
   const relatives = (type: string) => [...(interfacesOf.get(type) ?? []), ...(unionsOf.get(type) ?? []), ...(implementationsOf.get(type) ?? [])];
   for (const type of new Set([...fieldsOf.keys(), ...unionsOf.keys(), ...own.keys()].map((c) => c.split('.')[0]!))) {
-    set(type, relatives(type).reduce<CacheHint | undefined>((hint, other) => combineHints(hint, own.get(other)), own.get(type)));
+    set(
+      type,
+      relatives(type).reduce<CacheHint | undefined>((hint, other) => combineHints(hint, own.get(other)), own.get(type)),
+    );
     for (const field of fieldsOf.get(type) ?? []) {
       const others = [...(interfacesOf.get(type) ?? []), ...(implementationsOf.get(type) ?? [])];
-      set(`${type}.${field}`, others.reduce<CacheHint | undefined>((hint, other) => combineHints(hint, own.get(`${other}.${field}`)), own.get(`${type}.${field}`)));
+      set(
+        `${type}.${field}`,
+        others.reduce<CacheHint | undefined>((hint, other) => combineHints(hint, own.get(`${other}.${field}`)), own.get(`${type}.${field}`)),
+      );
     }
   }
   const lists = new Map<string, string[]>();

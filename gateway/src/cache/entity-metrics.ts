@@ -23,12 +23,51 @@ export interface EntityCacheMetrics {
 /** Registers the entity cache metrics; `size` is read at scrape time. */
 export function createEntityCacheMetrics(registry: Registry, size: () => { entries: number; bytes: number }): EntityCacheMetrics {
   return {
-    lookups: new Counter({ name: 'tributary_entity_cache_requests_total', help: 'Entity cache lookups (per representation or root fetch) by subgraph, type, tier and result', labelNames: ['subgraph', 'type', 'tier', 'result'], registers: [registry] }),
-    stores: new Counter({ name: 'tributary_entity_cache_stores_total', help: 'Entities and root fetches offered to the entity cache, by outcome', labelNames: ['subgraph', 'type', 'outcome'], registers: [registry] }),
-    fetches: new Counter({ name: 'tributary_entity_cache_fetches_total', help: 'Subgraph fetches of query plans by what the entity cache did: avoided, partial, sent, bypassed', labelNames: ['subgraph', 'outcome'], registers: [registry] }),
-    representationsRequested: new Counter({ name: 'tributary_entity_cache_representations_requested_total', help: 'Entity representations the query plans asked subgraphs for', labelNames: ['subgraph'], registers: [registry] }),
-    representationsSent: new Counter({ name: 'tributary_entity_cache_representations_sent_total', help: 'Entity representations sent to subgraphs (the rest came from the entity cache)', labelNames: ['subgraph'], registers: [registry] }),
-    entries: new Gauge({ name: 'tributary_entity_cache_l1_entries', help: 'Entries in the entity cache in-process tier', registers: [registry], collect() { this.set(size().entries); } }),
-    bytes: new Gauge({ name: 'tributary_entity_cache_l1_bytes', help: 'Approximate bytes held by the entity cache in-process tier', registers: [registry], collect() { this.set(size().bytes); } }),
+    lookups: new Counter({
+      name: 'tributary_entity_cache_requests_total',
+      help: 'Entity cache lookups (per representation or root fetch) by subgraph, type, tier and result',
+      labelNames: ['subgraph', 'type', 'tier', 'result'],
+      registers: [registry],
+    }),
+    stores: new Counter({
+      name: 'tributary_entity_cache_stores_total',
+      help: 'Entities and root fetches offered to the entity cache, by outcome',
+      labelNames: ['subgraph', 'type', 'outcome'],
+      registers: [registry],
+    }),
+    fetches: new Counter({
+      name: 'tributary_entity_cache_fetches_total',
+      help: 'Subgraph fetches of query plans by what the entity cache did: avoided, partial, sent, bypassed',
+      labelNames: ['subgraph', 'outcome'],
+      registers: [registry],
+    }),
+    representationsRequested: new Counter({
+      name: 'tributary_entity_cache_representations_requested_total',
+      help: 'Entity representations the query plans asked subgraphs for',
+      labelNames: ['subgraph'],
+      registers: [registry],
+    }),
+    representationsSent: new Counter({
+      name: 'tributary_entity_cache_representations_sent_total',
+      help: 'Entity representations sent to subgraphs (the rest came from the entity cache)',
+      labelNames: ['subgraph'],
+      registers: [registry],
+    }),
+    entries: new Gauge({
+      name: 'tributary_entity_cache_l1_entries',
+      help: 'Entries in the entity cache in-process tier',
+      registers: [registry],
+      collect() {
+        this.set(size().entries);
+      },
+    }),
+    bytes: new Gauge({
+      name: 'tributary_entity_cache_l1_bytes',
+      help: 'Approximate bytes held by the entity cache in-process tier',
+      registers: [registry],
+      collect() {
+        this.set(size().bytes);
+      },
+    }),
   };
 }

@@ -128,8 +128,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
     return forget;
   };
 
-  const keyOf = (params: KeyParams) =>
-    requestKey(`${options.policy().version}:${options.refusalProfile}:${params.documentHash}`, params.operationName, params.variables);
+  const keyOf = (params: KeyParams) => requestKey(`${options.policy().version}:${options.refusalProfile}:${params.documentHash}`, params.operationName, params.variables);
   const respond = (entry: CacheEntry, request: Request, tier: string, mediaType: string, fetchAPI: { Response: typeof Response }) => {
     const headers = cacheHeaders(entry, mediaType, config.debug ? tier : undefined);
     if (entry.operationName) options.hitOperations.set(request, entry.operationName);
@@ -293,15 +292,12 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
           forget?.();
         }
       });
-      setResultProcessor(
-        (_result, fetchAPI) => {
-          const headers = cacheHeaders(entry, mediaType!, config.debug ? 'miss' : undefined);
-          return matchesEtag(request, headers.etag!)
-            ? new fetchAPI.Response(null, { status: 304, headers: cacheHeaders(entry, mediaType!) })
-            : new fetchAPI.Response(body, { status: 200, headers: { ...headers, 'content-type': `${mediaType}; charset=utf-8` } });
-        },
-        mediaType!,
-      );
+      setResultProcessor((_result, fetchAPI) => {
+        const headers = cacheHeaders(entry, mediaType!, config.debug ? 'miss' : undefined);
+        return matchesEtag(request, headers.etag!)
+          ? new fetchAPI.Response(null, { status: 304, headers: cacheHeaders(entry, mediaType!) })
+          : new fetchAPI.Response(body, { status: 200, headers: { ...headers, 'content-type': `${mediaType}; charset=utf-8` } });
+      }, mediaType!);
     },
 
     onResponse({ request, response }) {

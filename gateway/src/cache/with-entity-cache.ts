@@ -256,7 +256,7 @@ async function send(run: FetchRun, items: Item[]): Promise<SentResult> {
     const storable = !ours && !wholeFailed && !failed.has(j) && received[j] != null;
     settle(item, storable ? await store(run, item, received[j], { _entities: [received[j]] }, header) : undefined);
   }
-  return { response: errors.length > 0 || response.errors ? { ...response, errors: errors as unknown as GraphQLError[] } as Response : response, ours };
+  return { response: errors.length > 0 || response.errors ? ({ ...response, errors: errors as unknown as GraphQLError[] } as Response) : response, ours };
 }
 
 function settle(item: Item, shared: SharedEntry | undefined): void {

@@ -17,7 +17,11 @@ export const DEFAULT_TOKEN_TTL_S = 3_600;
 export async function signClientToken(principal: Exclude<Principal, { kind: 'anonymous' }>, config: JwtConfig, ttlS = DEFAULT_TOKEN_TTL_S, now = Date.now()): Promise<string> {
   if (config.jwksUrl) throw new Error('GATEWAY_JWKS_URL is set: tokens are issued by your identity provider, not by Tributary');
   const issuedAt = Math.floor(now / 1000);
-  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(principalSubject(principal)).setIssuedAt(issuedAt).setExpirationTime(issuedAt + ttlS);
+  let jwt = new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(principalSubject(principal))
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ttlS);
   if (config.issuer) jwt = jwt.setIssuer(config.issuer);
   if (config.audience) jwt = jwt.setAudience(config.audience);
   return jwt.sign(config.secret!);

@@ -1,13 +1,4 @@
-import {
-  type ASTVisitor,
-  type DocumentNode,
-  type GraphQLSchema,
-  GraphQLError,
-  Kind,
-  type SelectionSetNode,
-  type ValidationRule,
-  validate,
-} from 'graphql';
+import { type ASTVisitor, type DocumentNode, type GraphQLSchema, GraphQLError, Kind, type SelectionSetNode, type ValidationRule, validate } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ErrorCode } from '@tributary/runtime';
 import type { RequestLimits } from '../front-door-config.js';

@@ -32,8 +32,7 @@ export interface PersistedOperationsOptions {
 export function usePersistedOperations(options: PersistedOperationsOptions): Plugin {
   const { mode, trusted, store } = options;
   const toRegister = new WeakMap<Request, { hash: string; document: string }>();
-  const refusal = (decision: PersistedDecision & { kind: 'refuse' }) =>
-    new GraphQLError(decision.message, { extensions: { code: decision.code, http: { status: decision.status } } });
+  const refusal = (decision: PersistedDecision & { kind: 'refuse' }) => new GraphQLError(decision.message, { extensions: { code: decision.code, http: { status: decision.status } } });
   return {
     async onParams({ params, setParams, request }) {
       const documentId = documentIdOf(params as { documentId?: unknown }, request);

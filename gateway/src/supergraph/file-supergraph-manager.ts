@@ -9,10 +9,7 @@ export const RELOAD_DEBOUNCE_MS = 100;
 export const POLL_INTERVAL_MS = 250;
 
 /** Where a {@link FileSupergraphManager} is in its life. */
-export type FileSupergraphPhase =
-  | { phase: 'initialized' }
-  | { phase: 'watching'; sdl: string; loadedAt: Date; reloads: number }
-  | { phase: 'stopped' };
+export type FileSupergraphPhase = { phase: 'initialized' } | { phase: 'watching'; sdl: string; loadedAt: Date; reloads: number } | { phase: 'stopped' };
 
 /**
  * A supergraph source for `@apollo/gateway`: reads the supergraph SDL from a file and hands the

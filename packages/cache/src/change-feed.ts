@@ -81,7 +81,15 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
       // Do not wait for the next write to tell the caches: retry the flush until the bus takes it.
       retry ??= setInterval(() => {
         if (!missed) return clearRetry();
-        queue = queue.then(() => bus.publish({ kind: 'flush', reason: 'change events were lost while the bus was down' }).then(() => { missed = false; clearRetry(); }, () => undefined));
+        queue = queue.then(() =>
+          bus.publish({ kind: 'flush', reason: 'change events were lost while the bus was down' }).then(
+            () => {
+              missed = false;
+              clearRetry();
+            },
+            () => undefined,
+          ),
+        );
       }, FLUSH_RETRY_MS);
       retry.unref();
     }

@@ -73,7 +73,11 @@ function entityEvents(change: RowChange, source: TableChangeSource, row: Record<
   if (change.op === 'INSERT') return [{ kind: 'create', type, id: key }];
   if (change.op === 'DELETE') return [{ kind: 'delete', type, id: key }];
   // A new key: the old entity is gone and a new one appeared.
-  if (changed.has(keyColumn)) return [{ kind: 'delete', type, id: id(change.old![keyColumn]) }, { kind: 'create', type, id: key }];
+  if (changed.has(keyColumn))
+    return [
+      { kind: 'delete', type, id: id(change.old![keyColumn]) },
+      { kind: 'create', type, id: key },
+    ];
   const fields = [...new Set([...changed].flatMap((column) => source.columns?.[column] ?? []))];
   return fields.length > 0 ? [{ kind: 'update', type, id: key, fields }] : [];
 }

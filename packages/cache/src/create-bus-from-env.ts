@@ -55,7 +55,11 @@ export function createBusFromEnv(env: NodeJS.ProcessEnv, options: BusFromEnvOpti
     publisher,
     subscriber,
     keyPrefix: env.REDIS_KEY_PREFIX?.trim() || 'tributary:',
-    onError: (error, failure) => options.errors?.report(BUS_ERROR_CODES[failure], failure === 'subscribe' ? `SUBSCRIBE on the invalidation bus failed: ${error.message}` : `a message on the invalidation channel is not JSON: ${error.message}`),
+    onError: (error, failure) =>
+      options.errors?.report(
+        BUS_ERROR_CODES[failure],
+        failure === 'subscribe' ? `SUBSCRIBE on the invalidation bus failed: ${error.message}` : `a message on the invalidation channel is not JSON: ${error.message}`,
+      ),
   });
   const unsubscribe = bus.subscribe(() => undefined, { onLost: () => options.onState?.('bus', false), onRestored: () => options.onState?.('bus', true) });
   return {

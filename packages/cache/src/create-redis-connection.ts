@@ -60,7 +60,14 @@ export class RedisUnavailableError extends Error {
 export function createRedisConnection(url: string, options: RedisConnectionOptions): RedisClient {
   const target = parseRedisTarget(url);
   if (target.kind === 'single') return createServerConnection(target.url, options);
-  return createClusterConnection(target, { name: options.name, commandTimeoutMs: options.commandTimeoutMs, maxPending: options.maxPending ?? REDIS_MAX_PENDING, backoff: REDIS_BACKOFF, onState: options.onState, onError: options.onError });
+  return createClusterConnection(target, {
+    name: options.name,
+    commandTimeoutMs: options.commandTimeoutMs,
+    maxPending: options.maxPending ?? REDIS_MAX_PENDING,
+    backoff: REDIS_BACKOFF,
+    onState: options.onState,
+    onError: options.onError,
+  });
 }
 
 /**

@@ -23,7 +23,18 @@ export { type LruTierOptions, createLruTier } from './lru-tier.js';
 export { type RedisTierOptions, DEFAULT_CLUSTER_BUCKETS, createRedisTier } from './redis-tier.js';
 export { type SlotBuckets, CLUSTER_SLOTS, singleBucket, slotBuckets } from './slot-buckets.js';
 export { jsonCodec, textCodec } from './codecs.js';
-export { type RedisConnectionOptions, REDIS_BACKOFF, REDIS_HUNG_RECONNECT_MS, REDIS_MAX_BUFFERED_BYTES, REDIS_MAX_PENDING, RedisUnavailableError, type RedisClient, createRedisConnection, createServerConnection, pendingCommands } from './create-redis-connection.js';
+export {
+  type RedisConnectionOptions,
+  REDIS_BACKOFF,
+  REDIS_HUNG_RECONNECT_MS,
+  REDIS_MAX_BUFFERED_BYTES,
+  REDIS_MAX_PENDING,
+  RedisUnavailableError,
+  type RedisClient,
+  createRedisConnection,
+  createServerConnection,
+  pendingCommands,
+} from './create-redis-connection.js';
 export { type ClusterConnectionOptions, clusterPendingCommands, createClusterConnection, watchClusterMasters } from './create-cluster-connection.js';
 export { type ClusterSeed, type RedisTarget, parseRedisTarget, parseSeeds, redisUrlFromEnv } from './redis-target.js';
 export { type BusFromEnvOptions, BUS_ERROR_CODES, BUS_PUBLISH_TIMEOUT_MS, createBusFromEnv } from './create-bus-from-env.js';

@@ -7,9 +7,7 @@ export type ClusterSeed = HostPort;
  * What a Redis URL names: one server (`redis://`, `rediss://`, handed to ioredis as it is), or a
  * cluster (`redis+cluster://` / `rediss+cluster://`, seeds separated by commas).
  */
-export type RedisTarget =
-  | { kind: 'single'; url: string }
-  | { kind: 'cluster'; seeds: ClusterSeed[]; username?: string; password?: string; tls: boolean };
+export type RedisTarget = { kind: 'single'; url: string } | { kind: 'cluster'; seeds: ClusterSeed[]; username?: string; password?: string; tls: boolean };
 
 const CLUSTER_URL = /^(rediss?)\+cluster:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#]+)\/?$/;
 

@@ -54,7 +54,11 @@ describe('the change feed through repeated Postgres outages', () => {
     proxy = await startTcpProxy(Number(new URL(POSTGRES_ADMIN_URL).port || 5432));
     const url = new URL(database.url);
     url.port = String(proxy.port);
-    handle = await createDatabase({ config: readDatabaseConfig({ DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(poolSize), DATABASE_CONNECT_TIMEOUT_MS: '1000' }), name: 'outages', registry });
+    handle = await createDatabase({
+      config: readDatabaseConfig({ DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(poolSize), DATABASE_CONNECT_TIMEOUT_MS: '1000' }),
+      name: 'outages',
+      registry,
+    });
     const bus = createInProcessBus();
     bus.subscribe((event) => events.push(event));
     feed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, changeMap: createChangeMap(CHINOOK_FIELD_SOURCES), bus, onListening: (listening) => states.push(listening) });

@@ -76,10 +76,13 @@ describe('change feed over real Postgres', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(events).toEqual([]); // nothing before commit
     await psql.query('COMMIT');
-    await psql.query("BEGIN; UPDATE catalog.track SET unit_price = 5 WHERE track_id = 4; ROLLBACK");
+    await psql.query('BEGIN; UPDATE catalog.track SET unit_price = 5 WHERE track_id = 4; ROLLBACK');
     await psql.end();
     await feed.fence();
-    expect(events.map(({ at: _at, ...e }) => e)).toEqual([{ kind: 'update', type: 'Track', id: '3', fields: ['name'] }, { kind: 'lists', coordinates: ['Query.search'] }]);
+    expect(events.map(({ at: _at, ...e }) => e)).toEqual([
+      { kind: 'update', type: 'Track', id: '3', fields: ['name'] },
+      { kind: 'lists', coordinates: ['Query.search'] },
+    ]);
     expect(events[0]!.at).toBeGreaterThan(Date.now() - 5_000);
   });
 
@@ -103,7 +106,14 @@ describe('change feed over real Postgres', () => {
     stalled.publish = async (event) => (event.kind === 'flush' ? publish(event) : held.then(() => publish(event)));
     const warnings: string[] = [];
     let timeouts = 0;
-    const stalledFeed = await createChangeFeed({ database: handle, channel: CHANGE_CHANNEL, changeMap: changeEventsOf, bus: stalled, logger: { warn: (_o, msg) => void warnings.push(msg) }, onFenceTimeout: () => void timeouts++ });
+    const stalledFeed = await createChangeFeed({
+      database: handle,
+      channel: CHANGE_CHANNEL,
+      changeMap: changeEventsOf,
+      bus: stalled,
+      logger: { warn: (_o, msg) => void warnings.push(msg) },
+      onFenceTimeout: () => void timeouts++,
+    });
     try {
       await handle.db.updateTable('catalog.genre').set({ name: 'Fence' }).where('genre_id', '=', 2).execute();
       const started = Date.now();

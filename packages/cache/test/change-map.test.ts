@@ -15,7 +15,9 @@ const changeMap = createChangeMap({
 
 describe('createChangeMap: a declaration read as change events', () => {
   it('names every field a changed column backs, once, and nothing for an UPDATE that changed no value', () => {
-    expect(changeMap({ table: 'shop.order', op: 'UPDATE', old: { order_id: 1, note: 'a' }, new: { order_id: 1, note: 'b' } })).toEqual([{ kind: 'update', type: 'Order', id: '1', fields: ['note', 'summary'] }]);
+    expect(changeMap({ table: 'shop.order', op: 'UPDATE', old: { order_id: 1, note: 'a' }, new: { order_id: 1, note: 'b' } })).toEqual([
+      { kind: 'update', type: 'Order', id: '1', fields: ['note', 'summary'] },
+    ]);
     expect(changeMap({ table: 'shop.order', op: 'UPDATE', old: { order_id: 1, note: 'a' }, new: { order_id: 1, note: 'a' } })).toEqual([]);
   });
 

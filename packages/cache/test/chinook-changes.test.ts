@@ -14,8 +14,14 @@ describe('changeEventsOf: the lists and access that a row change touches', () =>
       { kind: 'update', type: 'Track', id: '3', fields: ['name'] },
       { kind: 'lists', coordinates: ['Query.search'] },
     ]);
-    expect(changeEventsOf({ table: 'catalog.album', op: 'UPDATE', old: { album_id: 1, title: 'A', artist_id: 1 }, new: { album_id: 1, title: 'B', artist_id: 1 } })).toContainEqual({ kind: 'lists', coordinates: ['Query.search'] });
-    expect(changeEventsOf({ table: 'catalog.artist', op: 'UPDATE', old: { artist_id: 1, name: 'A' }, new: { artist_id: 1, name: 'B' } })).toContainEqual({ kind: 'lists', coordinates: ['Query.artists', 'Query.search'] });
+    expect(changeEventsOf({ table: 'catalog.album', op: 'UPDATE', old: { album_id: 1, title: 'A', artist_id: 1 }, new: { album_id: 1, title: 'B', artist_id: 1 } })).toContainEqual({
+      kind: 'lists',
+      coordinates: ['Query.search'],
+    });
+    expect(changeEventsOf({ table: 'catalog.artist', op: 'UPDATE', old: { artist_id: 1, name: 'A' }, new: { artist_id: 1, name: 'B' } })).toContainEqual({
+      kind: 'lists',
+      coordinates: ['Query.artists', 'Query.search'],
+    });
     // A price is not searched: no list event.
     expect(changeEventsOf({ table: 'catalog.track', op: 'UPDATE', old: { track_id: 3, unit_price: '0.99' }, new: { track_id: 3, unit_price: '1.99' } })).toEqual([
       { kind: 'update', type: 'Track', id: '3', fields: ['unitPrice'] },

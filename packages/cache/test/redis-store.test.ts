@@ -92,7 +92,13 @@ describe('the Redis tier (L2) layout', () => {
     own.sendCommand = ((command: { name: string }, stream?: unknown) => (sent.push(command.name), send(command as never, stream as never))) as typeof own.sendCommand;
     await store.set('warm', entry(60_000, ['Track:1.name'])); // reads the epoch, loads the script
     sent.length = 0;
-    await store.set('many-tags', entry(60_000, Array.from({ length: 40 }, (_, i) => `Track:${i}.name`)));
+    await store.set(
+      'many-tags',
+      entry(
+        60_000,
+        Array.from({ length: 40 }, (_, i) => `Track:${i}.name`),
+      ),
+    );
     expect(sent).toEqual(['evalsha']);
     expect(await own.zcard(`${prefix}calls:rc:0:z:Track:39.name`)).toBe(1);
     own.disconnect();

@@ -19,7 +19,15 @@ describe('Redis targets: one server or a cluster', () => {
       password: undefined,
       tls: false,
     });
-    expect(parseRedisTarget('rediss+cluster://app:s%40cret@a:7000,[::1]:7001')).toMatchObject({ seeds: [{ host: 'a', port: 7000 }, { host: '::1', port: 7001 }], username: 'app', password: 's@cret', tls: true });
+    expect(parseRedisTarget('rediss+cluster://app:s%40cret@a:7000,[::1]:7001')).toMatchObject({
+      seeds: [
+        { host: 'a', port: 7000 },
+        { host: '::1', port: 7001 },
+      ],
+      username: 'app',
+      password: 's@cret',
+      tls: true,
+    });
   });
 
   it('turns REDIS_CLUSTER_NODES into a cluster URL, keeping the credentials of REDIS_URL', () => {

@@ -36,7 +36,7 @@ describe('slotBuckets (the L2 key layout on a Redis Cluster)', () => {
     expect(used.size).toBe(16);
   });
 
-  it('keeps one server\'s layout unchanged: one bucket, no hash tag', () => {
+  it("keeps one server's layout unchanged: one bucket, no hash tag", () => {
     expect(singleBucket.hashTags).toEqual(['']);
     expect(singleBucket.hashTagOf('anything')).toBe('');
   });

@@ -187,7 +187,12 @@ describe('the tiered store over the real Redis', () => {
 
   it('keeps the response cache’s L2 layout: what the tiered store writes, createRedisStore reads', async () => {
     const clock = fakeClock(Date.now());
-    const store = createTieredStore<CacheEntry>({ l1: createLruTier({ maxBytes: 1 << 20, sizeOf: (e) => 2 * e.body.length }), l2: createRedisTier({ redis, keyPrefix: `${prefix}rc-layout:`, namespace: 'rc' }), codec: cacheEntryCodec, now: clock.now });
+    const store = createTieredStore<CacheEntry>({
+      l1: createLruTier({ maxBytes: 1 << 20, sizeOf: (e) => 2 * e.body.length }),
+      l2: createRedisTier({ redis, keyPrefix: `${prefix}rc-layout:`, namespace: 'rc' }),
+      codec: cacheEntryCodec,
+      now: clock.now,
+    });
     const entry: CacheEntry = { body: '{"data":{"genre":{"name":"Rock"}}}', etag: '"e"', tags: ['Genre:1.name'], scope: 'public', storedAt: clock.now(), readAt: clock.now() - 5, ttlMs: 60_000 };
     await (store.set('k', entry, { tags: entry.tags, ttlMs: entry.ttlMs, startedAt: entry.readAt }) as { shared: Promise<void> }).shared;
     expect(JSON.parse((await redis.get(`${prefix}rc-layout:rc:0:e:k`))!)).toEqual(entry);
@@ -198,11 +203,19 @@ describe('the tiered store over the real Redis', () => {
   });
 
   it('keeps APQ’s flat layout with the text codec: the bare document, with its TTL', async () => {
-    const store = createTieredStore<string>({ l1: createLruTier({ maxBytes: 1 << 20 }), l2: createRedisTier({ redis, keyPrefix: `${prefix}apq-layout:`, namespace: 'apq', epochs: false }), codec: textCodec });
+    const store = createTieredStore<string>({
+      l1: createLruTier({ maxBytes: 1 << 20 }),
+      l2: createRedisTier({ redis, keyPrefix: `${prefix}apq-layout:`, namespace: 'apq', epochs: false }),
+      codec: textCodec,
+    });
     await (store.set('abc', '{ genres { name } }', { ttlMs: 86_400_000 }) as { shared: Promise<void> }).shared;
     expect(await redis.get(`${prefix}apq-layout:apq:abc`)).toBe('{ genres { name } }');
     expect(await redis.ttl(`${prefix}apq-layout:apq:abc`)).toBeGreaterThan(86_000);
-    const other = createTieredStore<string>({ l1: createLruTier({ maxBytes: 1 << 20 }), l2: createRedisTier({ redis, keyPrefix: `${prefix}apq-layout:`, namespace: 'apq', epochs: false }), codec: textCodec });
+    const other = createTieredStore<string>({
+      l1: createLruTier({ maxBytes: 1 << 20 }),
+      l2: createRedisTier({ redis, keyPrefix: `${prefix}apq-layout:`, namespace: 'apq', epochs: false }),
+      codec: textCodec,
+    });
     expect(await other.get('abc')).toMatchObject({ value: '{ genres { name } }', tier: 'l2' });
   });
 });
@@ -213,7 +226,12 @@ describe('the tiered store with Redis down', () => {
     down.on('error', () => undefined);
     const errors: Error[] = [];
     const clock = fakeClock();
-    const store = createTieredStore<string>({ l1: createLruTier({ maxBytes: 1 << 20 }), l2: createRedisTier({ redis: down, keyPrefix: 'down:', namespace: 'ec' }), now: clock.now, onError: (error) => errors.push(error) });
+    const store = createTieredStore<string>({
+      l1: createLruTier({ maxBytes: 1 << 20 }),
+      l2: createRedisTier({ redis: down, keyPrefix: 'down:', namespace: 'ec' }),
+      now: clock.now,
+      onError: (error) => errors.push(error),
+    });
     try {
       const outcome = store.set('a', 'A', { tags: ['t'], ttlMs: 60_000 });
       expect(outcome.stored).toBe(true);

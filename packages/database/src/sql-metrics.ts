@@ -49,20 +49,19 @@ function metricsFor(registry: Registry) {
  * calls it once per statement the driver executes, with its duration in ms
  * (kysely.dev, "Logging").
  */
-export function createSqlInstrumentation(options: {
-  subgraph: string;
-  slowStatementMs: number;
-  registry?: Registry;
-  logger?: SqlLogger;
-}): { stats: SqlStats; log: (event: LogEvent) => void } {
+export function createSqlInstrumentation(options: { subgraph: string; slowStatementMs: number; registry?: Registry; logger?: SqlLogger }): { stats: SqlStats; log: (event: LogEvent) => void } {
   const { subgraph, slowStatementMs, registry, logger } = options;
   const metrics = registry ? metricsFor(registry) : undefined;
   const listeners = new Set<(sql: string, parameters: readonly unknown[]) => void>();
   let statements = 0;
   let errors = 0;
   const stats: SqlStats = {
-    get statements() { return statements; },
-    get errors() { return errors; },
+    get statements() {
+      return statements;
+    },
+    get errors() {
+      return errors;
+    },
     onStatement(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

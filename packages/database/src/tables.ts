@@ -10,10 +10,23 @@ import type { ColumnType, Generated } from 'kysely';
 type Money = ColumnType<string, string | number, string | number>;
 type Timestamp = ColumnType<string, string | Date, string | Date>;
 
-export interface ArtistTable { artist_id: Generated<number>; name: string | null }
-export interface AlbumTable { album_id: Generated<number>; title: string; artist_id: number }
-export interface GenreTable { genre_id: Generated<number>; name: string | null }
-export interface MediaTypeTable { media_type_id: Generated<number>; name: string | null }
+export interface ArtistTable {
+  artist_id: Generated<number>;
+  name: string | null;
+}
+export interface AlbumTable {
+  album_id: Generated<number>;
+  title: string;
+  artist_id: number;
+}
+export interface GenreTable {
+  genre_id: Generated<number>;
+  name: string | null;
+}
+export interface MediaTypeTable {
+  media_type_id: Generated<number>;
+  name: string | null;
+}
 export interface TrackTable {
   track_id: Generated<number>;
   name: string;
@@ -75,11 +88,21 @@ export interface InvoiceLineTable {
   unit_price: Money;
   quantity: number;
 }
-export interface PlaylistTable { playlist_id: Generated<number>; name: string | null }
-export interface PlaylistTrackTable { playlist_id: number; track_id: number }
+export interface PlaylistTable {
+  playlist_id: Generated<number>;
+  name: string | null;
+}
+export interface PlaylistTrackTable {
+  playlist_id: number;
+  track_id: number;
+}
 
 /** Read-only view `sales.track_price`: what `purchase` and `topTracks(genreId)` read of the catalog. */
-export interface SalesTrackPriceView { track_id: number; unit_price: string; genre_id: number | null }
+export interface SalesTrackPriceView {
+  track_id: number;
+  unit_price: string;
+  genre_id: number | null;
+}
 /** Read-only view `sales.customer_billing`: the billing address `purchase` copies. */
 export interface SalesCustomerBillingView {
   customer_id: number;
@@ -90,11 +113,19 @@ export interface SalesCustomerBillingView {
   postal_code: string | null;
 }
 /** Read-only view `sales.customer_access`: each customer's support rep, to authorise invoice reads. */
-export interface SalesCustomerAccessView { customer_id: number; support_rep_id: number | null }
+export interface SalesCustomerAccessView {
+  customer_id: number;
+  support_rep_id: number | null;
+}
 /** Read-only view `sales.employee_role`: employees' titles (managers read every customer's invoices). */
-export interface SalesEmployeeRoleView { employee_id: number; title: string | null }
+export interface SalesEmployeeRoleView {
+  employee_id: number;
+  title: string | null;
+}
 /** Read-only view `playlists.track_ref`: which track ids exist, for `addTrackToPlaylist`. */
-export interface PlaylistsTrackRefView { track_id: number }
+export interface PlaylistsTrackRefView {
+  track_id: number;
+}
 
 /**
  * Chinook's tables, by owning subgraph's schema: the one list of them. The change triggers, the
@@ -125,15 +156,32 @@ export interface CrossBoundaryViews {
 }
 
 /** `sales.track_sales`: per track, `sum(quantity)` and `count(*)` of its invoice lines. */
-export interface TrackSalesTable { track_id: number; units: number; line_count: number }
+export interface TrackSalesTable {
+  track_id: number;
+  units: number;
+  line_count: number;
+}
 /** `sales.customer_sales`: per customer, `count(*)` and `sum(total)` of their invoices. */
-export interface CustomerSalesTable { customer_id: number; invoice_count: number; total_spent: Money }
+export interface CustomerSalesTable {
+  customer_id: number;
+  invoice_count: number;
+  total_spent: Money;
+}
 /** `playlists.playlist_size`: per playlist, `count(*)` of its entries. */
-export interface PlaylistSizeTable { playlist_id: number; track_count: number }
+export interface PlaylistSizeTable {
+  playlist_id: number;
+  track_count: number;
+}
 /** `catalog.genre_size`: per genre, `count(*)` of its tracks. */
-export interface GenreSizeTable { genre_id: number; track_count: number }
+export interface GenreSizeTable {
+  genre_id: number;
+  track_count: number;
+}
 /** `catalog.table_size`: `count(*)` of `catalog.artist`, `catalog.album` and `catalog.track`, by `table_name` (`'catalog.album'`); `BIGINT`, read as a string. */
-export interface TableSizeTable { table_name: string; row_count: string }
+export interface TableSizeTable {
+  table_name: string;
+  row_count: string;
+}
 
 /**
  * The counters that migration 006 keeps exact with statement triggers on their source tables, in

@@ -19,7 +19,12 @@ describe('connections that Postgres drops', () => {
     const handle = await createDatabase({ config: readDatabaseConfig({ DATABASE_URL: database.url }), name: 'test', logger: { warn: (_obj, msg) => warnings.push(msg) } });
     try {
       // Statements in flight on several checked-out connections while their backends are terminated:
-      const inFlight = Array.from({ length: 5 }, () => sql`select pg_sleep(2)`.execute(handle.db).then(() => 'ok', (e: Error) => e.message));
+      const inFlight = Array.from({ length: 5 }, () =>
+        sql`select pg_sleep(2)`.execute(handle.db).then(
+          () => 'ok',
+          (e: Error) => e.message,
+        ),
+      );
       await new Promise((r) => setTimeout(r, 300));
       const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
       await admin.connect();

@@ -37,27 +37,63 @@ describe('prepareDatabase on an empty Postgres database', () => {
 
   it('migrates into one schema per subgraph and imports exactly Chinook 1.4.5 from the shipped script', async () => {
     const result = await prepareDatabase(handle.db, {});
-    expect(result.migrations).toEqual(['001-chinook-tables', '002-cross-boundary-views', '003-authorization-views', '004-change-notifications', '005-truncate-notifications', '006-aggregate-counters', '007-customer-country-index']);
+    expect(result.migrations).toEqual([
+      '001-chinook-tables',
+      '002-cross-boundary-views',
+      '003-authorization-views',
+      '004-change-notifications',
+      '005-truncate-notifications',
+      '006-aggregate-counters',
+      '007-customer-country-index',
+    ]);
     expect(result.chinook.status).toBe('imported');
     // packages/database/data/chinook/README.md, "Row counts".
     expect(await countChinookRows(handle.db)).toEqual({
-      artist: 275, album: 347, track: 3503, genre: 25, media_type: 5, customer: 59, employee: 8,
-      invoice: 412, invoice_line: 2240, playlist: 18, playlist_track: 8715,
+      artist: 275,
+      album: 347,
+      track: 3503,
+      genre: 25,
+      media_type: 5,
+      customer: 59,
+      employee: 8,
+      invoice: 412,
+      invoice_line: 2240,
+      playlist: 18,
+      playlist_track: 8715,
     });
     const { rows } = await sql<{ table_schema: string; table_name: string }>`
       SELECT table_schema, table_name FROM information_schema.tables
       WHERE table_schema IN ('catalog', 'customers', 'sales', 'playlists') AND table_type = 'BASE TABLE'
       ORDER BY table_schema, table_name`.execute(handle.db);
     expect(rows.map((r) => `${r.table_schema}.${r.table_name}`)).toEqual([
-      'catalog.album', 'catalog.artist', 'catalog.genre', 'catalog.genre_size', 'catalog.media_type', 'catalog.table_size', 'catalog.track',
-      'customers.customer', 'customers.employee',
-      'playlists.playlist', 'playlists.playlist_size', 'playlists.playlist_track',
-      'sales.customer_sales', 'sales.invoice', 'sales.invoice_line', 'sales.track_sales',
+      'catalog.album',
+      'catalog.artist',
+      'catalog.genre',
+      'catalog.genre_size',
+      'catalog.media_type',
+      'catalog.table_size',
+      'catalog.track',
+      'customers.customer',
+      'customers.employee',
+      'playlists.playlist',
+      'playlists.playlist_size',
+      'playlists.playlist_track',
+      'sales.customer_sales',
+      'sales.invoice',
+      'sales.invoice_line',
+      'sales.track_sales',
     ]);
     const track = await handle.db.selectFrom('catalog.track').selectAll().where('track_id', '=', 3503).executeTakeFirstOrThrow();
     expect(track).toEqual({
-      track_id: 3503, name: 'Koyaanisqatsi', album_id: 347, media_type_id: 2, genre_id: 10,
-      composer: 'Philip Glass', milliseconds: 206005, bytes: 3305164, unit_price: '0.99',
+      track_id: 3503,
+      name: 'Koyaanisqatsi',
+      album_id: 347,
+      media_type_id: 2,
+      genre_id: 10,
+      composer: 'Philip Glass',
+      milliseconds: 206005,
+      bytes: 3305164,
+      unit_price: '0.99',
     });
     const invoice = await handle.db.selectFrom('sales.invoice').select(['invoice_date', 'total']).where('invoice_id', '=', 412).executeTakeFirstOrThrow();
     expect(invoice).toEqual({ invoice_date: '2025-12-22T00:00:00.000Z', total: '1.99' });
@@ -118,7 +154,7 @@ describe('the Chinook checksum', () => {
     rmSync(copy.dir, { recursive: true, force: true });
   });
 
-  it('is the shipped file\'s SHA-256, as the checksum file next to it says', () => {
+  it("is the shipped file's SHA-256, as the checksum file next to it says", () => {
     const shipped = locateChinookSql({});
     expect(shipped.sha256).toBe('847361ebbd17aaa18b5423831bf3bfc7ab1f0ad3c62c5bfe4770242bec5ddaf1');
     expect(createHash('sha256').update(readFileSync(shipped.path)).digest('hex')).toBe(shipped.sha256);
@@ -181,6 +217,8 @@ describe('locateChinookSql misuse', () => {
     const folder = path.dirname(DEFAULT_CHINOOK_SQL);
     const call = () => locateChinookSql({ CHINOOK_SQL: folder });
     expect(call).toThrow(ChinookNotFoundError);
-    expect(call).toThrow(`CHINOOK_SQL=${folder} is a folder; it must name the Chinook script file itself (such as ${path.join(folder, 'chinook.sql')}), or be unset to use the shipped ${DEFAULT_CHINOOK_SQL}`);
+    expect(call).toThrow(
+      `CHINOOK_SQL=${folder} is a folder; it must name the Chinook script file itself (such as ${path.join(folder, 'chinook.sql')}), or be unset to use the shipped ${DEFAULT_CHINOOK_SQL}`,
+    );
   });
 });

@@ -20,8 +20,8 @@ describe('parseChinookInserts', () => {
       '/* a comment; with a semicolon */',
       'CREATE TABLE artist (artist_id SERIAL NOT NULL, name VARCHAR(120));',
       "INSERT INTO artist (name) VALUES (N'Semi;colon'), (N'It''s; here');",
-      '-- INSERT INTO artist (name) VALUES (N\'commented out\');',
-      "INSERT INTO playlist_track (playlist_id, track_id) VALUES (1, 2);",
+      "-- INSERT INTO artist (name) VALUES (N'commented out');",
+      'INSERT INTO playlist_track (playlist_id, track_id) VALUES (1, 2);',
     ].join('\n');
     expect(parseChinookInserts(script)).toEqual([
       { table: 'artist', sql: "INSERT INTO catalog.artist (name) VALUES (N'Semi;colon'), (N'It''s; here')" },

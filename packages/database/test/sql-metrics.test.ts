@@ -56,9 +56,7 @@ describe('SQL instrumentation', () => {
       expect(rows[0]!.length).toBe(5000);
       const text = `select length('${padding}') as length, pg_sleep(0.05)`;
       expect(LOGGED_SQL_MAX_CHARS).toBe(500);
-      expect(warnings).toEqual([
-        { obj: { subgraph: 'catalog', durationMs: expect.any(Number), sql: `${text.slice(0, 500)}… [truncated, ${text.length} chars]` }, msg: 'slow SQL statement' },
-      ]);
+      expect(warnings).toEqual([{ obj: { subgraph: 'catalog', durationMs: expect.any(Number), sql: `${text.slice(0, 500)}… [truncated, ${text.length} chars]` }, msg: 'slow SQL statement' }]);
       expect(truncateSql('select 1')).toBe('select 1');
     } finally {
       await handle.destroy();

@@ -35,15 +35,12 @@ function dataLoaderOptions(options: LoaderOptions | undefined) {
  * // → [row 3, row 1, null]
  */
 export function createRowLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>, keyOf: (row: Row) => number, options?: LoaderOptions): DataLoader<number, Row | null> {
-  return new DataLoader<number, Row | null>(
-    async (keys) => {
-      const rows = await fetch([...keys]);
-      const byKey = new Map<number, Row>();
-      for (const row of rows) byKey.set(keyOf(row), row);
-      return keys.map((key) => byKey.get(key) ?? null);
-    },
-    dataLoaderOptions(options),
-  );
+  return new DataLoader<number, Row | null>(async (keys) => {
+    const rows = await fetch([...keys]);
+    const byKey = new Map<number, Row>();
+    for (const row of rows) byKey.set(keyOf(row), row);
+    return keys.map((key) => byKey.get(key) ?? null);
+  }, dataLoaderOptions(options));
 }
 
 /**
@@ -56,21 +53,18 @@ export function createRowLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>, 
  *   (row) => row.album_id);
  */
 export function createGroupLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>, groupOf: (row: Row) => number | null, options?: LoaderOptions): DataLoader<number, Row[]> {
-  return new DataLoader<number, Row[]>(
-    async (keys) => {
-      const rows = await fetch([...keys]);
-      const groups = new Map<number, Row[]>();
-      for (const row of rows) {
-        const key = groupOf(row);
-        if (key === null) continue;
-        let group = groups.get(key);
-        if (!group) groups.set(key, (group = []));
-        group.push(row);
-      }
-      return keys.map((key) => groups.get(key) ?? []);
-    },
-    dataLoaderOptions(options),
-  );
+  return new DataLoader<number, Row[]>(async (keys) => {
+    const rows = await fetch([...keys]);
+    const groups = new Map<number, Row[]>();
+    for (const row of rows) {
+      const key = groupOf(row);
+      if (key === null) continue;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = []));
+      group.push(row);
+    }
+    return keys.map((key) => groups.get(key) ?? []);
+  }, dataLoaderOptions(options));
 }
 
 /**
@@ -78,14 +72,11 @@ export function createGroupLoader<Row>(fetch: (keys: number[]) => Promise<Row[]>
  * `fetch` returns `{ key, value }` rows from one `GROUP BY` statement.
  */
 export function createValueLoader<V>(fetch: (keys: number[]) => Promise<Array<{ key: number; value: V }>>, fallback: V, options?: LoaderOptions): DataLoader<number, V> {
-  return new DataLoader<number, V>(
-    async (keys) => {
-      const rows = await fetch([...keys]);
-      const byKey = new Map(rows.map((r) => [r.key, r.value] as const));
-      return keys.map((key) => (byKey.has(key) ? byKey.get(key)! : fallback));
-    },
-    dataLoaderOptions(options),
-  );
+  return new DataLoader<number, V>(async (keys) => {
+    const rows = await fetch([...keys]);
+    const byKey = new Map(rows.map((r) => [r.key, r.value] as const));
+    return keys.map((key) => (byKey.has(key) ? byKey.get(key)! : fallback));
+  }, dataLoaderOptions(options));
 }
 
 /** Loaders made per argument set (see {@link loaderPerArguments}); clearing reaches every one. */

@@ -12,7 +12,19 @@ export function createChangeFeedMetrics(registry: Registry, bus: { readonly conn
   // A mutation answers once its events are applied (the fence); when the fence gives up, its
   // author may read from caches that have not heard the write yet: counted, not silent.
   const fenceTimeouts = new Counter({ name: 'tributary_change_feed_fence_timeouts_total', help: 'Mutation fences that gave up before their change events were published', registers: [registry] });
-  const published = new Counter({ name: 'tributary_change_events_published_total', help: 'Change events the change feed published on the invalidation bus, by kind', labelNames: ['kind'], registers: [registry] });
-  new Gauge({ name: 'tributary_change_feed_bus_connected', help: '1 while the change feed\'s invalidation bus is connected', registers: [registry], collect() { this.set(bus.connected ? 1 : 0); } });
+  const published = new Counter({
+    name: 'tributary_change_events_published_total',
+    help: 'Change events the change feed published on the invalidation bus, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'tributary_change_feed_bus_connected',
+    help: "1 while the change feed's invalidation bus is connected",
+    registers: [registry],
+    collect() {
+      this.set(bus.connected ? 1 : 0);
+    },
+  });
   return { onEvent: (event) => published.inc({ kind: event.kind }), onFenceTimeout: () => fenceTimeouts.inc() };
 }

@@ -16,7 +16,7 @@ export type ErrorCodeKind = 'refusal' | 'request' | 'client' | 'server';
  */
 export const ERROR_CODES = {
   UNAUTHENTICATED: { kind: 'refusal', meaning: 'a bad, expired or wrong-audience token (HTTP 401)' },
-  PERSISTED_QUERY_MISMATCH: { kind: 'refusal', meaning: 'an APQ hash that is not the document\'s SHA-256' },
+  PERSISTED_QUERY_MISMATCH: { kind: 'refusal', meaning: "an APQ hash that is not the document's SHA-256" },
   PERSISTED_QUERY_NOT_ALLOWED: { kind: 'refusal', meaning: 'PERSISTED_OPERATIONS=only and the operation is not in a manifest' },
   PERSISTED_QUERY_NOT_SUPPORTED: { kind: 'refusal', meaning: 'PERSISTED_OPERATIONS=off and a persisted-query extension came' },
   PERSISTED_QUERY_VERSION_NOT_SUPPORTED: { kind: 'refusal', meaning: 'an APQ extension of a version other than 1' },

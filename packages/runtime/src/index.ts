@@ -13,12 +13,40 @@ export { useMetricsEndpoint } from './use-metrics-endpoint.js';
 export { type ReadinessProbe, useReadiness } from './use-readiness.js';
 export { DATABASE_READINESS_TIMEOUT_MS, createDatabaseReadiness } from './database-readiness.js';
 export { type ConnectionStates, createConnectionStates } from './connection-states.js';
-export { type SubgraphDefinition, type SubgraphRequestContext, type SubgraphIdentityOptions, type SubgraphServerOptions, type RunningSubgraph, startSubgraph, createRegistry } from './subgraph-server.js';
+export {
+  type SubgraphDefinition,
+  type SubgraphRequestContext,
+  type SubgraphIdentityOptions,
+  type SubgraphServerOptions,
+  type RunningSubgraph,
+  startSubgraph,
+  createRegistry,
+} from './subgraph-server.js';
 export { createChangeFeedMetrics } from './change-feed-metrics.js';
 export { loadSchemaFile } from './load-schema-file.js';
 export { DEFAULT_HOST, readHost, readPort } from './read-port.js';
 export { COMMON_ENV_FIELDS, LOG_LEVELS, SUBGRAPH_ENV } from './subgraph-env.js';
-export { type EnvSchema, type EnvVariablesFor, BOOLEAN_SPELLINGS, ConfigError, MAX_TIMER_MS, envBoolean, envEnum, envOrDefaults, envHttpUrl, envList, envPort, envText, envUrl, envValue, envVariables, envWholeNumber, parseEnv, type HostPort, parseHostPort } from './env/index.js';
+export {
+  type EnvSchema,
+  type EnvVariablesFor,
+  BOOLEAN_SPELLINGS,
+  ConfigError,
+  MAX_TIMER_MS,
+  envBoolean,
+  envEnum,
+  envOrDefaults,
+  envHttpUrl,
+  envList,
+  envPort,
+  envText,
+  envUrl,
+  envValue,
+  envVariables,
+  envWholeNumber,
+  parseEnv,
+  type HostPort,
+  parseHostPort,
+} from './env/index.js';
 export { type Principal, ANONYMOUS, parseSubject, principalSubject } from './principal.js';
 export {
   IDENTITY_HEADER,

@@ -77,8 +77,7 @@ export function createTableLoaders<DB>(db: Kysely<DB>, registry: LoaderRegistry,
   // Kysely cannot type a builder over a table name that is itself generic; the public
   // signatures above carry the types, and the statements are the same either way.
   const untyped = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
-  const whereKeyIn = (table: string, keyColumn: string, ids: number[]) =>
-    untyped.selectFrom(table).where(keyColumn, '=', sql<number>`any(${ids})`);
+  const whereKeyIn = (table: string, keyColumn: string, ids: number[]) => untyped.selectFrom(table).where(keyColumn, '=', sql<number>`any(${ids})`);
   const readsOf = (table: string, keyColumn: string, tableReads: TableReads | undefined) => tableReads?.reads ?? { [table]: keyColumn };
   return {
     rowByKey(table, keyColumn, tableReads) {

@@ -33,14 +33,7 @@ describe('batch loaders over real Postgres', () => {
     const loader = genreLoader(batches);
     statements.length = 0;
     const rows = await Promise.all([25, 999, 1, 7, 0, 13].map((id) => loader.load(id)));
-    expect(rows.map((r) => r && [r.genre_id, r.name])).toEqual([
-      [25, 'Opera'],
-      null,
-      [1, 'Rock'],
-      [7, 'Latin'],
-      null,
-      [13, 'Heavy Metal'],
-    ]);
+    expect(rows.map((r) => r && [r.genre_id, r.name])).toEqual([[25, 'Opera'], null, [1, 'Rock'], [7, 'Latin'], null, [13, 'Heavy Metal']]);
     expect(batches).toEqual([[25, 999, 1, 7, 0, 13]]);
     expect(statements).toEqual(['select * from "catalog"."genre" where "genre_id" = any($1)']);
   });

@@ -16,7 +16,12 @@ describe('connections', () => {
 
   it('builds edges, nodes and pageInfo from first + 1 rows', async () => {
     const page = parsePageRequest({ first: 2 }, 'Query.albums');
-    const connection = toConnection([{ id: 1 }, { id: 2 }, { id: 3 }], page, (r) => r.id, () => 3);
+    const connection = toConnection(
+      [{ id: 1 }, { id: 2 }, { id: 3 }],
+      page,
+      (r) => r.id,
+      () => 3,
+    );
     expect(connection.nodes).toEqual([{ id: 1 }, { id: 2 }]);
     expect(connection.edges).toEqual([
       { cursor: encodeCursor('Query.albums', 1), node: { id: 1 } },
@@ -24,7 +29,14 @@ describe('connections', () => {
     ]);
     expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor('Query.albums', 2) });
     expect(await connection.totalCount()).toBe(3);
-    expect(toConnection([], page, () => 0, () => 0).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    expect(
+      toConnection(
+        [],
+        page,
+        () => 0,
+        () => 0,
+      ).pageInfo,
+    ).toEqual({ hasNextPage: false, endCursor: null });
   });
 });
 

@@ -13,7 +13,14 @@ function sources(dir: string): string[] {
 
 /** Codes the sources produce: `code: 'X'`, `report('X'`, `refuse('X'`, `onRefusal?.('X'`, `X = 'X'` constants. */
 function producedCodes(): Set<string> {
-  const dirs = ['gateway/src', 'packages/cache/src', 'packages/database/src', 'packages/runtime/src', 'packages/subgraph-host/src', ...['catalog', 'customers', 'sales', 'playlists'].map((s) => `subgraphs/${s}/src`)];
+  const dirs = [
+    'gateway/src',
+    'packages/cache/src',
+    'packages/database/src',
+    'packages/runtime/src',
+    'packages/subgraph-host/src',
+    ...['catalog', 'customers', 'sales', 'playlists'].map((s) => `subgraphs/${s}/src`),
+  ];
   const codes = new Set<string>();
   // Maps of codes (LIMIT_CODES, BUS_ERROR_CODES) are checked by the compiler (`satisfies Record<string, ErrorCode>`).
   const pattern = /(?:code: |report\(|refuse\(|onRefusal\?\.\(|const [A-Z_]+ = )'([A-Z][A-Z_]{4,})'/g;

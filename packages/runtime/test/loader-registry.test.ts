@@ -27,42 +27,59 @@ describe('loaders of a request forget what its writes changed', () => {
         { 'playlists.playlist_track': 'playlist_id' },
         createValueLoader((ids) => {
           logged('trackCount', ids);
-          return db.selectFrom('playlists.playlist_track').select(['playlist_id as key', sql<number>`count(*)::int`.as('value')]).where('playlist_id', '=', sql<number>`any(${ids})`).groupBy('playlist_id').execute();
+          return db
+            .selectFrom('playlists.playlist_track')
+            .select(['playlist_id as key', sql<number>`count(*)::int`.as('value')])
+            .where('playlist_id', '=', sql<number>`any(${ids})`)
+            .groupBy('playlist_id')
+            .execute();
         }, 0),
       ),
       playlistsByTrack: registry.register(
         { 'playlists.playlist_track': 'track_id', 'playlists.playlist': null },
-        createGroupLoader((ids) => {
-          logged('playlistsByTrack', ids);
-          return db
-            .selectFrom('playlists.playlist_track as entry')
-            .innerJoin('playlists.playlist as playlist', 'playlist.playlist_id', 'entry.playlist_id')
-            .select(['entry.track_id', 'playlist.name'])
-            .where('entry.track_id', '=', sql<number>`any(${ids})`)
-            .orderBy('playlist.playlist_id')
-            .execute();
-        }, (row) => row.track_id),
+        createGroupLoader(
+          (ids) => {
+            logged('playlistsByTrack', ids);
+            return db
+              .selectFrom('playlists.playlist_track as entry')
+              .innerJoin('playlists.playlist as playlist', 'playlist.playlist_id', 'entry.playlist_id')
+              .select(['entry.track_id', 'playlist.name'])
+              .where('entry.track_id', '=', sql<number>`any(${ids})`)
+              .orderBy('playlist.playlist_id')
+              .execute();
+          },
+          (row) => row.track_id,
+        ),
       ),
       track: registry.register(
         { 'catalog.track': 'track_id' },
-        createRowLoader((ids) => {
-          logged('track', ids);
-          return db.selectFrom('catalog.track').selectAll().where('track_id', '=', sql<number>`any(${ids})`).execute();
-        }, (row) => row.track_id),
+        createRowLoader(
+          (ids) => {
+            logged('track', ids);
+            return db.selectFrom('catalog.track').selectAll().where('track_id', '=', sql<number>`any(${ids})`).execute();
+          },
+          (row) => row.track_id,
+        ),
       ),
       tracksByAlbum: registry.register(
         { 'catalog.track': 'album_id' },
-        createGroupLoader((ids) => {
-          logged('tracksByAlbum', ids);
-          return db.selectFrom('catalog.track').select(['track_id', 'album_id', 'name']).where('album_id', '=', sql<number>`any(${ids})`).orderBy('track_id').execute();
-        }, (row) => row.album_id),
+        createGroupLoader(
+          (ids) => {
+            logged('tracksByAlbum', ids);
+            return db.selectFrom('catalog.track').select(['track_id', 'album_id', 'name']).where('album_id', '=', sql<number>`any(${ids})`).orderBy('track_id').execute();
+          },
+          (row) => row.album_id,
+        ),
       ),
       genre: registry.register(
         { 'catalog.genre': 'genre_id' },
-        createRowLoader((ids) => {
-          logged('genre', ids);
-          return db.selectFrom('catalog.genre').selectAll().where('genre_id', '=', sql<number>`any(${ids})`).execute();
-        }, (row) => row.genre_id),
+        createRowLoader(
+          (ids) => {
+            logged('genre', ids);
+            return db.selectFrom('catalog.genre').selectAll().where('genre_id', '=', sql<number>`any(${ids})`).execute();
+          },
+          (row) => row.genre_id,
+        ),
       ),
     };
     /** Loads every key of every loader (one batch each), as a query that read them all would. */

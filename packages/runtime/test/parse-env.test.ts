@@ -2,7 +2,12 @@ import { ConfigError, envBoolean, envEnum, envPort, envUrl, envWholeNumber, pars
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 
-const schema = z.object({ FLAG: envBoolean.optional(), PORT: envPort.optional(), MODE: envEnum(['off', 'allow', 'only']).optional(), SIZE: envWholeNumber({ min: 1, max: 10, unit: 'bytes' }).optional() });
+const schema = z.object({
+  FLAG: envBoolean.optional(),
+  PORT: envPort.optional(),
+  MODE: envEnum(['off', 'allow', 'only']).optional(),
+  SIZE: envWholeNumber({ min: 1, max: 10, unit: 'bytes' }).optional(),
+});
 
 describe('parseEnv', () => {
   it.each([

@@ -65,10 +65,7 @@ describe('table loaders over real Postgres', () => {
     registry.changed({ table: 'catalog.artist', rows: [{ artist_id: 2 }] });
     registry.changed({ table: 'catalog.album', rows: [{ album_id: 4, artist_id: 1 }] });
     await Promise.all([artist.loadMany([1, 2]), albumsByArtist.loadMany([1, 2])]);
-    expect(statements.sort()).toEqual([
-      'select * from "catalog"."album" where "artist_id" = any($1) order by "album_id"',
-      'select * from "catalog"."artist" where "artist_id" = any($1)',
-    ]);
+    expect(statements.sort()).toEqual(['select * from "catalog"."album" where "artist_id" = any($1) order by "album_id"', 'select * from "catalog"."artist" where "artist_id" = any($1)']);
     statements.length = 0;
     await Promise.all([artist.loadMany([1, 2]), albumsByArtist.loadMany([1, 2])]);
     expect(statements).toEqual([]);

@@ -4,7 +4,21 @@ import { type ChangeFeed, type InvalidationBus, createBusFromEnv, createChangeFe
 import { CHANGE_CHANNEL, CHINOOK_FIELD_SOURCES, type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
-import { type LoaderOptions, type RunningSubgraph, SUBGRAPHS, type SubgraphDefinition, createChangeFeedMetrics, createConnectionStates, createErrorReporter, createRegistry, currentRequestSignal, readHost, readPort, readSubgraphIdentity, startSubgraph } from '@tributary/runtime';
+import {
+  type LoaderOptions,
+  type RunningSubgraph,
+  SUBGRAPHS,
+  type SubgraphDefinition,
+  createChangeFeedMetrics,
+  createConnectionStates,
+  createErrorReporter,
+  createRegistry,
+  currentRequestSignal,
+  readHost,
+  readPort,
+  readSubgraphIdentity,
+  startSubgraph,
+} from '@tributary/runtime';
 import type { Logger } from 'pino';
 
 /** Every subgraph definition by name. */

@@ -1,15 +1,4 @@
-import {
-  likePattern,
-  canReadCustomer,
-  countRows,
-  forbidden,
-  isManager,
-  loadByRepresentation,
-  parseIdArgument,
-  parsePageRequest,
-  parseTextArgument,
-  toConnection,
-} from '@tributary/runtime';
+import { likePattern, canReadCustomer, countRows, forbidden, isManager, loadByRepresentation, parseIdArgument, parsePageRequest, parseTextArgument, toConnection } from '@tributary/runtime';
 import type { Context } from './context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import type { CustomerRow } from './rows.js';
@@ -50,7 +39,13 @@ export const resolvers: Resolvers = {
       const { first } = parsePageRequest({ first: args.first, after: null }, 'Query.people');
       const pattern = likePattern(parseTextArgument(args.nameContains, 'nameContains', { required: true, max: 40 }));
       const [employees, customers] = await Promise.all([
-        db.selectFrom('customers.employee').selectAll().where((eb) => eb.or([eb('first_name', 'ilike', pattern), eb('last_name', 'ilike', pattern)])).orderBy('employee_id').limit(first).execute(),
+        db
+          .selectFrom('customers.employee')
+          .selectAll()
+          .where((eb) => eb.or([eb('first_name', 'ilike', pattern), eb('last_name', 'ilike', pattern)]))
+          .orderBy('employee_id')
+          .limit(first)
+          .execute(),
         // A customer's last name is private: matching on it would tell anyone who has it.
         db.selectFrom('customers.customer').selectAll().where('first_name', 'ilike', pattern).orderBy('customer_id').limit(first).execute(),
       ]);
@@ -61,8 +56,18 @@ export const resolvers: Resolvers = {
       const page = parsePageRequest(args, 'Query.customers');
       let filtered = db.selectFrom('customers.customer');
       if (args.country !== null && args.country !== undefined) filtered = filtered.where('country', '=', parseTextArgument(args.country, 'country', { max: 40 }));
-      const rows = await filtered.selectAll().where('customer_id', '>', page.afterKey).orderBy('customer_id').limit(page.first + 1).execute();
-      return toConnection(rows, page, (r) => r.customer_id, () => countRows(filtered));
+      const rows = await filtered
+        .selectAll()
+        .where('customer_id', '>', page.afterKey)
+        .orderBy('customer_id')
+        .limit(page.first + 1)
+        .execute();
+      return toConnection(
+        rows,
+        page,
+        (r) => r.customer_id,
+        () => countRows(filtered),
+      );
     },
   },
   Mutation: {

@@ -17,12 +17,21 @@ export function validatePlaylistName(name: string): string {
 
 /** `createPlaylist`: a new, empty playlist. */
 export async function createPlaylist(db: Kysely<Database>, name: string): Promise<PlaylistRow> {
-  return db.insertInto('playlists.playlist').values({ name: validatePlaylistName(name) }).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('playlists.playlist')
+    .values({ name: validatePlaylistName(name) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** `renamePlaylist`: `null` when no playlist has that id. */
 export async function renamePlaylist(db: Kysely<Database>, playlistId: number, name: string): Promise<PlaylistRow | null> {
-  const row = await db.updateTable('playlists.playlist').set({ name: validatePlaylistName(name) }).where('playlist_id', '=', playlistId).returningAll().executeTakeFirst();
+  const row = await db
+    .updateTable('playlists.playlist')
+    .set({ name: validatePlaylistName(name) })
+    .where('playlist_id', '=', playlistId)
+    .returningAll()
+    .executeTakeFirst();
   return row ?? null;
 }
 
@@ -41,7 +50,12 @@ export async function addTrackToPlaylist(db: Kysely<Database>, playlistId: numbe
     if (!track) throw badUserInput('trackId', `no track has id ${trackId}`);
     // RETURNING names the changed keys: the request's loaders forget only playlist `playlistId`
     // and track `trackId` (see createWriteRecorder).
-    await trx.insertInto('playlists.playlist_track').values({ playlist_id: playlistId, track_id: trackId }).onConflict((oc) => oc.doNothing()).returningAll().execute();
+    await trx
+      .insertInto('playlists.playlist_track')
+      .values({ playlist_id: playlistId, track_id: trackId })
+      .onConflict((oc) => oc.doNothing())
+      .returningAll()
+      .execute();
     return playlist;
   });
 }

@@ -14,8 +14,18 @@ export const resolvers: Resolvers = {
     playlists: async (_, args, { db }) => {
       const page = parsePageRequest(args, 'Query.playlists');
       const all = db.selectFrom('playlists.playlist');
-      const rows = await all.selectAll().where('playlist_id', '>', page.afterKey).orderBy('playlist_id').limit(page.first + 1).execute();
-      return toConnection(rows, page, (r) => r.playlist_id, () => countRows(all));
+      const rows = await all
+        .selectAll()
+        .where('playlist_id', '>', page.afterKey)
+        .orderBy('playlist_id')
+        .limit(page.first + 1)
+        .execute();
+      return toConnection(
+        rows,
+        page,
+        (r) => r.playlist_id,
+        () => countRows(all),
+      );
     },
   },
   Mutation: {
@@ -43,7 +53,12 @@ export const resolvers: Resolvers = {
     tracks: async (row, args, { loaders }) => {
       const page = parsePageRequest(args, `Playlist:${row.playlist_id}.tracks`);
       const rows = await loaders.tracksPageByPlaylist(page).load(row.playlist_id);
-      return toConnection(rows, page, (r) => r.track_id, () => loaders.trackCount.load(row.playlist_id));
+      return toConnection(
+        rows,
+        page,
+        (r) => r.track_id,
+        () => loaders.trackCount.load(row.playlist_id),
+      );
     },
   },
   Track: {

@@ -33,12 +33,7 @@ export async function purchase(db: Kysely<Database>, customerIdArg: string, trac
   return db.transaction().execute(async (trx) => {
     const billing = await trx.selectFrom('sales.customer_billing').selectAll().where('customer_id', '=', customerId).executeTakeFirst();
     if (!billing) throw badUserInput('customerId', `no customer has id ${customerId}`);
-    const prices = await trx
-      .selectFrom('sales.track_price')
-      .select(['track_id', 'unit_price'])
-      .where('track_id', '=', sql<number>`any(${trackIds})`)
-      .forShare()
-      .execute();
+    const prices = await trx.selectFrom('sales.track_price').select(['track_id', 'unit_price']).where('track_id', '=', sql<number>`any(${trackIds})`).forShare().execute();
     const priceOf = new Map(prices.map((p) => [p.track_id, toCents(p.unit_price)]));
     const missing = trackIds.filter((id) => !priceOf.has(id));
     if (missing.length > 0) throw badUserInput('trackIds', `no track has id ${missing.join(', ')}`);

@@ -92,7 +92,12 @@ export const resolvers: Resolvers = {
       const page = parsePageRequest(args, `Customer:${ref.customer_id}.invoices`);
       if (!(await canReadCustomerSales(ctx, ref.customer_id))) throw forbidden(`invoices of customer ${ref.customer_id}`);
       const rows = await loaders.invoicesPageByCustomer(page).load(ref.customer_id);
-      return toConnection(rows, page, (r) => r.invoice_id, () => loaders.invoiceCountByCustomer.load(ref.customer_id));
+      return toConnection(
+        rows,
+        page,
+        (r) => r.invoice_id,
+        () => loaders.invoiceCountByCustomer.load(ref.customer_id),
+      );
     },
     totalSpent: async (ref, _, ctx) => {
       if (!(await canReadCustomerSales(ctx, ref.customer_id))) throw forbidden(`totalSpent of customer ${ref.customer_id}`);

@@ -5,9 +5,7 @@ import type { ChinookScript } from './locate-chinook.js';
 import { CHINOOK_ROW_COUNTS, CHINOOK_TABLE_SCHEMAS, type ChinookTable, parseChinookInserts } from './parse-chinook.js';
 
 /** What {@link importChinook} did. */
-export type ChinookImportResult =
-  | { status: 'imported'; rows: Record<ChinookTable, number>; durationMs: number }
-  | { status: 'skipped'; reason: 'not-empty' };
+export type ChinookImportResult = { status: 'imported'; rows: Record<ChinookTable, number>; durationMs: number } | { status: 'skipped'; reason: 'not-empty' };
 
 /** Thrown when the rows after import are not Chinook's; the transaction is rolled back. */
 export class ChinookCountMismatchError extends Error {
@@ -71,9 +69,7 @@ async function runImport(db: Kysely<any>, inserts: ReturnType<typeof parseChinoo
     const rows = await countChinookRows(trx);
     const wrong = (Object.keys(CHINOOK_ROW_COUNTS) as ChinookTable[]).filter((t) => rows[t] !== CHINOOK_ROW_COUNTS[t]);
     if (wrong.length > 0) {
-      throw new ChinookCountMismatchError(
-        `Chinook import gave unexpected row counts: ${wrong.map((t) => `${t} ${rows[t]} (expected ${CHINOOK_ROW_COUNTS[t]})`).join(', ')}`,
-      );
+      throw new ChinookCountMismatchError(`Chinook import gave unexpected row counts: ${wrong.map((t) => `${t} ${rows[t]} (expected ${CHINOOK_ROW_COUNTS[t]})`).join(', ')}`);
     }
     return { status: 'imported', rows, durationMs: performance.now() - started } as const;
   });

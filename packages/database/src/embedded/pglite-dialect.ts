@@ -1,15 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type QueryResult,
-} from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type QueryResult } from 'kysely';
 
 /**
  * A Kysely dialect over an in-process PGlite database that several Kysely instances (one per
@@ -22,10 +12,18 @@ import {
  */
 export class SharedPGliteDialect implements Dialect {
   constructor(private readonly pglite: PGlite) {}
-  createAdapter() { return new PostgresAdapter(); }
-  createDriver(): Driver { return new SharedPGliteDriver(this.pglite); }
-  createQueryCompiler() { return new PostgresQueryCompiler(); }
-  createIntrospector(db: Kysely<any>) { return new PostgresIntrospector(db); }
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+  createDriver(): Driver {
+    return new SharedPGliteDriver(this.pglite);
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+  createIntrospector(db: Kysely<any>) {
+    return new PostgresIntrospector(db);
+  }
 }
 
 /** One FIFO lock per PGlite instance, shared by every driver over it. */
@@ -35,12 +33,16 @@ class SessionLock {
   private held = false;
   private readonly waiting: Array<() => void> = [];
   async acquire(): Promise<void> {
-    if (!this.held) { this.held = true; return; }
+    if (!this.held) {
+      this.held = true;
+      return;
+    }
     await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
   release(): void {
     const next = this.waiting.shift();
-    if (next) next(); // the lock passes straight to the next waiter
+    if (next)
+      next(); // the lock passes straight to the next waiter
     else this.held = false;
   }
 }
@@ -59,10 +61,18 @@ class SharedPGliteDriver implements Driver {
     await this.lock.acquire();
     return this.connection;
   }
-  async beginTransaction(conn: DatabaseConnection): Promise<void> { await conn.executeQuery(CompiledQuery.raw('begin')); }
-  async commitTransaction(conn: DatabaseConnection): Promise<void> { await conn.executeQuery(CompiledQuery.raw('commit')); }
-  async rollbackTransaction(conn: DatabaseConnection): Promise<void> { await conn.executeQuery(CompiledQuery.raw('rollback')); }
-  async releaseConnection(): Promise<void> { this.lock.release(); }
+  async beginTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('begin'));
+  }
+  async commitTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('commit'));
+  }
+  async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('rollback'));
+  }
+  async releaseConnection(): Promise<void> {
+    this.lock.release();
+  }
   async destroy(): Promise<void> {} // the PGlite instance is closed by its owner (embedded-database.ts)
 }
 

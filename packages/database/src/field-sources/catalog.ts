@@ -32,8 +32,14 @@ export const CATALOG_FIELD_SOURCES: SubgraphFieldSources<'catalog'> = {
     'catalog.track': {
       row: { kind: 'entity', type: 'Track', key: 'track_id', roots: ['Query.track', 'Query.tracks', 'Query.search'] },
       columns: {
-        name: ['name'], album_id: ['album'], media_type_id: ['mediaType'], genre_id: ['genre'], composer: ['composer'],
-        milliseconds: ['milliseconds'], bytes: ['bytes'], unit_price: ['unitPrice'],
+        name: ['name'],
+        album_id: ['album'],
+        media_type_id: ['mediaType'],
+        genre_id: ['genre'],
+        composer: ['composer'],
+        milliseconds: ['milliseconds'],
+        bytes: ['bytes'],
+        unit_price: ['unitPrice'],
       },
       derived: [
         { kind: 'parent', type: 'Album', key: 'album_id', fields: ['tracks'], when: ['album_id'] },

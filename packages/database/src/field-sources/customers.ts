@@ -20,8 +20,17 @@ export const CUSTOMERS_FIELD_SOURCES: SubgraphFieldSources<'customers'> = {
     'customers.customer': {
       row: { kind: 'entity', type: 'Customer', key: 'customer_id', roots: ['Query.customer', 'Query.customers', 'Query.people'] },
       columns: {
-        first_name: ['firstName'], last_name: ['lastName'], company: ['company'], email: ['email'], phone: ['phone'], address: ['address'],
-        city: ['city'], state: ['state'], country: ['country'], postal_code: ['postalCode'], support_rep_id: ['supportRep'],
+        first_name: ['firstName'],
+        last_name: ['lastName'],
+        company: ['company'],
+        email: ['email'],
+        phone: ['phone'],
+        address: ['address'],
+        city: ['city'],
+        state: ['state'],
+        country: ['country'],
+        postal_code: ['postalCode'],
+        support_rep_id: ['supportRep'],
       },
       derived: [
         { kind: 'parent', type: 'Employee', key: 'support_rep_id', fields: ['customers'], when: ['support_rep_id'] },
