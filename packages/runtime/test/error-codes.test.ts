@@ -23,7 +23,8 @@ function producedCodes(): Set<string> {
   ];
   const codes = new Set<string>();
   // Maps of codes (LIMIT_CODES, BUS_ERROR_CODES) are checked by the compiler (`satisfies Record<string, ErrorCode>`).
-  const pattern = /(?:code: |report\(|refuse\(|onRefusal\?\.\(|const [A-Z_]+ = )'([A-Z][A-Z_]{4,})'/g;
+  // A constant that names an environment variable (`WORKER_BUS_VARIABLE = 'TRIBUTARY_WORKER_BUS'`) is not a code.
+  const pattern = /(?:code: |report\(|refuse\(|onRefusal\?\.\(|const (?![A-Z_]*_VARIABLE )[A-Z_]+ = )'([A-Z][A-Z_]{4,})'/g;
   for (const file of dirs.flatMap((d) => sources(path.join(REPO_ROOT, d)))) {
     if (file.endsWith('error-codes.ts') || file.endsWith('-env.ts') || file.endsWith('config.ts')) continue;
     for (const match of readFileSync(file, 'utf8').matchAll(pattern)) codes.add(match[1]!);
