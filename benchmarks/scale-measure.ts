@@ -56,7 +56,7 @@ row(['field', 'before ms', 'before plan', 'after ms', 'after plan']);
 row(['---', '---', '---', '---', '---']);
 const aggregates: Array<[string, string, unknown[], string, unknown[]]> = [
   [
-    'Track.purchaseCount (' + tracks.length + ' tracks)',
+    `Track.purchaseCount (${tracks.length} tracks)`,
     'SELECT track_id, sum(quantity)::int FROM sales.invoice_line WHERE track_id = any($1) GROUP BY track_id',
     [tracks],
     'SELECT track_id, units FROM sales.track_sales WHERE track_id = any($1)',

@@ -8,7 +8,7 @@
  */
 import { type ChangeEvent, PRIVATE_TAG, tagsOf } from '@tributary/cache';
 import { CHINOOK_FIELD_SOURCES, type ChinookTableName, type TableSource } from '@tributary/database';
-import { type GraphQLField, type GraphQLNamedType, type GraphQLSchema, Kind, buildSchema, getNamedType, isLeafType, isNonNullType, isObjectType, parse } from 'graphql';
+import { type GraphQLField, type GraphQLNamedType, type GraphQLSchema, Kind, buildSchema, getNamedType, isLeafType, isNonNullType, parse } from 'graphql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../scripts/lib/compose-supergraph.js';
