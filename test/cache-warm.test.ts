@@ -32,25 +32,32 @@ const until = async (what: string, condition: () => Promise<boolean>) => {
     await new Promise((r) => setTimeout(r, 20));
   }
 };
-const byHash = (query: string) =>
-  fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(query) } } }) });
+const byHash = (query: string, operationName?: string) =>
+  fetch(stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...(operationName ? { operationName } : {}), extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(query) } } }),
+  });
 
 describe('CACHE_WARM=manifest', () => {
   it("executes the manifest's variable-free queries at start: the first client request by hash is a hit", async () => {
-    await until('the warm-up stored', async () => (await stored()) === 1);
+    // Two entries: as clients send it (with `operationName`, the cache key holds it) and without.
+    await until('the warm-up stored', async () => (await stored()) === 2);
+    expect((await byHash(GENRES, 'WarmGenres')).headers.get('x-tributary-cache')).toBe('hit-l1');
     const response = await byHash(GENRES);
     expect(response.headers.get('x-tributary-cache')).toBe('hit-l1');
     const body = (await response.json()) as { data: { genres: Array<{ id: string; name: string }> } };
     expect(body.data.genres).toHaveLength(25);
     expect(body.data.genres[0]).toEqual({ id: '1', name: 'Rock' });
-    // The query with a variable was not executed (nothing to give it): stores stayed at 1.
-    expect(await stored()).toBe(1);
+    // The query with a variable was not executed (nothing to give it): stores stayed at 2.
+    expect(await stored()).toBe(2);
   });
 
   it('warms again after a flush', async () => {
     const before = await stored();
     await stack.subgraphs.bus.publish({ kind: 'flush', reason: 'test' });
-    await until('the warm-up after the flush stored', async () => (await stored()) === before + 1);
+    await until('the warm-up after the flush stored', async () => (await stored()) === before + 2);
     expect((await byHash(GENRES)).headers.get('x-tributary-cache')).toBe('hit-l1');
+    expect((await byHash(GENRES, 'WarmGenres')).headers.get('x-tributary-cache')).toBe('hit-l1');
   });
 });

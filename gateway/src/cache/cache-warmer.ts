@@ -14,7 +14,10 @@ export interface CacheWarmerOptions {
 
 /**
  * The manifest's operations worth warming: queries that declare no variables (a warm-up has no
- * values to give), one request per operation (a document with several names each).
+ * values to give), one request per operation (a document with several names each). The operation
+ * name is part of the cache key, so a named operation is warmed as clients send it (Apollo
+ * Client, urql and Relay send `operationName`) and, when it is the document's only operation,
+ * also without the name (as `curl` users and the GraphQL over HTTP spec's minimal request do).
  */
 export function warmableOperations(trusted: ReadonlyMap<string, string>): Array<{ hash: string; document: string; operationName?: string }> {
   const operations: Array<{ hash: string; document: string; operationName?: string }> = [];
@@ -28,7 +31,8 @@ export function warmableOperations(trusted: ReadonlyMap<string, string>): Array<
     for (const operation of definitions) {
       if (operation.operation !== 'query' || (operation.variableDefinitions?.length ?? 0) > 0) continue;
       if (definitions.length > 1 && !operation.name) continue;
-      operations.push({ hash, document, ...(definitions.length > 1 ? { operationName: operation.name!.value } : {}) });
+      if (operation.name) operations.push({ hash, document, operationName: operation.name.value });
+      if (definitions.length === 1) operations.push({ hash, document });
     }
   }
   return operations;
