@@ -1,5 +1,5 @@
 /**
- * `pnpm token --customer 5` / `pnpm token --employee 3`: prints a bearer token the gateway
+ * `pnpm run token --customer 5` / `pnpm run token --employee 3` (`pnpm token` alone is a pnpm 12 built-in): prints a bearer token the gateway
  * accepts, signed with `GATEWAY_JWT_SECRET` (outside production, the development secret when it
  * is not set). Refuses in production without a secret.
  */
@@ -11,7 +11,7 @@ const id = (value: string) => {
   return Number(value);
 };
 
-const program = new Command('pnpm token')
+const program = new Command('pnpm run token')
   .description('Print a bearer token for a Chinook customer or employee')
   .option('--customer <id>', 'customer id (sub customer:<id>)', id)
   .option('--employee <id>', 'employee id (sub employee:<id>)', id)
