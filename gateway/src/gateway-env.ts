@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS, envBoolean, envEnum, envHttpUrl, envList, envText, envValue, envWholeNumber, parseEnv } from '@tributary/runtime';
+import { MAX_TIMER_MS, envBoolean, envEnum, envHttpUrl, envList, envPort, envText, envValue, envWholeNumber, parseEnv } from '@tributary/runtime';
 import { COMMON_ENV_FIELDS } from '@tributary/runtime';
 import { z } from 'zod';
 
@@ -15,7 +15,7 @@ const positive = envWholeNumber({ min: 1, max: 9_999_999_999 });
  */
 export const GATEWAY_ENV = z.object({
   ...COMMON_ENV_FIELDS,
-  GATEWAY_PORT: COMMON_ENV_FIELDS.CATALOG_PORT,
+  GATEWAY_PORT: envPort.optional(),
   CATALOG_URL: envHttpUrl.optional(),
   CUSTOMERS_URL: envHttpUrl.optional(),
   SALES_URL: envHttpUrl.optional(),

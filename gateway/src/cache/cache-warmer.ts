@@ -48,9 +48,11 @@ export function warmableOperations(trusted: ReadonlyMap<string, string>): Array<
 export function createCacheWarmer(options: CacheWarmerOptions): { warm(): Promise<number> } {
   let running: Promise<number> | undefined;
   let again = false;
+  // The manifest is loaded once: its warmable operations are found once, not on every flush.
+  const operations = warmableOperations(options.trusted);
   const once = async () => {
     let answered = 0;
-    for (const operation of warmableOperations(options.trusted)) {
+    for (const operation of operations) {
       const body =
         options.mode === 'off'
           ? { query: operation.document, operationName: operation.operationName }

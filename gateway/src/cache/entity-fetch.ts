@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../persisted/sha256.js';
 import {
   type DocumentNode,
   type FieldNode,
@@ -59,7 +59,7 @@ const analyses = new WeakMap<TaggedFetch, { version: string; analysis: FetchAnal
 export function analyseFetch(fetch: TaggedFetch, schema: GraphQLSchema, policy: CachePolicy): FetchAnalysis {
   const known = analyses.get(fetch);
   if (known?.version === policy.version) return known.analysis;
-  const analysis: FetchAnalysis = { shape: shapeOf(fetch.operation), selectionHash: sha256(normalisedSelection(fetch)), hints: staticHints(fetch.document, schema, policy) };
+  const analysis: FetchAnalysis = { shape: shapeOf(fetch.operation), selectionHash: sha256Hex(normalisedSelection(fetch)), hints: staticHints(fetch.document, schema, policy) };
   analyses.set(fetch, { version: policy.version, analysis });
   return analysis;
 }
@@ -130,9 +130,4 @@ function staticHints(document: DocumentNode, schema: GraphQLSchema, policy: Cach
     }),
   );
   return hints;
-}
-
-/** SHA-256 of `text`, hex. */
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

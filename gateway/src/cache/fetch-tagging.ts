@@ -128,6 +128,14 @@ function hasPlainId(type: GraphQLObjectType | { getFields(): Record<string, { ty
   return !!id && isLeafType(getNamedType(id.type)) && id.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined);
 }
 
+/**
+ * Whether a subgraph answer's errors come from the selections {@link tagFetch} added (an error at
+ * one of its aliases, or a validation failure with no data): then the fetch is sent again as planned.
+ */
+export function refusesAddedSelections(response: { data?: unknown; errors?: ReadonlyArray<{ path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }> }): boolean {
+  return response.errors?.some((error) => isAboutAddedSelections(error) || (response.data == null && error.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')) ?? false;
+}
+
 /** Whether a subgraph error is about one of the selections {@link tagFetch} added. */
 export function isAboutAddedSelections(error: { path?: ReadonlyArray<string | number> }): boolean {
   return error.path?.some((segment) => typeof segment === 'string' && OWN_ALIASES.has(segment)) ?? false;

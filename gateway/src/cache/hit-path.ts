@@ -1,7 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { requestKey, scopedKey } from './cache-key.js';
+import { scopedKey } from './cache-key.js';
 import { regularMediaType } from './media-type.js';
-import { type KeyParams, type ResponseCacheOptions, cacheHeaders, preflighted, requestParams, yogaReadsJson } from './use-response-cache.js';
+import type { CacheEntry } from '@tributary/cache';
+import { type KeyParams, type ResponseCacheOptions, admissibleHit, cacheHeaders, preflighted, requestParams, responseKeyOf, yogaReadsJson } from './use-response-cache.js';
 
 /** Options of {@link createHitPath}. */
 export interface HitPathOptions {
@@ -38,7 +39,15 @@ export interface HitPathOptions {
 export function createHitPath(options: HitPathOptions): RequestListener {
   const { cache, next } = options;
   const { store, invalidator, metrics, persisted, config } = cache;
-  const keyOf = (params: KeyParams) => requestKey(`${cache.policy().version}:${cache.refusalProfile}:${params.documentHash}`, params.operationName, params.variables);
+  const keyOf = responseKeyOf(cache);
+  const l1Hits = metrics.lookups.labels({ tier: 'l1', result: 'hit' });
+  // L1 hands out the same entry object on every hit: its UTF-8 bytes are encoded once, not per hit.
+  const bytesOf = new WeakMap<CacheEntry, Buffer>();
+  const encoded = (entry: CacheEntry) => {
+    let bytes = bytesOf.get(entry);
+    if (!bytes) bytesOf.set(entry, (bytes = Buffer.from(entry.body, 'utf8')));
+    return bytes;
+  };
 
   const answer = async (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, startedAt: number): Promise<boolean> => {
     const url = new URL(req.url!, 'http://localhost');
@@ -53,13 +62,13 @@ export function createHitPath(options: HitPathOptions): RequestListener {
     if (!params || !preflighted(view) || !mediaType) return false;
     const entry = store.getLocal(scopedKey(keyOf(params), 'public'))?.value;
     if (!entry) return false;
-    if (!params.trusted && !(await persisted.isRegistered(params.documentHash))) return false;
-    if (params.register !== undefined) await persisted.register(params.documentHash, params.register);
-    metrics.lookups.inc({ tier: 'l1', result: 'hit' });
+    if (!(await admissibleHit(persisted, params))) return false;
+    l1Hits.inc();
+    const bytes = encoded(entry);
     const headers = cacheHeaders(entry, mediaType, config.debug ? 'hit-l1' : undefined);
     headers['content-type'] = `${mediaType}; charset=utf-8`;
-    headers['content-length'] = String(Buffer.byteLength(entry.body));
-    res.writeHead(200, headers).end(entry.body);
+    headers['content-length'] = String(bytes.length);
+    res.writeHead(200, headers).end(bytes);
     options.onHit(entry.operationName, (performance.now() - startedAt) / 1000);
     return true;
   };

@@ -128,7 +128,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
     return forget;
   };
 
-  const keyOf = (params: KeyParams) => requestKey(`${options.policy().version}:${options.refusalProfile}:${params.documentHash}`, params.operationName, params.variables);
+  const keyOf = responseKeyOf(options);
   const respond = (entry: CacheEntry, request: Request, tier: string, mediaType: string, fetchAPI: { Response: typeof Response }) => {
     const headers = cacheHeaders(entry, mediaType, config.debug ? tier : undefined);
     if (entry.operationName) options.hitOperations.set(request, entry.operationName);
@@ -139,11 +139,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
    * Whether a hit may answer: a hash-only request only if the executing path would find its
    * document; a document sent with its APQ hash is registered first, as the executing path does.
    */
-  const admissible = async (params: KeyParams) => {
-    if (!params.trusted && !(await persisted.isRegistered(params.documentHash))) return false;
-    if (params.register !== undefined) await persisted.register(params.documentHash, params.register);
-    return true;
-  };
+  const admissible = (params: KeyParams) => admissibleHit(persisted, params);
 
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
@@ -322,6 +318,26 @@ function whyNotStorable(result: ExecutionResult, recorder: FetchRecorder, maxAge
   if (scope === 'private' && state.principal.kind === 'anonymous') return 'private data read anonymously';
   if (!state.mediaType) return 'streamed';
   return undefined;
+}
+
+/**
+ * Whether a hit may answer a request under the persisted-operation rules, as the executing path
+ * would decide: a hash-only request needs its document registered (APQ) or trusted; a document
+ * sent with its hash is registered, as the executing path registers it.
+ */
+export async function admissibleHit(persisted: ResponseCacheOptions['persisted'], params: KeyParams): Promise<boolean> {
+  if (!params.trusted && !(await persisted.isRegistered(params.documentHash))) return false;
+  if (params.register !== undefined) await persisted.register(params.documentHash, params.register);
+  return true;
+}
+
+/**
+ * The key of a request's response, before scope (`scopedKey`): the supergraph version and the
+ * refusal profile of this instance, the document hash, operation name and variables. The one
+ * key function of the in-Yoga path and the hit path below Yoga.
+ */
+export function responseKeyOf(options: Pick<ResponseCacheOptions, 'policy' | 'refusalProfile'>): (params: KeyParams) => string {
+  return (params) => requestKey(`${options.policy().version}:${options.refusalProfile}:${params.documentHash}`, params.operationName, params.variables);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sha256Hex } from '../persisted/sha256.js';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ANONYMOUS, type Principal, principalSubject } from '@tributary/runtime';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
@@ -5,11 +6,11 @@ import type { CacheInvalidator } from './cache-invalidator.js';
 import { scopedKey, variablesKey } from './cache-key.js';
 import type { CachePolicy } from './cache-policy.js';
 import type { InflightFetches, SharedEntry } from './entity-coalescer.js';
-import { type FetchAnalysis, analyseFetch, sha256 } from './entity-fetch.js';
+import { type FetchAnalysis, analyseFetch } from './entity-fetch.js';
 import type { EntityCacheMetrics } from './entity-metrics.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
 import { FetchRecorder } from './fetch-recorder.js';
-import { type TaggedFetch, entryTags, isAboutAddedSelections, readFetchResult, tagFetch } from './fetch-tagging.js';
+import { type TaggedFetch, entryTags, readFetchResult, refusesAddedSelections, tagFetch } from './fetch-tagging.js';
 
 type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
 type ResponseError = NonNullable<Response['errors']>[number];
@@ -116,8 +117,8 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
     const base = `${policy.version}\n${subgraph}\n${analysis.selectionHash}\n${variablesKey(others)}`;
     const items: Item[] =
       analysis.shape.kind === 'entities'
-        ? (representations as unknown[]).map((r, index) => ({ index, key: sha256(`${base}\n${variablesKey(r)}`), type: typenameOf(r) }))
-        : [{ index: 0, key: sha256(`${base}\nroot`), type: schema.getQueryType()?.name ?? 'Query' }];
+        ? (representations as unknown[]).map((r, index) => ({ index, key: sha256Hex(`${base}\n${variablesKey(r)}`), type: typenameOf(r) }))
+        : [{ index: 0, key: sha256Hex(`${base}\nroot`), type: schema.getQueryType()?.name ?? 'Query' }];
     return serve(run, items);
   };
   return source;
@@ -228,7 +229,7 @@ async function send(run: FetchRun, items: Item[]): Promise<SentResult> {
   if (entities) variables.representations = items.map((item) => (options.request.variables!.representations as unknown[])[item.index]);
   caching.metrics.representationsSent.inc({ subgraph }, entities ? items.length : 0);
   const response = await run.process({ ...options, request: { ...options.request, query: fetch.query, variables }, document: fetch.document } as GraphQLDataSourceProcessOptions);
-  const ours = response.errors?.some((error) => isAboutAddedSelections(error) || (response.data == null && error.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')) ?? false;
+  const ours = refusesAddedSelections(response);
   const header = response.http?.headers.get('cache-control');
   if (!entities) {
     const [item] = items;

@@ -2,7 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GraphQLSchema } from 'graphql';
 import type { CachePolicy } from './cache-policy.js';
 import type { FetchRecorders } from './fetch-recorder.js';
-import { isAboutAddedSelections, readFetchResult, tagFetch } from './fetch-tagging.js';
+import { readFetchResult, refusesAddedSelections, tagFetch } from './fetch-tagging.js';
 
 /** What {@link withFetchTagging} needs from the gateway, read at each fetch (the supergraph can change). */
 export interface FetchTagging {
@@ -38,8 +38,7 @@ export function withFetchTagging<T extends GraphQLDataSource>(source: T, subgrap
     const response = await process({ ...options, request: { ...options.request, query: fetch.query }, document: fetch.document } as GraphQLDataSourceProcessOptions);
     if (response.errors?.length) {
       recorder.refuse(`${subgraph} answered with errors`);
-      const ours = response.errors.some((error) => isAboutAddedSelections(error) || (response.data == null && error.extensions?.code === 'GRAPHQL_VALIDATION_FAILED'));
-      return ours ? process(options) : response;
+      return refusesAddedSelections(response) ? process(options) : response;
     }
     recorder.applyCacheControl(response.http?.headers.get('cache-control'));
     const policy = tagging.policy();
