@@ -4,6 +4,7 @@ export { toChinookKey, parseIdArgument, loadByRepresentation } from './ids.js';
 export { countRows } from './count-rows.js';
 export { DecimalScalar, DateTimeScalar, formatDecimal, parseDecimalArgument } from './scalars.js';
 export { type Connection, type ConnectionId, type PageRequest, MAX_PAGE_SIZE, parsePageRequest, encodeCursor, toConnection } from './connection.js';
+export { keysetPage } from './keyset-page.js';
 export { type LoaderOptions, type LoaderFamily, MAX_KEYS_PER_STATEMENT, createRowLoader, createGroupLoader, createValueLoader, loaderPerArguments } from './batch-loaders.js';
 export { type TableLoaders, type TableReads, createTableLoaders } from './table-loaders.js';
 export { type LoaderReads, type ClearableLoader, type RowChange, type LoaderRegistry, createLoaderRegistry } from './loader-registry.js';

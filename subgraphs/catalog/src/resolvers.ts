@@ -1,4 +1,4 @@
-import { likePattern, DecimalScalar, parseIdArgument, parsePageRequest, parseTextArgument, countRows, forbidden, loadByRepresentation, toConnection } from '@tributary/runtime';
+import { likePattern, DecimalScalar, parseIdArgument, parsePageRequest, parseTextArgument, countRows, forbidden, loadByRepresentation, keysetPage } from '@tributary/runtime';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { genreSize, tableSize } from './counts.js';
 import { updateTrack } from './update-track.js';
@@ -26,54 +26,21 @@ export const resolvers: Resolvers = {
       const page = parsePageRequest(args, 'Query.artists');
       let filtered = db.selectFrom('catalog.artist');
       if (args.nameContains) filtered = filtered.where('name', 'ilike', likePattern(parseTextArgument(args.nameContains, 'nameContains', { max: 120 })));
-      const rows = await filtered
-        .selectAll()
-        .where('artist_id', '>', page.afterKey)
-        .orderBy('artist_id')
-        .limit(page.first + 1)
-        .execute();
       // A name filter counts its matches; the whole list's count is the counter.
-      return toConnection(
-        rows,
-        page,
-        (r) => r.artist_id,
-        () => (args.nameContains ? countRows(filtered) : tableSize(db, 'catalog.artist')),
-      );
+      return keysetPage(filtered, 'artist_id', page, () => (args.nameContains ? countRows(filtered) : tableSize(db, 'catalog.artist')));
     },
     albums: async (_, args, { db }) => {
       const page = parsePageRequest(args, 'Query.albums');
       const all = db.selectFrom('catalog.album');
-      const rows = await all
-        .selectAll()
-        .where('album_id', '>', page.afterKey)
-        .orderBy('album_id')
-        .limit(page.first + 1)
-        .execute();
-      return toConnection(
-        rows,
-        page,
-        (r) => r.album_id,
-        () => tableSize(db, 'catalog.album'),
-      );
+      return keysetPage(all, 'album_id', page, () => tableSize(db, 'catalog.album'));
     },
     tracks: async (_, args, { db }) => {
       const page = parsePageRequest(args, 'Query.tracks');
       let filtered = db.selectFrom('catalog.track');
       const genreId = args.genreId !== null && args.genreId !== undefined ? parseIdArgument(args.genreId, 'genreId') : undefined;
       if (genreId !== undefined) filtered = filtered.where('genre_id', '=', genreId);
-      const rows = await filtered
-        .selectAll()
-        .where('track_id', '>', page.afterKey)
-        .orderBy('track_id')
-        .limit(page.first + 1)
-        .execute();
       // Counters (migration 006), not a scan of the tracks.
-      return toConnection(
-        rows,
-        page,
-        (r) => r.track_id,
-        () => (genreId === undefined ? tableSize(db, 'catalog.track') : genreSize(db, genreId)),
-      );
+      return keysetPage(filtered, 'track_id', page, () => (genreId === undefined ? tableSize(db, 'catalog.track') : genreSize(db, genreId)));
     },
   },
   Mutation: {

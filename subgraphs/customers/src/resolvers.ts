@@ -1,4 +1,4 @@
-import { likePattern, canReadCustomer, countRows, forbidden, isManager, loadByRepresentation, parseIdArgument, parsePageRequest, parseTextArgument, toConnection } from '@tributary/runtime';
+import { likePattern, canReadCustomer, countRows, forbidden, isManager, loadByRepresentation, parseIdArgument, parsePageRequest, parseTextArgument, keysetPage } from '@tributary/runtime';
 import type { Context } from './context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import type { CustomerRow } from './rows.js';
@@ -56,18 +56,7 @@ export const resolvers: Resolvers = {
       const page = parsePageRequest(args, 'Query.customers');
       let filtered = db.selectFrom('customers.customer');
       if (args.country !== null && args.country !== undefined) filtered = filtered.where('country', '=', parseTextArgument(args.country, 'country', { max: 40 }));
-      const rows = await filtered
-        .selectAll()
-        .where('customer_id', '>', page.afterKey)
-        .orderBy('customer_id')
-        .limit(page.first + 1)
-        .execute();
-      return toConnection(
-        rows,
-        page,
-        (r) => r.customer_id,
-        () => countRows(filtered),
-      );
+      return keysetPage(filtered, 'customer_id', page, () => countRows(filtered));
     },
   },
   Mutation: {

@@ -1,4 +1,4 @@
-import { type Principal, countRows, forbidden, loadByRepresentation, parseIdArgument, parsePageRequest, toChinookKey, toConnection } from '@tributary/runtime';
+import { type Principal, countRows, forbidden, loadByRepresentation, parseIdArgument, parsePageRequest, toChinookKey, keysetPage, toConnection } from '@tributary/runtime';
 import type { Resolvers } from '../generated/resolvers-types.js';
 
 /** Playlist mutations need a customer or an employee. */
@@ -14,18 +14,7 @@ export const resolvers: Resolvers = {
     playlists: async (_, args, { db }) => {
       const page = parsePageRequest(args, 'Query.playlists');
       const all = db.selectFrom('playlists.playlist');
-      const rows = await all
-        .selectAll()
-        .where('playlist_id', '>', page.afterKey)
-        .orderBy('playlist_id')
-        .limit(page.first + 1)
-        .execute();
-      return toConnection(
-        rows,
-        page,
-        (r) => r.playlist_id,
-        () => countRows(all),
-      );
+      return keysetPage(all, 'playlist_id', page, () => countRows(all));
     },
   },
   Mutation: {
