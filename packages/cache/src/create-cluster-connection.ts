@@ -1,6 +1,7 @@
 import { backoffDelay } from '@tributary/runtime';
 import { Cluster, type Command } from 'ioredis';
 import type { RedisTarget } from './redis-target.js';
+import { armCommandTimeout } from './command-timeout.js';
 
 /** Options of {@link createClusterConnection} (the same as a single server's connection). */
 export interface ClusterConnectionOptions {
@@ -50,20 +51,6 @@ export function createClusterConnection(target: Extract<RedisTarget, { kind: 'cl
     up = now;
     options.onState?.(now);
   };
-  const armTimeout = (command: Command, ms: number) => {
-    const timer = setTimeout(
-      () =>
-        setImmediate(() => {
-          if (!command.isResolved) command.reject(new Error(`Command timed out after ${ms} ms`));
-        }),
-      ms,
-    );
-    timer.unref();
-    command.promise.then(
-      () => clearTimeout(timer),
-      () => clearTimeout(timer),
-    );
-  };
 
   class GuardedCluster extends Cluster {
     override sendCommand(command: Command, stream?: Parameters<Cluster['sendCommand']>[1], node?: Parameters<Cluster['sendCommand']>[2]): unknown {
@@ -74,7 +61,7 @@ export function createClusterConnection(target: Extract<RedisTarget, { kind: 'cl
         return command.promise;
       }
       const result = super.sendCommand(command, stream, node);
-      if (first && options.commandTimeoutMs !== undefined && !command.isResolved) armTimeout(command, options.commandTimeoutMs);
+      if (first && options.commandTimeoutMs !== undefined && !command.isResolved) armCommandTimeout(command, options.commandTimeoutMs);
       return result;
     }
   }

@@ -2,6 +2,7 @@ import { type Backoff, backoffDelay } from '@tributary/runtime';
 import { type Cluster, type Command, Redis } from 'ioredis';
 import { clusterPendingCommands, createClusterConnection } from './create-cluster-connection.js';
 import { parseRedisTarget } from './redis-target.js';
+import { armCommandTimeout } from './command-timeout.js';
 
 /** A connection to one Redis server or to a Redis Cluster (the same commands; see {@link createRedisConnection}). */
 export type RedisClient = Redis | Cluster;
@@ -108,7 +109,7 @@ export function createServerConnection(url: string, options: RedisConnectionOpti
       }
       const result = super.sendCommand(command, stream);
       // The probe has no timeout: it waits behind the unanswered commands, one at a time.
-      if (options.commandTimeoutMs !== undefined && !isProbe && !command.isResolved) armTimeout(command, options.commandTimeoutMs);
+      if (options.commandTimeoutMs !== undefined && !isProbe && !command.isResolved) armCommandTimeout(command, options.commandTimeoutMs, notAnswering);
       return result;
     }
   }
@@ -128,22 +129,6 @@ export function createServerConnection(url: string, options: RedisConnectionOpti
     if (now === up) return;
     up = now;
     options.onState?.(now);
-  };
-  const armTimeout = (command: Command, ms: number) => {
-    const timer = setTimeout(
-      () =>
-        setImmediate(() => {
-          if (command.isResolved) return;
-          command.reject(new Error(`Command timed out after ${ms} ms`));
-          notAnswering();
-        }),
-      ms,
-    );
-    timer.unref();
-    command.promise.then(
-      () => clearTimeout(timer),
-      () => clearTimeout(timer),
-    );
   };
   const notAnswering = () => {
     if (!answering) return;
