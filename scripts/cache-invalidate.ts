@@ -4,6 +4,7 @@
  *   Track:42             entries that read that track at all, and the lists of tracks
  *   Track                entries that read any track
  *   Query.topTracks      entries that read that list
+ * A tag must name a type (and field) of the API schema: a misspelt one is refused, not ignored.
  * Each tag is one `operator` event (`tributary_cache_invalidations_total{kind="operator"}`).
  * With `REDIS_URL` the event goes on the Redis bus; otherwise through Postgres (`DATABASE_URL`),
  * whose change feed puts it on the bus of the running single-instance process.
@@ -13,6 +14,7 @@ import { CHANGE_CHANNEL } from '@tributary/database';
 import { createBusFromEnv } from '@tributary/cache';
 import { Command } from 'commander';
 import pg from 'pg';
+import { readApiSchema, tagProblem } from './lib/check-cache-tag.js';
 
 const program = new Command('pnpm cache:invalidate')
   .description('Evict cached responses by tag on every gateway')
@@ -21,6 +23,11 @@ const program = new Command('pnpm cache:invalidate')
     let events: ChangeEvent[];
     try {
       events = tags.map(eventFromTag);
+      const schema = readApiSchema();
+      for (const tag of tags) {
+        const problem = tagProblem(tag, schema);
+        if (problem) throw new Error(`${JSON.stringify(tag)} names nothing the API has: ${problem}`);
+      }
     } catch (error) {
       program.error(`error: ${(error as Error).message}`);
     }

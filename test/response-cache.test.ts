@@ -236,7 +236,7 @@ describe('the hit path', () => {
 });
 
 describe('pnpm cache:invalidate (single instance, through Postgres)', () => {
-  it('evicts by field, by entity, and rejects what is not a tag', async () => {
+  it('evicts by field, by entity, and rejects what is not a tag or names nothing the API has', async () => {
     const name = '{ track(id: "12") { name } }';
     const price = '{ track(id: "12") { unitPrice } }';
     await ask(stack, name);
@@ -254,7 +254,10 @@ describe('pnpm cache:invalidate (single instance, through Postgres)', () => {
     const bad = await runScript('scripts/cache-invalidate.ts', ['track 12'], { DATABASE_URL: database.url, REDIS_URL: '' });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('not a cache tag: "track 12"');
-  }, 120_000); // three `node --import tsx` processes: each compiles its imports (seconds on a loaded machine)
+    const misspelt = await runScript('scripts/cache-invalidate.ts', ['Track:12.unitPrise'], { DATABASE_URL: database.url, REDIS_URL: '' });
+    expect(misspelt.code).toBe(1);
+    expect(misspelt.stderr).toContain('"Track:12.unitPrise" names nothing the API has: Track has no field unitPrise (fields: album, bytes, composer');
+  }, 150_000); // four `node --import tsx` processes: each compiles its imports (seconds on a loaded machine)
 });
 
 describe('requests that must not poison or break the cache', () => {

@@ -5,11 +5,7 @@ import { REPO_ROOT } from '@tributary/database';
 import { SUBGRAPHS } from '@tributary/runtime';
 import { type GraphQLError, Source, parse, printSchema } from 'graphql';
 
-/** Where `pnpm compose` writes the supergraph, relative to the repository root. */
-export const SUPERGRAPH_FILE = 'schema/supergraph.graphql';
-
-/** Where `pnpm compose` writes the API schema (what clients see), for client codegen. */
-export const API_SCHEMA_FILE = 'schema/api-schema.graphql';
+export { API_SCHEMA_FILE, SUPERGRAPH_FILE } from './schema-files.js';
 
 /** Result of {@link composeSupergraph}: the supergraph and API schema SDL, or the errors one per line. */
 export type ComposeResult = { ok: true; supergraphSdl: string; apiSchemaSdl: string; hints: string[] } | { ok: false; errors: string[] };
