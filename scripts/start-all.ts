@@ -7,7 +7,7 @@ import cluster from 'node:cluster';
 import { SUBGRAPHS, loggerOrExit, onShutdown } from '@tributary/runtime';
 import { createInProcessBus } from '@tributary/cache';
 import { createGateway, readGatewayConfig, readGatewayWorkers, runGatewayWorker, startGatewayCluster } from '@tributary/gateway';
-import { logPrepared, runSubgraphs } from '@tributary/subgraph-host';
+import { runSubgraphs } from '@tributary/subgraph-host';
 
 const logger = loggerOrExit('tributary');
 try {
@@ -30,7 +30,6 @@ async function runPrimary(workers: number): Promise<void> {
   const bus = createInProcessBus();
   const started = performance.now();
   const subgraphs = await runSubgraphs({ logger, bus });
-  logPrepared(logger, subgraphs.prepared);
   if (workers > 1) {
     const workerEnv = Object.fromEntries(
       SUBGRAPHS.filter((sg) => !process.env[`${sg.name.toUpperCase()}_URL`]?.trim() && subgraphs.urls[sg.name]).map((sg) => [`${sg.name.toUpperCase()}_URL`, subgraphs.urls[sg.name]]),

@@ -4,13 +4,12 @@
  */
 import { onShutdown } from '@tributary/runtime';
 import { loggerOrExit } from '@tributary/runtime';
-import { logPrepared, runSubgraphs } from '@tributary/subgraph-host';
+import { runSubgraphs } from '@tributary/subgraph-host';
 
 const logger = loggerOrExit('subgraphs');
 try {
   const started = performance.now();
   const running = await runSubgraphs({ logger });
-  logPrepared(logger, running.prepared);
   const kind = Object.values(running.databases)[0]?.kind;
   logger.info({ database: kind, urls: running.urls, startMs: Math.round(performance.now() - started) }, 'subgraphs ready');
   onShutdown(logger, 'subgraphs', async () => {

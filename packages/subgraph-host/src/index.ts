@@ -1,1 +1,1 @@
-export { type RunSubgraphsOptions, type RunningSubgraphs, SUBGRAPH_DEFINITIONS, logPrepared, runSubgraphs } from './run-subgraphs.js';
+export { type RunSubgraphsOptions, type RunningSubgraphs, SUBGRAPH_DEFINITIONS, runSubgraphs } from './run-subgraphs.js';

@@ -1,7 +1,7 @@
 import { catalogSubgraph } from '@tributary/catalog';
 import { customersSubgraph } from '@tributary/customers';
 import { type ChangeFeed, type InvalidationBus, createBusFromEnv, createChangeFeed, createChangeMap } from '@tributary/cache';
-import { CHANGE_CHANNEL, CHINOOK_FIELD_SOURCES, type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
+import { CHANGE_CHANNEL, CHINOOK_FIELD_SOURCES, type DatabaseConfig, type DatabaseHandle, type PrepareResult, createDatabase, prepareDatabase, readDatabaseConfig } from '@tributary/database';
 import { playlistsSubgraph } from '@tributary/playlists';
 import { salesSubgraph } from '@tributary/sales';
 import {
@@ -105,7 +105,8 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
     for (const s of SUBGRAPHS) {
       databases[s.name] = await createDatabase({ config, name: s.name, registry: registries[s.name], logger: options.logger, statementSignal: currentRequestSignal });
     }
-    const prepared = options.prepare === false ? undefined : await prepareDatabase(databases[SUBGRAPHS[0]!.name]!.db, env);
+    const prepared = options.prepare === false ? undefined : await prepareThroughOwnHandle(config, env);
+    logPrepared(options.logger, prepared);
     const feedMetrics = createChangeFeedMetrics(registries[SUBGRAPHS[0]!.name]!, bus);
     const feed = await createChangeFeed({
       database: databases[SUBGRAPHS[0]!.name]!,
@@ -156,8 +157,22 @@ function namingDatabaseUrl(error: Error, url: string): Error {
 }
 
 /** Logs what `prepareDatabase` did at start: migrations run, Chinook imported or skipped. */
-export function logPrepared(logger: Logger, prepared: PrepareResult | undefined): void {
+function logPrepared(logger: Logger, prepared: PrepareResult | undefined): void {
   if (prepared?.migrations.length) logger.info({ migrations: prepared.migrations }, 'migrated');
   if (prepared?.chinook.status === 'imported') logger.info({ durationMs: Math.round(prepared.chinook.durationMs) }, 'Chinook imported');
   if (prepared?.chinook.status === 'skipped') logger.info('database already holds data: Chinook import skipped');
+}
+
+/**
+ * Migrates and imports through a database handle of its own, closed afterwards: the bulk
+ * statements of a migration or of the Chinook import are not a subgraph's SQL (its statement
+ * counters) and not slow queries to warn about (`DATABASE_SLOW_STATEMENT_MS`).
+ */
+async function prepareThroughOwnHandle(config: DatabaseConfig, env: NodeJS.ProcessEnv): Promise<PrepareResult> {
+  const handle = await createDatabase({ config, name: 'prepare' });
+  try {
+    return await prepareDatabase(handle.db, env);
+  } finally {
+    await handle.destroy();
+  }
 }
