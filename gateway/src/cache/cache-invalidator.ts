@@ -266,13 +266,14 @@ export class CacheInvalidator {
     if (event.kind === 'flush') {
       // Every instance hears the same event and moves to the same epoch.
       const epoch = String(event.at ?? store.now());
-      await Promise.all([store.flush(epoch), entity?.flush(epoch)]);
+      await Promise.all([store.flush(epoch, event.lsn), entity?.flush(epoch, event.lsn)]);
       for (const listener of this.flushListeners) listener();
       return;
     }
     const tags = tagsOf(event, (type) => this.options.policy().listsOfType(type));
     // Both stores record the invalidation and evict L1 synchronously when called: no lookup between them.
-    const [{ local }] = await Promise.all([store.invalidate(tags), entity?.invalidate(tags)]);
+    // With the write's WAL position: a replica read that had not replayed it is not stored (see `TieredStore.isReplayedPast`).
+    const [{ local }] = await Promise.all([store.invalidate(tags, event.lsn), entity?.invalidate(tags, event.lsn)]);
     if (local > 0) metrics.evictions.inc({ reason: 'invalidated' }, local);
   }
 }
