@@ -51,11 +51,20 @@ export interface ReadRouting<DB> {
  * mutations (and with them every transaction: resolvers open transactions only in mutations)
  * use the primary and report a position past their commits (`x-tributary-write-lsn`).
  *
+ * A replica that cannot answer its position sends the request to the primary (`onReplicaError` hears why).
+ *
  * @param writeLsn the primary's current WAL position (`pg_current_wal_insert_lsn()`).
  */
-export function createReadRouting<DB>(primary: Kysely<DB>, replica: SubgraphReadReplica<DB>, writeLsn: () => Promise<string>): ReadRouting<DB> {
+export function createReadRouting<DB>(primary: Kysely<DB>, replica: SubgraphReadReplica<DB>, writeLsn: () => Promise<string>, onReplicaError?: (error: Error) => void): ReadRouting<DB> {
   const mutations = new WeakSet<Request>();
   const positions = new WeakMap<Request, { header: string; lsn: string }>();
+  // Requests arriving while a position query is in flight share its answer: measured before any
+  // of their statements start, it is a lower bound for them too (replay only moves forward).
+  let measuring: Promise<string | null> | undefined;
+  const replayed = () =>
+    (measuring ??= replica.replayLsn().finally(() => {
+      measuring = undefined;
+    }));
   return {
     plugin: {
       onParse({ context }) {
@@ -74,13 +83,20 @@ export function createReadRouting<DB>(primary: Kysely<DB>, replica: SubgraphRead
     },
     async sourceFor(request) {
       if (mutations.has(request)) return { db: primary };
-      const replayed = await replica.replayLsn();
+      let position: string | null;
+      try {
+        position = await replayed();
+      } catch (error) {
+        // The replica cannot be reached: the primary answers, as it would without one.
+        onReplicaError?.(error as Error);
+        return { db: primary };
+      }
       // Not in recovery: the "replica" is a primary, whose reads are current.
-      if (replayed === null) return { db: replica.db };
+      if (position === null) return { db: replica.db };
       const needed = request.headers.get(MIN_LSN_HEADER);
-      if (needed !== null && !(isLsn(needed) && lsnAtLeast(replayed, needed))) return { db: primary };
-      positions.set(request, { header: READ_LSN_HEADER, lsn: replayed });
-      return { db: replica.db, readLsn: replayed };
+      if (needed !== null && !(isLsn(needed) && lsnAtLeast(position, needed))) return { db: primary };
+      positions.set(request, { header: READ_LSN_HEADER, lsn: position });
+      return { db: replica.db, readLsn: position };
     },
   };
 }

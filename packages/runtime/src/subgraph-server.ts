@@ -123,7 +123,7 @@ export async function startSubgraph<Context extends object, DB>(definition: Subg
   const identity = options.identity ?? { verify: createIdentityVerifier(readInternalSecret({})), requireGatewayToken: false };
   const log = options.logger.child({ subgraph: definition.name });
   const { read, writeLsn } = options.database;
-  const routing = read && writeLsn ? createReadRouting(db, read, writeLsn) : undefined;
+  const routing = read && writeLsn ? createReadRouting(db, read, writeLsn, (error) => log.warn({ err: error.message }, 'read replica unavailable; reading from the primary')) : undefined;
   const yoga = createYoga<object, object>({
     schema,
     context: async ({ request }: { request: Request }) => {
