@@ -2,8 +2,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { freePort } from '../../benchmarks/lib/processes.js';
+import { withClient as admin } from './services.js';
 
 /** Where Debian's Postgres 15 server binaries are (`postgresql-15`). */
 export const POSTGRES_BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -16,16 +16,6 @@ export interface OwnReplica {
   /** Waits until database `name` exists on the replica and answers (its `CREATE DATABASE` replayed). */
   waitForDatabase(name: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /**

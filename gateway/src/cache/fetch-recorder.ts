@@ -37,8 +37,8 @@ export class FetchRecorder {
    */
   applyReadLsn(header: string | null | undefined): void {
     if (header === null || header === undefined) return;
-    if (!isLsn(header)) return this.refuse('subgraph reported a read position that is not an LSN');
-    this.readLsn = minLsn(this.readLsn, header);
+    if (isLsn(header)) this.readLsn = minLsn(this.readLsn, header);
+    else this.refuse('subgraph reported a read position that is not an LSN');
   }
 
   /**
