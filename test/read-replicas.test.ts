@@ -28,6 +28,9 @@ beforeAll(async () => {
   });
   primary = new pg.Client({ connectionString: database.directUrl });
   await primary.connect();
+  // A gateway that just started stores no replica read until it hears a position (at most 1 s).
+  await nextEvent((event) => event.kind === 'fence' && event.lsn !== undefined);
+  await stack.gateway.cache.fence();
 }, 90_000);
 afterAll(async () => {
   await primary?.end();

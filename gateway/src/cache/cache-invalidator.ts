@@ -4,7 +4,7 @@ import type { CacheMetrics } from './cache-metrics.js';
 import type { CachePolicy } from './cache-policy.js';
 
 /** Another cache that the same events evict (the entity cache's tiered store). */
-export type EvictedStore = Pick<TieredStore<unknown>, 'invalidate' | 'flush' | 'flushLocal' | 'dropLocal' | 'refreshEpoch' | 'trustSharedAfter' | 'sharedFloor'>;
+export type EvictedStore = Pick<TieredStore<unknown>, 'invalidate' | 'flush' | 'flushLocal' | 'dropLocal' | 'refreshEpoch' | 'trustSharedAfter' | 'sharedFloor' | 'forgetPositions' | 'learnPosition'>;
 
 /**
  * How long after proving its bus an instance waits before it re-reads the coverage claim, ms:
@@ -103,6 +103,9 @@ export class CacheInvalidator {
   private proven(): void {
     const generation = ++this.generation;
     const { store, coverage } = this.options;
+    // Events published before now were not heard here: replica reads wait for a position past them.
+    store.forgetPositions();
+    this.options.entity?.forgetPositions();
     const provenAt = store.now();
     store.trustSharedAfter(provenAt);
     this.options.entity?.trustSharedAfter(provenAt);
@@ -257,6 +260,11 @@ export class CacheInvalidator {
 
   private async apply(event: ChangeEvent): Promise<void> {
     const { store, entity, metrics } = this.options;
+    // A stamped event is past every write whose event its change feed published before it.
+    if (event.lsn !== undefined) {
+      store.learnPosition(event.lsn);
+      entity?.learnPosition(event.lsn);
+    }
     if (event.kind === 'fence') {
       this.fences.get(event.id)?.();
       return;

@@ -53,6 +53,14 @@ export interface ChangeFeedOptions {
   onListening?: (listening: boolean) => void;
   /** Called when a mutation's fence gives up (also logged, at most once per {@link FENCE_WARNING_INTERVAL_MS}). */
   onFenceTimeout?: () => void;
+  /**
+   * With a stamping database (read replicas): publish a stamped `fence` (`id: "position"`) this
+   * often, in ms, even when nothing is written, so that a gateway that starts listening (or
+   * listens again) learns a position past every event it missed within that time (until then it
+   * stores no replica read). Sent as a NOTIFY through the change channel, stamped like any
+   * notification. Absent: never.
+   */
+  positionEveryMs?: number;
 }
 
 /** At most one warning per this many ms about fences that gave up (a LISTEN outage fails them all). */
@@ -110,7 +118,11 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
   };
   const stamped = (event: ChangeEvent, lsn: string | undefined): ChangeEvent => (lsn === undefined ? event : { ...event, lsn });
   const handle = async (payload: string, lsn: string | undefined) => {
-    const message = JSON.parse(payload) as RowChange | { fence: string } | { event: ChangeEvent };
+    const message = JSON.parse(payload) as RowChange | { fence: string } | { event: ChangeEvent } | { position: true };
+    if ('position' in message) {
+      if (lsn !== undefined) await publish({ kind: 'fence', id: 'position', lsn });
+      return;
+    }
     if ('fence' in message) {
       fences.get(message.fence)?.();
       fences.delete(message.fence);
@@ -132,6 +144,13 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
       queue = queue.then(() => publish(stamped({ kind: 'flush', reason: 'change feed reconnected; notifications may have been lost' }, lsn)));
     },
   });
+  const positions =
+    options.positionEveryMs === undefined
+      ? undefined
+      : setInterval(() => {
+          options.database.notify(options.channel, JSON.stringify({ position: true })).catch((error: Error) => logger?.warn({ err: error.message }, 'position not sent'));
+        }, options.positionEveryMs);
+  positions?.unref();
   // Writes made while no change feed listened (the subgraphs were down) were never heard.
   queue = queue.then(() => publish(stamped({ kind: 'flush', reason: 'change feed started; writes made before were not heard' }, listening.startLsn)));
   return {
@@ -156,6 +175,7 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
     },
     async close() {
       clearRetry();
+      clearInterval(positions);
       await listening.close();
     },
   };

@@ -32,6 +32,8 @@ export function createTieredStore<V>(options: TieredStoreOptions<V>): TieredStor
     isQuietSince: (startedAt) => ledger.isQuietSince(startedAt),
     isReplayedPast: (readLsn, tags) => ledger.isReplayedPast(readLsn, tags),
     isReplayedPastAll: (readLsn) => ledger.isReplayedPastAll(readLsn),
+    forgetPositions: () => ledger.forgetPositions(),
+    learnPosition: (lsn) => ledger.learnPosition(lsn),
     get sharedFloor() {
       return sharedFloor;
     },

@@ -29,6 +29,17 @@ export interface FreshnessLedger {
   isReplayedPast(readLsn: string | undefined, tags: Iterable<string>): boolean;
   /** {@link isReplayedPast} for any tags: `readLsn` is at or past every LSN recorded so far. */
   isReplayedPastAll(readLsn: string | undefined): boolean;
+  /**
+   * Invalidations may have been missed (the instance starts listening, or listens again after a
+   * loss): until {@link learnPosition} is called, no replica read is fresh, whatever its position.
+   */
+  forgetPositions(): void;
+  /**
+   * After {@link forgetPositions}: `lsn` is a position (`hex/hex`) at or past every write whose
+   * event may have been missed (any stamped event heard since, see docs/database/READ_REPLICAS.md);
+   * it becomes the floor and replica reads past it are judged again. Otherwise a no-op.
+   */
+  learnPosition(lsn: string): void;
   /** Whether work started at `startedAt` reading `tags` saw every invalidation and flush recorded so far. */
   isFresh(startedAt: number, tags: Iterable<string>): boolean;
   /** {@link isFresh} for an entry read from L2: local flushes do not count. */
@@ -50,6 +61,8 @@ export function createFreshnessLedger(memoryMs: number): FreshnessLedger {
   let lsnFloor = -1n;
   /** The highest position recorded (tags and floor): a read at or past it is fresh for any tags. */
   let highestLsn = -1n;
+  /** Set by `forgetPositions`: no replica read is fresh until a position is learned. */
+  let positionUnknown = false;
   let flushedAt = -Infinity;
   let sharedFlushedAt = -Infinity;
   let lastInvalidatedAt = -Infinity;
@@ -95,6 +108,7 @@ export function createFreshnessLedger(memoryMs: number): FreshnessLedger {
     },
     isReplayedPast(readLsn, tags) {
       if (readLsn === undefined) return true;
+      if (positionUnknown) return false;
       const read = lsnPosition(readLsn);
       if (read >= highestLsn) return true;
       if (read < lsnFloor) return false;
@@ -102,7 +116,17 @@ export function createFreshnessLedger(memoryMs: number): FreshnessLedger {
       return true;
     },
     isReplayedPastAll(readLsn) {
-      return readLsn === undefined || lsnPosition(readLsn) >= highestLsn;
+      return readLsn === undefined || (!positionUnknown && lsnPosition(readLsn) >= highestLsn);
+    },
+    forgetPositions() {
+      positionUnknown = true;
+    },
+    learnPosition(lsn) {
+      if (!positionUnknown) return;
+      positionUnknown = false;
+      const position = lsnPosition(lsn);
+      if (position > lsnFloor) lsnFloor = position;
+      raise(position);
     },
     isFresh(startedAt, tags) {
       return flushedAt < startedAt && untouched(startedAt, tags);

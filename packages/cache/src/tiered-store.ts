@@ -182,6 +182,10 @@ export interface TieredStore<V> {
   isReplayedPast(readLsn: string | undefined, tags: Iterable<string>): boolean;
   /** {@link isReplayedPast} for any tags. */
   isReplayedPastAll(readLsn: string | undefined): boolean;
+  /** Until {@link learnPosition}, refuses every replica read (`set`, and L2 entries read from a replica): events may have been missed. */
+  forgetPositions(): void;
+  /** A position at or past every write whose event may have been missed (see `FreshnessLedger.learnPosition`). */
+  learnPosition(lsn: string): void;
 }
 
 /** Options of {@link createTieredStore}. */

@@ -41,6 +41,21 @@ describe('the freshness ledger and replica positions (LSNs)', () => {
     expect(ledger.isReplayedPast('0/9000', ['Genre:1.name'])).toBe(true);
   });
 
+  it('after forgetting positions (a gateway starts listening, or listens again), no replica read is fresh until a position is learned', () => {
+    const ledger = createFreshnessLedger(120_000);
+    ledger.forgetPositions();
+    expect(ledger.isReplayedPast('F/0', ['Genre:1.name'])).toBe(false);
+    expect(ledger.isReplayedPastAll('F/0')).toBe(false);
+    // The primary's reads are current whatever was missed.
+    expect(ledger.isReplayedPast(undefined, ['Genre:1.name'])).toBe(true);
+    ledger.learnPosition('0/9000');
+    expect(ledger.isReplayedPast('0/8FFF', ['Genre:1.name'])).toBe(false);
+    expect(ledger.isReplayedPast('0/9000', ['Genre:1.name'])).toBe(true);
+    // Learned once: later events do not raise the floor (only their own tags).
+    ledger.learnPosition('0/A000');
+    expect(ledger.isReplayedPast('0/9000', ['Genre:1.name'])).toBe(true);
+  });
+
   it('a forgotten tag leaves its position as a floor for every read', () => {
     const ledger = createFreshnessLedger(1_000);
     ledger.invalidated(['Track:7.unitPrice'], 0, '0/7000');
