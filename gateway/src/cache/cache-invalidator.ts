@@ -234,12 +234,17 @@ export class CacheInvalidator {
     void publish(1);
   }
 
-  /** An event may have been missed (a fence did not come back): L1 dropped, and entries started before now refused in both tiers. */
+  /**
+   * An event may have been missed (a fence did not come back): L1 dropped, entries started before
+   * now refused in both tiers, and replica reads refused until a stamped event is heard.
+   */
   private distrust(): void {
     for (const store of [this.options.store, this.options.entity]) {
       if (!store) continue;
       store.flushLocal();
       store.trustSharedAfter(Math.max(store.sharedFloor, this.options.store.now()));
+      // The missed event's position is unknown too: no replica read is stored until one is heard.
+      store.forgetPositions();
     }
   }
 
