@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { metricValue } from './support/metrics.js';
 import { type OwnReplica, startOwnReplica } from './support/pg-replica.js';
-import { POSTGRES_ADMIN_URL, REDIS_URL } from './support/services.js';
+import { POSTGRES_ADMIN_URL, REDIS_URL, withClient } from './support/services.js';
 import { type Stack, startStack } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
 
@@ -28,9 +28,11 @@ beforeAll(async () => {
   });
   primary = new pg.Client({ connectionString: database.directUrl });
   await primary.connect();
-  // A gateway that just started stores no replica read until it hears a position (at most 1 s).
-  await nextEvent((event) => event.kind === 'fence' && event.lsn !== undefined);
+  // A gateway that just started stores no replica read until it hears a position (at most 1 s),
+  // and then none from a replica that has not replayed up to it (the 500 ms delay).
+  const heard = await nextEvent((event) => event.kind === 'fence' && event.lsn !== undefined);
   await stack.gateway.cache.fence();
+  while (position(await replayed()) < position(heard.lsn!)) await new Promise((r) => setTimeout(r, 50));
 }, 90_000);
 afterAll(async () => {
   await primary?.end();
@@ -50,14 +52,13 @@ function nextEvent(matches: (event: ChangeEvent) => boolean): Promise<ChangeEven
   });
 }
 
+/** Runs `work` on a connection to the test's database on the replica. */
+function onReplica<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(replica.urlOf(database.name), work);
+}
+
 async function replayed(): Promise<string> {
-  const client = new pg.Client({ connectionString: replica.urlOf(database.name) });
-  await client.connect();
-  try {
-    return (await client.query<{ lsn: string }>('SELECT pg_last_wal_replay_lsn()::text AS lsn')).rows[0]!.lsn;
-  } finally {
-    await client.end();
-  }
+  return onReplica(async (c) => (await c.query<{ lsn: string }>('SELECT pg_last_wal_replay_lsn()::text AS lsn')).rows[0]!.lsn);
 }
 
 const position = (lsn: string) => {
@@ -71,14 +72,8 @@ describe('read replicas', () => {
     expect(before.result.body.data).toEqual({ genre: { name: 'Rock' } });
     const { rows } = await primary.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tributary-catalog-read'`);
     expect(rows[0]!.n).toBe(0);
-    const onReplica = new pg.Client({ connectionString: replica.urlOf(database.name) });
-    await onReplica.connect();
-    try {
-      const reading = await onReplica.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tributary-catalog-read'`);
-      expect(reading.rows[0]!.n).toBeGreaterThan(0);
-    } finally {
-      await onReplica.end();
-    }
+    const reading = await onReplica((c) => c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tributary-catalog-read'`));
+    expect(reading.rows[0]!.n).toBeGreaterThan(0);
     // One statement for the replica's position, one for the genre.
     expect(before.bySubgraph.catalog).toBe(2);
   });
@@ -125,16 +120,22 @@ describe('read replicas', () => {
   it("read-your-writes: the author of a mutation reads it at once (the primary), while others still read the replica's old price", async () => {
     const mutation = `mutation { updateTrack(id: "9", input: { unitPrice: "1.49" }) { id unitPrice } }`;
     expect((await stack.query(`{ track(id: "9") { unitPrice } }`, undefined, { as: 'employee:3' })).body.data.track.unitPrice).toBe('0.99');
-    const written = await stack.query(mutation, undefined, { as: 'employee:3' });
-    expect(written.body).toEqual({ data: { updateTrack: { id: '9', unitPrice: '1.49' } } });
-    const own = await stack.query(`{ track(id: "9") { unitPrice } }`, undefined, { as: 'employee:3' });
-    const other = await stack.query(`{ track(id: "9") { id unitPrice } }`);
-    expect(own.body.data.track.unitPrice).toBe('1.49');
-    // Read on the primary: stored (nothing it read was behind).
-    expect(own.headers.get('x-tributary-cache')).toBe('miss');
-    expect((await stack.query(`{ track(id: "9") { unitPrice } }`, undefined, { as: 'employee:3' })).headers.get('x-tributary-cache')).toBe('hit-l1');
-    // Someone else, within the replica's 500 ms delay: the replica's old price, served but not stored.
-    expect(other.body.data.track).toEqual({ id: '9', unitPrice: '0.99' });
-    expect(other.headers.get('x-tributary-cache-reason')).toBe('replica-behind');
+    // Replay paused: the replica is certainly behind the mutation, whatever the machine's load.
+    await onReplica((c) => c.query('SELECT pg_wal_replay_pause()'));
+    try {
+      const written = await stack.query(mutation, undefined, { as: 'employee:3' });
+      expect(written.body).toEqual({ data: { updateTrack: { id: '9', unitPrice: '1.49' } } });
+      const own = await stack.query(`{ track(id: "9") { unitPrice } }`, undefined, { as: 'employee:3' });
+      expect(own.body.data.track.unitPrice).toBe('1.49');
+      // Read on the primary: stored (nothing it read was behind).
+      expect(own.headers.get('x-tributary-cache')).toBe('miss');
+      expect((await stack.query(`{ track(id: "9") { unitPrice } }`, undefined, { as: 'employee:3' })).headers.get('x-tributary-cache')).toBe('hit-l1');
+      // Someone else reads the replica: its old price, served but not stored.
+      const other = await stack.query(`{ track(id: "9") { id unitPrice } }`);
+      expect(other.body.data.track).toEqual({ id: '9', unitPrice: '0.99' });
+      expect(other.headers.get('x-tributary-cache-reason')).toBe('replica-behind');
+    } finally {
+      await onReplica((c) => c.query('SELECT pg_wal_replay_resume()'));
+    }
   });
 });

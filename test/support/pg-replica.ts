@@ -41,7 +41,8 @@ const STANDBY_MINIMUMS = ['max_connections', 'max_worker_processes', 'max_wal_se
 /**
  * Makes a streaming replica of the Postgres at `primaryUrl` with `pg_basebackup -R` (a real
  * physical copy, then WAL streamed over a replication connection) in a temporary directory
- * owned by the `postgres` OS user, and starts it as that user (the server refuses root) on a
+ * owned by the `postgres` OS user, and starts it as that user (the server refuses root; the test
+ * process must be root to switch to it) on a
  * free loopback port with `recovery_min_apply_delay` (ms; 0 for none). Debian keeps the
  * server's configuration outside its data directory, so the copy gets a small one of its own.
  *
@@ -60,14 +61,15 @@ export async function startOwnReplica(primaryUrl: string, options: { applyDelayM
   const group = execFileSync('id', ['-g', 'postgres']).toString().trim();
   chownSync(dir, Number(owner), Number(group));
   const data = path.join(dir, 'data');
-  const asPostgres = (command: string, args: string[]) => ['-u', 'postgres', '--', command, ...args];
-  execFileSync(
-    'runuser',
-    asPostgres(path.join(POSTGRES_BIN, 'pg_basebackup'), ['-h', primary.hostname, '-p', primary.port || '5432', '-U', primary.username || 'postgres', '-D', data, '-X', 'stream', '-R', '-c', 'fast']),
-    {
-      stdio: 'pipe',
-    },
-  );
+  // As the postgres user (Postgres refuses root): Node switches the child's uid and gid itself.
+  const asPostgres = { uid: Number(owner), gid: Number(group), env: { ...process.env, HOME: dir } };
+  try {
+    const args = ['-h', primary.hostname, '-p', primary.port || '5432', '-U', primary.username || 'postgres', '-D', data, '-X', 'stream', '-R', '-c', 'fast'];
+    execFileSync(path.join(POSTGRES_BIN, 'pg_basebackup'), args, { ...asPostgres, stdio: 'pipe' });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`pg_basebackup failed: ${String((error as { stderr?: Buffer }).stderr ?? (error as Error).message)}`);
+  }
   const conf = [
     `port = ${port}`,
     `listen_addresses = '127.0.0.1'`,
@@ -90,16 +92,22 @@ export async function startOwnReplica(primaryUrl: string, options: { applyDelayM
     chownSync(path.join(data, name), Number(owner), Number(group));
   }
   let output = '';
-  const child: ChildProcess = spawn('runuser', asPostgres(path.join(POSTGRES_BIN, 'postgres'), ['-D', data, '-c', `config_file=${path.join(data, 'postgresql.conf')}`]), {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const args = ['-D', data, '-c', `config_file=${path.join(data, 'postgresql.conf')}`];
+  const child: ChildProcess = spawn(path.join(POSTGRES_BIN, 'postgres'), args, { ...asPostgres, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-4_000)));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-4_000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const urlOf = (name: string) => `postgres://postgres@127.0.0.1:${port}/${name}`;
   const stop = async () => {
-    child.kill('SIGINT');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    // Fast shutdown; a server still running after 10 s is killed. Its files go only once it has exited.
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 10_000).unref());
+      if ((await Promise.race([exited, late])) === 'late') {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   const waitForDatabase = async (name: string, timeoutMs = 30_000) => {
