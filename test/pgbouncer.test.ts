@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEEP_ALBUMS, DEEP_ALBUMS_MINIMUM } from './support/queries.js';
 import { type Stack, startStack } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
+import { withClient as admin } from './support/services.js';
 
 /**
  * Issue 14, part 2 (project `pgbouncer`): the subgraphs' pools go through pgbouncer in
@@ -10,16 +10,6 @@ import { type TestDatabase, cloneTemplateDatabase } from './support/test-databas
  */
 let database: TestDatabase;
 let stack: Stack;
-
-async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 beforeAll(async () => {
   database = await cloneTemplateDatabase();

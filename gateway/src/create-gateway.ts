@@ -1,3 +1,4 @@
+import { createWritePositions } from './write-positions.js';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -208,6 +209,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const subgraphUrls = new Map<string, string>();
   const documentCaches = createDocumentCaches({ maxEntries: options.cacheEntryBounds?.documents });
   const planCache = createPlanCache({ maxEntries: options.cacheEntryBounds?.plans });
+  // Where each principal last wrote (subgraphs on read replicas report it): their reads must see it.
+  const writePositions = createWritePositions();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     queryPlannerConfig: { cache: planCache },
@@ -215,7 +218,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
       const schemaOf = (subgraph: string) => subgraphSchemas.get(subgraph);
-      let source = createSubgraphDataSource({ name, url: target, metrics, timeoutMs: config.subgraphTimeoutMs, signIdentity });
+      let source = createSubgraphDataSource({ name, url: target, metrics, timeoutMs: config.subgraphTimeoutMs, signIdentity, writePositions });
       // Entity cache below, response cache's tagging above: the entity cache sees fetches tagged or not.
       if (entityCaching) {
         source = withEntityCache(source, name, {

@@ -1,7 +1,8 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ANONYMOUS, IDENTITY_HEADER, type Principal } from '@tributary/runtime';
+import { ANONYMOUS, IDENTITY_HEADER, MIN_LSN_HEADER, type Principal, WRITE_LSN_HEADER, principalSubject } from '@tributary/runtime';
 import { Kind, type SelectionSetNode, parse } from 'graphql';
 import type { GatewayMetrics } from './metrics.js';
+import type { WritePositions } from './write-positions.js';
 
 /** Carries a fetch's id from `willSendRequest` to the fetcher, which removes it: never sent. */
 const FETCH_ID_HEADER = 'x-tributary-fetch-id';
@@ -20,6 +21,11 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   /** Signs the request's principal into the internal identity header. */
   signIdentity: (principal: Principal) => Promise<string>;
+  /**
+   * Read-your-writes over read replicas: where each principal last wrote (shared by every
+   * subgraph's data source). Absent: nothing is remembered or sent.
+   */
+  writePositions?: WritePositions;
 }
 
 /**
@@ -67,6 +73,8 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Re
     // so a client's own identity header is dropped here.
     async willSendRequest({ request, context }) {
       request.http!.headers.set(IDENTITY_HEADER, await options.signIdentity(context.principal ?? ANONYMOUS));
+      const wrote = options.writePositions?.of(principalSubject(context.principal ?? ANONYMOUS));
+      if (wrote !== undefined) request.http!.headers.set(MIN_LSN_HEADER, wrote);
       const signal = context.request?.signal;
       if (signal) {
         const id = String(++fetchIds);
@@ -76,6 +84,11 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Re
         clientSignals.set(id, signal);
         request.http!.headers.set(FETCH_ID_HEADER, id);
       }
+    },
+    // A mutation's answer names where its writes are in the WAL: the author's later reads need a replica past it.
+    didReceiveResponse({ response, context }) {
+      options.writePositions?.wrote(principalSubject(context.principal ?? ANONYMOUS), response.http?.headers.get(WRITE_LSN_HEADER));
+      return response;
     },
   });
 }

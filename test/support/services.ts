@@ -1,4 +1,5 @@
 import net from 'node:net';
+import pg from 'pg';
 
 /** The Postgres server tests use: `TEST_POSTGRES_URL`, else the local default (trust auth). */
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -25,4 +26,15 @@ export function databaseUrl(name: string): string {
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** Runs `work` on a new `pg` client connected to `url`, and closes the client whatever happens. */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { inject } from 'vitest';
 import type {} from './provided-context.js';
-import { POSTGRES_ADMIN_URL, databaseUrl } from './services.js';
+import { POSTGRES_ADMIN_URL, databaseUrl, withClient } from './services.js';
 
 /** A database of this test file's own: a copy of the run's template (migrated, Chinook imported). */
 export interface TestDatabase {
@@ -14,14 +14,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(POSTGRES_ADMIN_URL, work);
 }
 
 /** `name` through the run's pgbouncer when the project has one (`pgbouncerPort`), else on Postgres. */

@@ -4,7 +4,7 @@ import type { CacheMetrics } from './cache-metrics.js';
 import type { CachePolicy } from './cache-policy.js';
 
 /** Another cache that the same events evict (the entity cache's tiered store). */
-export type EvictedStore = Pick<TieredStore<unknown>, 'invalidate' | 'flush' | 'flushLocal' | 'dropLocal' | 'refreshEpoch' | 'trustSharedAfter' | 'sharedFloor'>;
+export type EvictedStore = Pick<TieredStore<unknown>, 'invalidate' | 'flush' | 'flushLocal' | 'dropLocal' | 'refreshEpoch' | 'trustSharedAfter' | 'sharedFloor' | 'forgetPositions' | 'learnPosition'>;
 
 /**
  * How long after proving its bus an instance waits before it re-reads the coverage claim, ms:
@@ -103,6 +103,9 @@ export class CacheInvalidator {
   private proven(): void {
     const generation = ++this.generation;
     const { store, coverage } = this.options;
+    // Events published before now were not heard here: replica reads wait for a position past them.
+    store.forgetPositions();
+    this.options.entity?.forgetPositions();
     const provenAt = store.now();
     store.trustSharedAfter(provenAt);
     this.options.entity?.trustSharedAfter(provenAt);
@@ -231,12 +234,17 @@ export class CacheInvalidator {
     void publish(1);
   }
 
-  /** An event may have been missed (a fence did not come back): L1 dropped, and entries started before now refused in both tiers. */
+  /**
+   * An event may have been missed (a fence did not come back): L1 dropped, entries started before
+   * now refused in both tiers, and replica reads refused until a stamped event is heard.
+   */
   private distrust(): void {
     for (const store of [this.options.store, this.options.entity]) {
       if (!store) continue;
       store.flushLocal();
       store.trustSharedAfter(Math.max(store.sharedFloor, this.options.store.now()));
+      // The missed event's position is unknown too: no replica read is stored until one is heard.
+      store.forgetPositions();
     }
   }
 
@@ -257,6 +265,11 @@ export class CacheInvalidator {
 
   private async apply(event: ChangeEvent): Promise<void> {
     const { store, entity, metrics } = this.options;
+    // A stamped event is past every write whose event its change feed published before it.
+    if (event.lsn !== undefined) {
+      store.learnPosition(event.lsn);
+      entity?.learnPosition(event.lsn);
+    }
     if (event.kind === 'fence') {
       this.fences.get(event.id)?.();
       return;
@@ -266,13 +279,14 @@ export class CacheInvalidator {
     if (event.kind === 'flush') {
       // Every instance hears the same event and moves to the same epoch.
       const epoch = String(event.at ?? store.now());
-      await Promise.all([store.flush(epoch), entity?.flush(epoch)]);
+      await Promise.all([store.flush(epoch, event.lsn), entity?.flush(epoch, event.lsn)]);
       for (const listener of this.flushListeners) listener();
       return;
     }
     const tags = tagsOf(event, (type) => this.options.policy().listsOfType(type));
     // Both stores record the invalidation and evict L1 synchronously when called: no lookup between them.
-    const [{ local }] = await Promise.all([store.invalidate(tags), entity?.invalidate(tags)]);
+    // With the write's WAL position: a replica read that had not replayed it is not stored (see `TieredStore.isReplayedPast`).
+    const [{ local }] = await Promise.all([store.invalidate(tags, event.lsn), entity?.invalidate(tags, event.lsn)]);
     if (local > 0) metrics.evictions.inc({ reason: 'invalidated' }, local);
   }
 }

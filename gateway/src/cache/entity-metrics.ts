@@ -7,7 +7,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export interface EntityCacheMetrics {
   /** `tributary_entity_cache_requests_total{subgraph, type, tier, result}`: lookups; tier `l1`, `l2`, `coalesced`, `none` (a miss everywhere); result `hit`/`miss`. */
   lookups: Counter<'subgraph' | 'type' | 'tier' | 'result'>;
-  /** `tributary_entity_cache_stores_total{subgraph, type, outcome}`: `stored`, `uncacheable`, `stale` (a write raced it). */
+  /** `tributary_entity_cache_stores_total{subgraph, type, outcome}`: `stored`, `uncacheable`, `stale` (a write raced it), `replica-behind` (read from a replica that had not replayed an invalidating write). */
   stores: Counter<'subgraph' | 'type' | 'outcome'>;
   /** `tributary_entity_cache_fetches_total{subgraph, outcome}`: fetches of the plans, `avoided` (all from cache), `partial`, `sent` (nothing from cache), `bypassed` (not cacheable: mutations, bus lost, untaggable). */
   fetches: Counter<'subgraph' | 'outcome'>;

@@ -1,3 +1,4 @@
+import { isLsn, minLsn } from '@tributary/runtime';
 import type { ResponseReads } from './fetch-tagging.js';
 
 /**
@@ -9,6 +10,11 @@ export class FetchRecorder {
   readonly reads: ResponseReads = { tags: new Set(), private: false, maxAgeS: undefined };
   /** Why the response must not be stored (the first reason given), if it must not. */
   unstorable: string | undefined;
+  /**
+   * The lowest replay position (`hex/hex`) of the replicas its fetches read from; undefined when
+   * every fetch read a primary (or a cache). See {@link applyReadLsn}.
+   */
+  readLsn: string | undefined;
 
   /**
    * @param version the supergraph version the request was keyed with.
@@ -22,6 +28,17 @@ export class FetchRecorder {
   /** Marks the response as not to be stored. */
   refuse(reason: string): void {
     this.unstorable ??= reason;
+  }
+
+  /**
+   * Applies a subgraph's `x-tributary-read-lsn` response header (`READ_LSN_HEADER`): the answer
+   * was read from a replica that had replayed up to it, so the response is only as new as the
+   * lowest such position. A header that is not an LSN forbids storing.
+   */
+  applyReadLsn(header: string | null | undefined): void {
+    if (header === null || header === undefined) return;
+    if (isLsn(header)) this.readLsn = minLsn(this.readLsn, header);
+    else this.refuse('subgraph reported a read position that is not an LSN');
   }
 
   /**

@@ -253,13 +253,17 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       // have evicted the entry, had it been stored already, forbids storing it (the store refuses).
       // When nothing at all was invalidated or flushed since the request started, no tag can
       // forbid it: the walk waits until the response is sent.
+      // Read from a replica (`readLsn`): also refused unless the replica had replayed every write
+      // whose invalidation of one of the tags was heard (the write's LSN in its event).
+      const readLsn = recorder.readLsn;
       const current = () => recorder.version === options.policy().version && invalidator.isTrusting;
-      const quick = current() && invalidator.isFreshWhateverRead(state.startedAt);
+      const quick = current() && invalidator.isFreshWhateverRead(state.startedAt) && store.isReplayedPastAll(readLsn);
       let tags = quick ? undefined : entryTags(recorder.reads);
-      if (!quick && !(current() && store.isFresh(state.startedAt, tags!))) {
+      const refusal = quick ? undefined : !(current() && store.isFresh(state.startedAt, tags!)) ? 'stale' : !store.isReplayedPast(readLsn, tags!) ? 'replica-behind' : undefined;
+      if (refusal) {
         settle(state, undefined);
-        state.notStored = 'stale';
-        metrics.stores.inc({ outcome: 'stale' });
+        state.notStored = refusal;
+        metrics.stores.inc({ outcome: refusal });
         return;
       }
       // What Yoga would send (its serialiser strips nothing from a result without errors).
@@ -273,6 +277,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         readAt: state.startedAt,
         ttlMs: maxAgeS * 1000,
         ...(recorder.operationName ? { operationName: recorder.operationName } : {}),
+        ...(readLsn === undefined ? {} : { readLsn }),
       };
       const key = scopedKey(state.base, scope === 'public' ? 'public' : state.principal);
       const forget = settle(state, { entry, principal: state.principal }, true);
@@ -282,8 +287,8 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       setImmediate(() => {
         try {
           tags ??= entryTags(recorder.reads);
-          const stored = current() && store.set(key, { ...entry, tags }, { tags, ttlMs: entry.ttlMs, startedAt: entry.readAt }).stored;
-          metrics.stores.inc({ outcome: stored ? 'stored' : 'stale' });
+          const outcome = current() ? store.set(key, { ...entry, tags }, { tags, ttlMs: entry.ttlMs, startedAt: entry.readAt, readLsn }) : undefined;
+          metrics.stores.inc({ outcome: outcome?.stored ? 'stored' : outcome?.reason === 'replica-behind' ? 'replica-behind' : 'stale' });
         } finally {
           forget?.();
         }

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../persisted/sha256.js';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ANONYMOUS, type Principal, principalSubject } from '@tributary/runtime';
+import { ANONYMOUS, type Principal, READ_LSN_HEADER, isLsn, minLsn, principalSubject } from '@tributary/runtime';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { CacheInvalidator } from './cache-invalidator.js';
 import { scopedKey, variablesKey } from './cache-key.js';
@@ -175,7 +175,7 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   if (results.length === 1 && owned.length === items.length) return results[0]!.response;
   if (!entities) {
     const [item] = items;
-    if (item?.source && item.source !== 'subgraph') return { data: item.value as Record<string, unknown>, http: cachedHttp(items, undefined) } as Response;
+    if (item?.source && item.source !== 'subgraph') return { data: item.value as Record<string, unknown>, http: cachedHttp(items, undefined, []) } as Response;
     return results[results.length - 1]!.response;
   }
   const errors: ResponseError[] = [];
@@ -183,7 +183,11 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   return {
     data: { _entities: items.map((item) => item.value ?? null) },
     ...(errors.length > 0 ? { errors } : {}),
-    http: cachedHttp(items, results[0]?.response.http?.headers.get('cache-control')),
+    http: cachedHttp(
+      items,
+      results[0]?.response.http?.headers.get('cache-control'),
+      results.map((r) => r.response.http?.headers.get(READ_LSN_HEADER) ?? undefined),
+    ),
   } as Response;
 }
 
@@ -231,11 +235,12 @@ async function send(run: FetchRun, items: Item[]): Promise<SentResult> {
   const response = await run.process({ ...options, request: { ...options.request, query: fetch.query, variables }, document: fetch.document } as GraphQLDataSourceProcessOptions);
   const ours = refusesAddedSelections(response);
   const header = response.http?.headers.get('cache-control');
+  const readLsn = response.http?.headers.get(READ_LSN_HEADER) ?? undefined;
   if (!entities) {
     const [item] = items;
     item!.source = 'subgraph';
     const storable = !ours && !response.errors?.length && response.data;
-    settle(item!, storable ? await store(run, item!, response.data, response.data as Record<string, unknown>, header) : undefined);
+    settle(item!, storable ? await store(run, item!, response.data, response.data as Record<string, unknown>, header, readLsn) : undefined);
     return { response, ours };
   }
   // Per-entity errors name their index in what was sent (`["_entities", j, …]`): put them at the fetch's.
@@ -255,7 +260,7 @@ async function send(run: FetchRun, items: Item[]): Promise<SentResult> {
     item.source = 'subgraph';
     item.value = received[j] ?? null;
     const storable = !ours && !wholeFailed && !failed.has(j) && received[j] != null;
-    settle(item, storable ? await store(run, item, received[j], { _entities: [received[j]] }, header) : undefined);
+    settle(item, storable ? await store(run, item, received[j], { _entities: [received[j]] }, header, readLsn) : undefined);
   }
   return { response: errors.length > 0 || response.errors ? ({ ...response, errors: errors as unknown as GraphQLError[] } as Response) : response, ours };
 }
@@ -268,11 +273,12 @@ function settle(item: Item, shared: SharedEntry | undefined): void {
  * Decides whether `value` (read through `readable`, the shape `readFetchResult` walks) may be
  * stored, and stores it: returns what waiting fetches may share, or undefined.
  */
-async function store(run: FetchRun, item: Item, value: unknown, readable: Record<string, unknown>, header: string | null | undefined): Promise<SharedEntry | undefined> {
+async function store(run: FetchRun, item: Item, value: unknown, readable: Record<string, unknown>, header: string | null | undefined, readLsn: string | undefined): Promise<SharedEntry | undefined> {
   const { caching, policy, analysis, subgraph } = run;
-  const outcome = (name: 'stored' | 'uncacheable' | 'stale') => caching.metrics.stores.inc({ subgraph, type: item.type, outcome: name });
+  const outcome = (name: 'stored' | 'uncacheable' | 'stale' | 'replica-behind') => caching.metrics.stores.inc({ subgraph, type: item.type, outcome: name });
   const recorder = new FetchRecorder(policy.version);
   recorder.applyCacheControl(header);
+  recorder.applyReadLsn(readLsn);
   if (recorder.unstorable || !readFetchResult(readable, run.fetch, run.schema, policy, recorder.reads)) return void outcome('uncacheable');
   const hinted = [recorder.reads.maxAgeS, analysis.hints.maxAgeS].filter((s): s is number => s !== undefined);
   const maxAgeS = hinted.length > 0 ? Math.min(...hinted) : caching.defaultMaxAgeS;
@@ -283,8 +289,8 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
   if (caching.policy().version !== policy.version || !caching.invalidator.isTrusting) return void outcome('stale');
   const stored: EntityValue = { body: JSON.stringify(value), scope };
   const ttlMs = maxAgeS * 1000;
-  const result = caching.store.set(scopedKey(item.key, scope === 'public' ? 'public' : run.principal), stored, { tags, ttlMs, startedAt: run.startedAt });
-  if (!result.stored) return void outcome(result.reason === 'stale' ? 'stale' : 'uncacheable');
+  const result = caching.store.set(scopedKey(item.key, scope === 'public' ? 'public' : run.principal), stored, { tags, ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn });
+  if (!result.stored) return void outcome(result.reason === 'expired' ? 'uncacheable' : result.reason);
   outcome('stored');
   return { value: stored, expiresAt: caching.store.now() + ttlMs, subject: principalSubject(run.principal) };
 }
@@ -319,9 +325,11 @@ function countRequest(caching: EntityCaching, options: GraphQLDataSourceProcessO
 /**
  * The `Cache-Control` of an answer that cached entries went into: the subgraph's (for what it
  * sent), `private` if any entry was, and `max-age` the least remaining TTL of the entries used,
- * so that a response cached above never outlives what it was built from.
+ * so that a response cached above never outlives what it was built from; and the lowest replica
+ * position of the subgraph answers in it (`x-tributary-read-lsn`): entries from the cache were
+ * checked against every invalidation when stored, so they lower nothing.
  */
-function cachedHttp(items: Item[], header: string | null | undefined): Response['http'] {
+function cachedHttp(items: Item[], header: string | null | undefined, readLsns: Array<string | undefined>): Response['http'] {
   const used = items.filter((item) => item.entry && item.source !== 'subgraph').map((item) => item.entry!);
   const directives = header ? [header] : [];
   if (used.some((entry) => entry.value.scope === 'private')) directives.push('private');
@@ -329,6 +337,10 @@ function cachedHttp(items: Item[], header: string | null | undefined): Response[
   if (used.length > 0) directives.push(`max-age=${Math.max(0, Math.floor((Math.min(...used.map((entry) => entry.expiresAt)) - now) / 1000))}`);
   const headers = new Headers();
   if (directives.length > 0) headers.set('cache-control', directives.join(', '));
+  // A position that is not an LSN is passed on as it is (the recorder then refuses to store).
+  const invalid = readLsns.find((lsn) => lsn !== undefined && !isLsn(lsn));
+  const readLsn = invalid ?? readLsns.reduce<string | undefined>(minLsn, undefined);
+  if (readLsn !== undefined) headers.set(READ_LSN_HEADER, readLsn);
   return { headers, url: '', status: 200, statusText: 'OK' } as unknown as Response['http'];
 }
 

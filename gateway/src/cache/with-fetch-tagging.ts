@@ -1,4 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { READ_LSN_HEADER } from '@tributary/runtime';
 import type { GraphQLSchema } from 'graphql';
 import type { CachePolicy } from './cache-policy.js';
 import type { FetchRecorders } from './fetch-recorder.js';
@@ -41,6 +42,7 @@ export function withFetchTagging<T extends GraphQLDataSource>(source: T, subgrap
       return refusesAddedSelections(response) ? process(options) : response;
     }
     recorder.applyCacheControl(response.http?.headers.get('cache-control'));
+    recorder.applyReadLsn(response.http?.headers.get(READ_LSN_HEADER));
     const policy = tagging.policy();
     if (policy.version !== recorder.version) recorder.refuse('supergraph changed');
     else if (!response.data || !readFetchResult(response.data, fetch, schema, policy, recorder.reads)) recorder.refuse(`answer of ${subgraph} cannot be read`);

@@ -19,6 +19,12 @@ export interface CacheEntry {
   readAt: number;
   /** Lifetime from `storedAt`, in ms. */
   ttlMs: number;
+  /**
+   * The lowest WAL position (`hex/hex`) the replicas it was read from had replayed; absent when
+   * every read went to the primary. An instance that heard a later invalidation of one of its
+   * tags does not take it from L2.
+   */
+  readLsn?: string;
   /** The operation's name, if it has one: the request metrics label hits with it. */
   operationName?: string;
 }
@@ -51,6 +57,6 @@ export const cacheEntryCodec: TieredStoreCodec<CacheEntry> = {
   encode: (stored) => JSON.stringify(stored.value),
   decode: (text) => {
     const entry = JSON.parse(text) as CacheEntry;
-    return { value: entry, tags: entry.tags, startedAt: entry.readAt, expiresAt: entry.storedAt + entry.ttlMs };
+    return { value: entry, tags: entry.tags, startedAt: entry.readAt, expiresAt: entry.storedAt + entry.ttlMs, ...(entry.readLsn === undefined ? {} : { readLsn: entry.readLsn }) };
   },
 };

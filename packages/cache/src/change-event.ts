@@ -12,16 +12,20 @@
  * - `flush`: anything may have changed (events were lost, the supergraph changed);
  * - `fence`: no change; a marker whose arrival proves that every event published before it
  *   has arrived (read-your-writes after a mutation).
- * `at` is when the change was seen, in ms since the epoch (for the bus-lag metric).
+ * `at` is when the change was seen, in ms since the epoch (for the bus-lag metric). `lsn`, when
+ * present, is a WAL position of the primary (`hex/hex`) at or after the write's commit: a replica
+ * that has replayed up to it shows the change (the change feed stamps it when `DATABASE_READ_URL`
+ * is set; see docs/database/READ_REPLICAS.md).
  */
-export type ChangeEvent =
-  | { kind: 'update'; type: string; id: string; fields: string[]; at?: number }
-  | { kind: 'create' | 'delete'; type: string; id: string; at?: number }
-  | { kind: 'lists'; coordinates: string[]; at?: number }
-  | { kind: 'access'; at?: number }
-  | { kind: 'operator'; tag: string; at?: number }
-  | { kind: 'flush'; reason: string; at?: number }
-  | { kind: 'fence'; id: string; at?: number };
+export type ChangeEvent = (
+  | { kind: 'update'; type: string; id: string; fields: string[] }
+  | { kind: 'create' | 'delete'; type: string; id: string }
+  | { kind: 'lists'; coordinates: string[] }
+  | { kind: 'access' }
+  | { kind: 'operator'; tag: string }
+  | { kind: 'flush'; reason: string }
+  | { kind: 'fence'; id: string }
+) & { at?: number; lsn?: string };
 
 /** The tag every entry that read private data carries (see the gateway's fetch tagging). */
 export const PRIVATE_TAG = 'private:any';

@@ -2,16 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { InvalidationBus } from './bus.js';
 import type { ChangeEvent } from './change-event.js';
 import type { ChangeMap, RowChange } from './change-map.js';
+import { maxLsn } from '@tributary/runtime';
 
 /** How often a flush that could not be published is tried again, in ms. */
 export const FLUSH_RETRY_MS = 500;
 
 /** The part of a database handle the change feed uses (see `@tributary/database`). */
 export interface ListenableDatabase {
+  /**
+   * `LISTEN channel`. A database whose reads may go to a replica stamps each payload, each
+   * resubscription and the first LISTEN (`startLsn`) with a WAL position of the primary at or
+   * past the writes heard (`hex/hex`); the events then carry it as `lsn`.
+   */
   listen(
     channel: string,
-    handlers: { onPayload(payload: string): void; onResubscribed?(): void; onState?(state: 'connecting' | 'listening' | 'retrying' | 'closed'): void },
-  ): Promise<{ close(): Promise<void> }>;
+    handlers: { onPayload(payload: string, lsn?: string): void; onResubscribed?(lsn?: string): void; onState?(state: 'connecting' | 'listening' | 'retrying' | 'closed'): void },
+  ): Promise<{ close(): Promise<void>; readonly startLsn?: string }>;
   /** Runs `NOTIFY channel, payload` (outside any transaction). */
   notify(channel: string, payload: string): Promise<void>;
 }
@@ -47,6 +53,14 @@ export interface ChangeFeedOptions {
   onListening?: (listening: boolean) => void;
   /** Called when a mutation's fence gives up (also logged, at most once per {@link FENCE_WARNING_INTERVAL_MS}). */
   onFenceTimeout?: () => void;
+  /**
+   * With a stamping database (read replicas): publish a stamped `fence` (`id: "position"`) this
+   * often, in ms, even when nothing is written, so that a gateway that starts listening (or
+   * listens again) learns a position past every event it missed within that time (until then it
+   * stores no replica read). Sent as a NOTIFY through the change channel, stamped like any
+   * notification. Absent: never.
+   */
+  positionEveryMs?: number;
 }
 
 /** At most one warning per this many ms about fences that gave up (a LISTEN outage fails them all). */
@@ -67,10 +81,14 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
   let missed = false;
 
   let retry: NodeJS.Timeout | undefined;
+  /** The highest WAL position heard (stamped databases): every write whose event was lost is at or before it. */
+  let heardLsn: string | undefined;
+  const lostFlush = (): ChangeEvent => ({ kind: 'flush', reason: 'change events were lost while the bus was down', ...(heardLsn === undefined ? {} : { lsn: heardLsn }) });
   const publish = async (event: ChangeEvent) => {
+    heardLsn = maxLsn(heardLsn, event.lsn);
     try {
       if (missed) {
-        await bus.publish({ kind: 'flush', reason: 'change events were lost while the bus was down' });
+        await bus.publish(lostFlush());
         missed = false;
       }
       await bus.publish(event);
@@ -82,7 +100,7 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
       retry ??= setInterval(() => {
         if (!missed) return clearRetry();
         queue = queue.then(() =>
-          bus.publish({ kind: 'flush', reason: 'change events were lost while the bus was down' }).then(
+          bus.publish(lostFlush()).then(
             () => {
               missed = false;
               clearRetry();
@@ -98,8 +116,13 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
     clearInterval(retry);
     retry = undefined;
   };
-  const handle = async (payload: string) => {
-    const message = JSON.parse(payload) as RowChange | { fence: string } | { event: ChangeEvent };
+  const stamped = (event: ChangeEvent, lsn: string | undefined): ChangeEvent => (lsn === undefined ? event : { ...event, lsn });
+  const handle = async (payload: string, lsn: string | undefined) => {
+    const message = JSON.parse(payload) as RowChange | { fence: string } | { event: ChangeEvent } | { position: true };
+    if ('position' in message) {
+      if (lsn !== undefined) await publish({ kind: 'fence', id: 'position', lsn });
+      return;
+    }
     if ('fence' in message) {
       fences.get(message.fence)?.();
       fences.delete(message.fence);
@@ -107,22 +130,29 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
     }
     if ('event' in message) {
       // An operator's invalidation (`pnpm cache:invalidate`) sent through Postgres.
-      await publish(message.event);
+      await publish(stamped(message.event, lsn));
       return;
     }
-    for (const event of options.changeMap(message)) await publish(event);
+    for (const event of options.changeMap(message)) await publish(stamped(event, lsn));
   };
   const listening = await options.database.listen(options.channel, {
-    onPayload: (payload) => {
-      queue = queue.then(() => handle(payload)).catch((error) => logger?.warn({ err: (error as Error).message }, 'change notification not understood'));
+    onPayload: (payload, lsn) => {
+      queue = queue.then(() => handle(payload, lsn)).catch((error) => logger?.warn({ err: (error as Error).message }, 'change notification not understood'));
     },
     onState: (state) => options.onListening?.(state === 'listening'),
-    onResubscribed: () => {
-      queue = queue.then(() => publish({ kind: 'flush', reason: 'change feed reconnected; notifications may have been lost' }));
+    onResubscribed: (lsn) => {
+      queue = queue.then(() => publish(stamped({ kind: 'flush', reason: 'change feed reconnected; notifications may have been lost' }, lsn)));
     },
   });
+  const positions =
+    options.positionEveryMs === undefined
+      ? undefined
+      : setInterval(() => {
+          options.database.notify(options.channel, JSON.stringify({ position: true })).catch((error: Error) => logger?.warn({ err: error.message }, 'position not sent'));
+        }, options.positionEveryMs);
+  positions?.unref();
   // Writes made while no change feed listened (the subgraphs were down) were never heard.
-  queue = queue.then(() => publish({ kind: 'flush', reason: 'change feed started; writes made before were not heard' }));
+  queue = queue.then(() => publish(stamped({ kind: 'flush', reason: 'change feed started; writes made before were not heard' }, listening.startLsn)));
   return {
     async fence(timeoutMs = 2_000) {
       const id = randomUUID();
@@ -145,6 +175,7 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
     },
     async close() {
       clearRetry();
+      clearInterval(positions);
       await listening.close();
     },
   };

@@ -6,6 +6,8 @@ interface Envelope<V> {
   t: readonly string[];
   s: number;
   x: number | null;
+  /** The replica position it was read at, when read from a replica. */
+  l?: string;
 }
 
 /**
@@ -18,10 +20,17 @@ interface Envelope<V> {
  */
 export function jsonCodec<V>(): TieredStoreCodec<V> {
   return {
-    encode: (entry) => JSON.stringify({ v: entry.value, t: entry.tags, s: entry.startedAt, x: Number.isFinite(entry.expiresAt) ? entry.expiresAt : null } satisfies Envelope<V>),
+    encode: (entry) =>
+      JSON.stringify({
+        v: entry.value,
+        t: entry.tags,
+        s: entry.startedAt,
+        x: Number.isFinite(entry.expiresAt) ? entry.expiresAt : null,
+        ...(entry.readLsn === undefined ? {} : { l: entry.readLsn }),
+      } satisfies Envelope<V>),
     decode: (text) => {
       const envelope = JSON.parse(text) as Envelope<V>;
-      return { value: envelope.v, tags: envelope.t, startedAt: envelope.s, expiresAt: envelope.x ?? Infinity };
+      return { value: envelope.v, tags: envelope.t, startedAt: envelope.s, expiresAt: envelope.x ?? Infinity, ...(envelope.l === undefined ? {} : { readLsn: envelope.l }) };
     },
   };
 }

@@ -30,6 +30,10 @@ export function createTieredStore<V>(options: TieredStoreOptions<V>): TieredStor
     hasShared: l2 !== undefined,
     isFresh: (startedAt, tags) => ledger.isFresh(startedAt, tags),
     isQuietSince: (startedAt) => ledger.isQuietSince(startedAt),
+    isReplayedPast: (readLsn, tags) => ledger.isReplayedPast(readLsn, tags),
+    isReplayedPastAll: (readLsn) => ledger.isReplayedPastAll(readLsn),
+    forgetPositions: () => ledger.forgetPositions(),
+    learnPosition: (lsn) => ledger.learnPosition(lsn),
     get sharedFloor() {
       return sharedFloor;
     },
@@ -52,6 +56,8 @@ export function createTieredStore<V>(options: TieredStoreOptions<V>): TieredStor
         const entry = codec.decode(text, now());
         // Decided after the read: an invalidation heard while it was in flight counts.
         if (entry.expiresAt <= now() || entry.startedAt <= sharedFloor || !ledger.isFreshShared(entry.startedAt, entry.tags)) return undefined;
+        // Stored by an instance that had not yet heard a write its replica had not replayed.
+        if (!ledger.isReplayedPast(entry.readLsn, entry.tags)) return undefined;
         l1.set(key, entry);
         return hit(entry, 'l2');
       } catch (error) {
@@ -62,10 +68,11 @@ export function createTieredStore<V>(options: TieredStoreOptions<V>): TieredStor
     async get(key) {
       return store.getLocal(key) ?? (await store.getShared(key));
     },
-    set(key, value, { tags = [], ttlMs, startedAt = now() }) {
+    set(key, value, { tags = [], ttlMs, startedAt = now(), readLsn }) {
       if (!(ttlMs > 0)) return { stored: false, reason: 'expired' };
       if (!ledger.isFresh(startedAt, tags)) return { stored: false, reason: 'stale' };
-      const entry: StoredEntry<V> = { value, tags, startedAt, expiresAt: now() + ttlMs };
+      if (!ledger.isReplayedPast(readLsn, tags)) return { stored: false, reason: 'replica-behind' };
+      const entry: StoredEntry<V> = { value, tags, startedAt, expiresAt: now() + ttlMs, ...(readLsn === undefined ? {} : { readLsn }) };
       l1.set(key, entry);
       if (!l2) return { stored: true, shared: resolved };
       let shared: Promise<void>;
@@ -76,15 +83,16 @@ export function createTieredStore<V>(options: TieredStoreOptions<V>): TieredStor
       }
       return { stored: true, shared };
     },
-    async invalidate(tags) {
-      ledger.invalidated(tags, now());
+    async invalidate(tags, lsn) {
+      ledger.invalidated(tags, now(), lsn);
       const local = l1.invalidate(tags);
       if (!l2) return { local, shared: undefined };
       const shared = await l2.invalidate(tags).catch((error: unknown) => void fail(error));
       return { local, shared: shared ?? undefined };
     },
-    async flush(epoch) {
-      store.flushLocal();
+    async flush(epoch, lsn) {
+      ledger.flushed(now(), { lsn });
+      l1.clear();
       await l2?.useEpoch(epoch).catch(fail);
     },
     flushLocal() {

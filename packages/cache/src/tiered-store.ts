@@ -18,6 +18,12 @@ export interface StoredEntry<V> {
   startedAt: number;
   /** When it expires (ms since the epoch); `Infinity`: only room evicts it. */
   expiresAt: number;
+  /**
+   * The WAL position (`hex/hex`) a streaming replica had replayed before the work read from it;
+   * absent when every read went to the primary. An instance that recorded an invalidation of one
+   * of its tags at a later position does not take it from L2 (see {@link TieredStore.isReplayedPast}).
+   */
+  readLsn?: string;
 }
 
 /**
@@ -78,15 +84,22 @@ export interface SetOptions {
    * flushed) at or after this time. Default: now (nothing to race with: content-addressed values).
    */
   startedAt?: number;
+  /**
+   * The lowest `pg_last_wal_replay_lsn()` of the replicas the work read from (`hex/hex`); absent
+   * when it read only the primary. The value is refused (`replica-behind`) unless that position is
+   * at or past the LSN of every recorded invalidation of its tags.
+   */
+  readLsn?: string;
 }
 
 /**
  * What {@link TieredStore.set} did. `stored`: L1 holds it (unless larger than L1) and `shared`
  * settles when the L2 write has succeeded or failed (failure reported to `onError`; never
  * rejects; resolves at once without L2). `stale`: refused by store-time freshness, in neither tier.
- * `expired`: `ttlMs` ≤ 0, in neither tier.
+ * `replica-behind`: read from a replica that had not replayed a write that invalidated one of its
+ * tags, in neither tier. `expired`: `ttlMs` ≤ 0, in neither tier.
  */
-export type SetOutcome = { stored: true; shared: Promise<void> } | { stored: false; reason: 'stale' | 'expired' };
+export type SetOutcome = { stored: true; shared: Promise<void> } | { stored: false; reason: 'stale' | 'replica-behind' | 'expired' };
 
 /** A value found, with where it was found. */
 export interface TieredHit<V> {
@@ -133,16 +146,17 @@ export interface TieredStore<V> {
   /** Stores `value` in L1 now and in L2 in the background, unless store-time freshness refuses it. */
   set(key: string, value: V, options: SetOptions): SetOutcome;
   /**
-   * Records the invalidation of `tags` now (for freshness), removes their entries from L1, then
-   * from L2 (one round trip). Resolves when both are done; never rejects.
+   * Records the invalidation of `tags` now (for freshness; with the write's WAL position `lsn`
+   * when its event carried one, for replica reads), removes their entries from L1, then from L2
+   * (one round trip). Resolves when both are done; never rejects.
    */
-  invalidate(tags: readonly string[]): Promise<InvalidateOutcome>;
+  invalidate(tags: readonly string[], lsn?: string): Promise<InvalidateOutcome>;
   /**
    * Flush for every instance: records a flush now, clears L1 and moves L2 to `epoch`, which every
    * instance hearing the same flush must pass identically (the flush event's time), so that all
    * meet in one fresh epoch without enumerating keys. Never rejects.
    */
-  flush(epoch: string): Promise<void>;
+  flush(epoch: string, lsn?: string): Promise<void>;
   /** Flush of this instance only: records a flush now and clears L1; L2 is untouched. */
   flushLocal(): void;
   /**
@@ -164,6 +178,14 @@ export interface TieredStore<V> {
   refreshEpoch(): Promise<void>;
   /** Whether a value started at `startedAt` with `tags` would be accepted by `set` now. */
   isFresh(startedAt: number, tags: Iterable<string>): boolean;
+  /** Whether a value read from a replica at `readLsn` with `tags` passes the replay check of `set` (see `FreshnessLedger.isReplayedPast`). */
+  isReplayedPast(readLsn: string | undefined, tags: Iterable<string>): boolean;
+  /** {@link isReplayedPast} for any tags. */
+  isReplayedPastAll(readLsn: string | undefined): boolean;
+  /** Until {@link learnPosition}, refuses every replica read (`set`, and L2 entries read from a replica): events may have been missed. */
+  forgetPositions(): void;
+  /** A position at or past every write whose event may have been missed (see `FreshnessLedger.learnPosition`). */
+  learnPosition(lsn: string): void;
 }
 
 /** Options of {@link createTieredStore}. */

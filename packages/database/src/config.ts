@@ -13,6 +13,12 @@ export interface DatabaseConfig {
    * (`DATABASE_DIRECT_URL`), for what holds a session: the change feed's `LISTEN`. Absent: `url`.
    */
   directUrl?: string;
+  /**
+   * A streaming replica of `url`'s database (`DATABASE_READ_URL`): subgraph reads outside
+   * mutations go there, gated by its replay position (docs/database/READ_REPLICAS.md). Absent:
+   * every read goes to `url`.
+   */
+  readUrl?: string;
   /** Where the embedded database keeps its files. Absent: in memory (re-imported each start). */
   embeddedDataDir?: string;
   /** Maximum connections per pool (one pool per subgraph). Default 10. */
@@ -31,7 +37,7 @@ export const DATABASE_DEFAULTS = {
   connectTimeoutMs: 5_000,
   statementTimeoutMs: 10_000,
   slowStatementMs: 200,
-} as const satisfies Omit<DatabaseConfig, 'url' | 'embeddedDataDir'>;
+} as const satisfies Omit<DatabaseConfig, 'url' | 'directUrl' | 'readUrl' | 'embeddedDataDir'>;
 
 /**
  * Every variable the database layer reads (the import reads `CHINOOK_SQL`; the readers read the
@@ -41,6 +47,8 @@ export const DATABASE_ENV = z.object({
   DATABASE_URL: envUrl(['postgres', 'postgresql'], 'a postgres:// or postgresql:// URL').optional(),
   /** A connection that reaches Postgres itself, past a transaction pooler: for the change feed's `LISTEN`. */
   DATABASE_DIRECT_URL: envUrl(['postgres', 'postgresql'], 'a postgres:// or postgresql:// URL').optional(),
+  /** A streaming replica of `DATABASE_URL`'s database: the subgraphs' reads go there (docs/database/READ_REPLICAS.md). */
+  DATABASE_READ_URL: envUrl(['postgres', 'postgresql'], 'a postgres:// or postgresql:// URL').optional(),
   PGLITE_DATA_DIR: envText.optional(),
   DATABASE_POOL_SIZE: envWholeNumber({ min: 1, max: 1_000 }).optional(),
   DATABASE_CONNECT_TIMEOUT_MS: envWholeNumber({ min: 1, max: MAX_TIMER_MS, unit: 'ms' }).optional(),
@@ -50,7 +58,7 @@ export const DATABASE_ENV = z.object({
 });
 
 /**
- * Reads {@link DatabaseConfig} from environment variables (`DATABASE_URL`, `DATABASE_DIRECT_URL`, `PGLITE_DATA_DIR`,
+ * Reads {@link DatabaseConfig} from environment variables (`DATABASE_URL`, `DATABASE_DIRECT_URL`, `DATABASE_READ_URL`, `PGLITE_DATA_DIR`,
  * `DATABASE_POOL_SIZE`, `DATABASE_CONNECT_TIMEOUT_MS`, `DATABASE_STATEMENT_TIMEOUT_MS`,
  * `DATABASE_SLOW_STATEMENT_MS`; see {@link DATABASE_ENV}). Values are trimmed; empty ones count as absent.
  *
@@ -61,6 +69,7 @@ export function readDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Databa
   return {
     url: e.DATABASE_URL,
     directUrl: e.DATABASE_URL ? e.DATABASE_DIRECT_URL : undefined,
+    readUrl: e.DATABASE_URL ? e.DATABASE_READ_URL : undefined,
     embeddedDataDir: e.PGLITE_DATA_DIR,
     poolSize: e.DATABASE_POOL_SIZE ?? DATABASE_DEFAULTS.poolSize,
     connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS ?? DATABASE_DEFAULTS.connectTimeoutMs,

@@ -1,5 +1,5 @@
 export { type DatabaseConfig, DATABASE_DEFAULTS, DATABASE_ENV, readDatabaseConfig } from './config.js';
-export { type CreateDatabaseOptions, type DatabaseHandle, createDatabase } from './create-database.js';
+export { type CreateDatabaseOptions, type DatabaseHandle, type ReadReplica, createDatabase } from './create-database.js';
 export { type CancellingPoolOptions, type KyselyPool, createCancellingPool } from './cancelling-pool.js';
 export { type SqlStats, type SqlLogger, createSqlInstrumentation } from './sql-metrics.js';
 export { LOGGED_SQL_MAX_CHARS, truncateSql } from './truncate-sql.js';
@@ -20,5 +20,16 @@ export { SALES_FIELD_SOURCES } from './field-sources/sales.js';
 export { PLAYLISTS_FIELD_SOURCES } from './field-sources/playlists.js';
 export { type ChangeTriggersSync, CHANGE_TRIGGERS_LOCK_KEY, syncChangeTriggers } from './change-triggers.js';
 export { CHANGE_CHANNEL } from './migrations/004-change-notifications.js';
-export { type ListenHandlers, type Listening, type ListenState, LISTEN_APPLICATION_NAME, LISTEN_BACKOFF, LISTEN_HEARTBEAT_MS, LISTEN_TIMEOUT_MS, listenPostgres, listenPGlite } from './listen.js';
+export {
+  type ListenHandlers,
+  type Listening,
+  type ListenOptions,
+  type ListenState,
+  LISTEN_APPLICATION_NAME,
+  LISTEN_BACKOFF,
+  LISTEN_HEARTBEAT_MS,
+  LISTEN_TIMEOUT_MS,
+  listenPostgres,
+  listenPGlite,
+} from './listen.js';
 export { DeadlineError, settleWithin, sleep } from './deadline.js';

@@ -24,20 +24,37 @@ export type ListenState = 'connecting' | 'listening' | 'retrying' | 'closed';
 
 /** Callbacks of a LISTEN subscription. */
 export interface ListenHandlers {
-  /** Each NOTIFY payload, in commit order. */
-  onPayload(payload: string): void;
+  /**
+   * Each NOTIFY payload, in commit order; with `stampLsn`, with the primary's
+   * `pg_current_wal_insert_lsn()` read after it arrived (at or past its transaction's commit).
+   */
+  onPayload(payload: string, lsn?: string): void;
   /**
    * The connection was lost and made again: notifications sent meanwhile are gone for good
-   * (NOTIFY is not stored), so whoever trusted them must assume anything changed.
+   * (NOTIFY is not stored), so whoever trusted them must assume anything changed. With
+   * `stampLsn`, `lsn` is the primary's position once listening again (every unheard write is before it).
    */
-  onResubscribed?(): void;
+  onResubscribed?(lsn?: string): void;
   /** Each change of state (for `/metrics` and `/readyz`). */
   onState?(state: ListenState): void;
+}
+
+/** Options of {@link listenPostgres}. */
+export interface ListenOptions {
+  /**
+   * Stamp what is heard with a WAL position of the primary, for replica reads: each batch of
+   * notifications with `pg_current_wal_insert_lsn()` read on the same connection after they arrived
+   * (NOTIFY is delivered after commit, so the position is at or past their commits), and each
+   * (re)subscription with the position once listening. One `SELECT` per batch. Default false.
+   */
+  stampLsn?: boolean;
 }
 
 /** A running LISTEN; `close` ends it. */
 export interface Listening {
   readonly state: ListenState;
+  /** With `stampLsn`: the primary's WAL position when the first LISTEN took effect. */
+  readonly startLsn?: string;
   close(): Promise<void>;
 }
 
@@ -51,7 +68,7 @@ export interface Listening {
  *
  * @throws the first connect's error (the caller's start fails; later losses are retried).
  */
-export async function listenPostgres(url: string, channel: string, handlers: ListenHandlers, logger?: SqlLogger): Promise<Listening> {
+export async function listenPostgres(url: string, channel: string, handlers: ListenHandlers, logger?: SqlLogger, options: ListenOptions = {}): Promise<Listening> {
   const stop = new AbortController();
   let state: ListenState = 'connecting';
   let socket: net.Socket | undefined;
@@ -62,7 +79,7 @@ export async function listenPostgres(url: string, channel: string, handlers: Lis
   };
 
   /** One connection's life: resolves when it is over (and its socket destroyed). */
-  const session = async (onListening: () => void): Promise<void> => {
+  const session = async (onListening: (lsn: string | undefined) => void): Promise<void> => {
     const own = new net.Socket();
     socket = own;
     const client = new pg.Client({ connectionString: url, application_name: LISTEN_APPLICATION_NAME, keepAlive: true, stream: () => own });
@@ -70,12 +87,15 @@ export async function listenPostgres(url: string, channel: string, handlers: Lis
       client.on('error', resolve);
       client.on('end', () => resolve(new Error('connection ended')));
     });
+    const stamper = options.stampLsn ? createStamper(client, handlers) : undefined;
     client.on('notification', (message) => {
-      if (message.channel === channel && message.payload !== undefined) handlers.onPayload(message.payload);
+      if (message.channel !== channel || message.payload === undefined) return;
+      if (stamper) stamper.heard(message.payload);
+      else handlers.onPayload(message.payload);
     });
     try {
       await settleWithin(Promise.race([client.connect().then(() => client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)), lost.then((e) => Promise.reject(e))]), LISTEN_TIMEOUT_MS, 'LISTEN connect');
-      onListening();
+      onListening(stamper ? await settleWithin(currentLsn(client), LISTEN_TIMEOUT_MS, 'LISTEN position') : undefined);
       const reason = await Promise.race([lost, heartbeats(client, stop.signal)]);
       if (!stop.signal.aborted) logger?.warn({ err: reason.message }, 'change feed connection lost; reconnecting');
     } finally {
@@ -84,6 +104,7 @@ export async function listenPostgres(url: string, channel: string, handlers: Lis
     }
   };
 
+  let startLsn: string | undefined;
   let resolveFirst!: () => void;
   let rejectFirst!: (error: Error) => void;
   const first = new Promise<void>((resolve, reject) => ((resolveFirst = resolve), (rejectFirst = reject)));
@@ -93,11 +114,14 @@ export async function listenPostgres(url: string, channel: string, handlers: Lis
     while (!stop.signal.aborted) {
       setState('connecting');
       try {
-        await session(() => {
+        await session((lsn) => {
           attempt = 0;
           setState('listening');
-          if (listened) handlers.onResubscribed?.();
-          else resolveFirst();
+          if (listened) handlers.onResubscribed?.(lsn);
+          else {
+            startLsn = lsn;
+            resolveFirst();
+          }
           listened = true;
         });
       } catch (error) {
@@ -115,10 +139,51 @@ export async function listenPostgres(url: string, channel: string, handlers: Lis
     get state() {
       return state;
     },
+    startLsn,
     close: async () => {
       stop.abort();
       socket?.destroy();
       setState('closed');
+    },
+  };
+}
+
+/** The primary's `pg_current_wal_insert_lsn()` (`hex/hex`), on `client`. */
+async function currentLsn(client: pg.Client): Promise<string> {
+  const { rows } = await client.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+  return rows[0]!.lsn;
+}
+
+/**
+ * Delivers notifications in batches, each stamped with one `pg_current_wal_insert_lsn()` sent on the
+ * LISTEN connection after the batch arrived: Postgres sends a notification only after its
+ * transaction committed, so the position read afterwards is at or past that commit (an upper
+ * bound: safe, since a replica is trusted only once it is past it). Order is kept; a batch whose
+ * stamp fails is dropped with the connection, which is then made again and a flush published.
+ */
+function createStamper(client: pg.Client, handlers: ListenHandlers): { heard(payload: string): void } {
+  let pending: string[] = [];
+  let stamping = false;
+  const drain = async () => {
+    stamping = true;
+    try {
+      while (pending.length > 0) {
+        const batch = pending;
+        pending = [];
+        const lsn = await currentLsn(client);
+        for (const payload of batch) handlers.onPayload(payload, lsn);
+      }
+    } catch {
+      // The connection failed: the session ends on its own and the resubscription flushes.
+      pending = [];
+    } finally {
+      stamping = false;
+    }
+  };
+  return {
+    heard(payload) {
+      pending.push(payload);
+      if (!stamping) void drain();
     },
   };
 }

@@ -72,3 +72,5 @@ export { withRequestSignal, currentRequestSignal } from './request-signal.js';
 export { createLogger, loggerOrExit } from './logger.js';
 export { type Backoff, backoffDelay } from './backoff.js';
 export { type SubgraphContext, type SubgraphParts, defineSubgraph } from './define-subgraph.js';
+export { isLsn, lsnAtLeast, lsnPosition, maxLsn, minLsn } from './lsn.js';
+export { type ReadRouting, type ReadSource, type SubgraphReadReplica, MIN_LSN_HEADER, READ_LSN_HEADER, WRITE_LSN_HEADER, createReadRouting } from './read-routing.js';

@@ -10,6 +10,7 @@ import type { LoaderOptions } from './batch-loaders.js';
 import { closeGracefully, listen } from './http-lifecycle.js';
 import { type LoaderRegistry, createLoaderRegistry } from './loader-registry.js';
 import { createWriteRecorder } from './write-recorder.js';
+import { type SubgraphReadReplica, createReadRouting } from './read-routing.js';
 import { IDENTITY_HEADER, createIdentityVerifier, readInternalSecret } from './internal-identity.js';
 import { ANONYMOUS, type Principal } from './principal.js';
 import { useAfterMutation } from './use-after-mutation.js';
@@ -71,8 +72,11 @@ export interface SubgraphIdentityOptions {
 
 /** Options of {@link startSubgraph}. */
 export interface SubgraphServerOptions<DB = any> {
-  /** The subgraph's database (a `DatabaseHandle` of `@tributary/database`); its owner closes it. */
-  database: { db: Kysely<DB> };
+  /**
+   * The subgraph's database (a `DatabaseHandle` of `@tributary/database`); its owner closes it.
+   * With `read` (`DATABASE_READ_URL`) and `writeLsn`, queries read the replica (see `createReadRouting`).
+   */
+  database: { db: Kysely<DB>; read?: SubgraphReadReplica<DB>; writeLsn?(): Promise<string> };
   /** TCP port; 0 picks a free one. */
   port: number;
   /** Interface to bind. Default: all interfaces (Node's default). */
@@ -118,12 +122,15 @@ export async function startSubgraph<Context extends object, DB>(definition: Subg
   const loaderOptions = options.loaders ?? {};
   const identity = options.identity ?? { verify: createIdentityVerifier(readInternalSecret({})), requireGatewayToken: false };
   const log = options.logger.child({ subgraph: definition.name });
+  const { read, writeLsn } = options.database;
+  const routing = read && writeLsn ? createReadRouting(db, read, writeLsn, (error) => log.warn({ err: error.message }, 'read replica unavailable; reading from the primary')) : undefined;
   const yoga = createYoga<object, object>({
     schema,
     context: async ({ request }: { request: Request }) => {
       const principal = await principalOf(request, identity);
       const loaderRegistry = createLoaderRegistry();
-      return definition.createContext({ db: db.withPlugin(createWriteRecorder(loaderRegistry)), loaderOptions, loaderRegistry, principal });
+      const source = routing ? (await routing.sourceFor(request)).db : db;
+      return definition.createContext({ db: source.withPlugin(createWriteRecorder(loaderRegistry)), loaderOptions, loaderRegistry, principal });
     },
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
@@ -131,7 +138,12 @@ export async function startSubgraph<Context extends object, DB>(definition: Subg
     graphiql: false,
     maskedErrors: { isDev: !(options.production ?? process.env.NODE_ENV === 'production'), maskError: maskSubgraphError },
     logging: createYogaLogger(log, createErrorReporter({ logger: log, registry })),
-    plugins: [useMetricsEndpoint(registry), useReadiness(readinessOf(db, options.readiness)), ...(options.afterMutation ? [useAfterMutation(options.afterMutation)] : [])],
+    plugins: [
+      ...(routing ? [routing.plugin] : []),
+      useMetricsEndpoint(registry),
+      useReadiness(readinessOf(db, options.readiness)),
+      ...(options.afterMutation ? [useAfterMutation(options.afterMutation)] : []),
+    ],
   });
   const server = createServer(withRequestSignal(yoga));
   const port = await listen(server, options.port, options.host);

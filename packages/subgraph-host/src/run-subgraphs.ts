@@ -21,6 +21,9 @@ import {
 } from '@tributary/runtime';
 import type { Logger } from 'pino';
 
+/** How often the change feed publishes a stamped position with `DATABASE_READ_URL`, in ms. */
+export const POSITION_EVERY_MS = 1_000;
+
 /** Every subgraph definition by name. */
 export const SUBGRAPH_DEFINITIONS: Record<(typeof SUBGRAPHS)[number]['name'], SubgraphDefinition<any>> = {
   catalog: catalogSubgraph,
@@ -118,6 +121,8 @@ export async function runSubgraphs(options: RunSubgraphsOptions): Promise<Runnin
       onEvent: feedMetrics.onEvent,
       onFenceTimeout: feedMetrics.onFenceTimeout,
       onListening: (listening) => connections.set('change-feed', listening),
+      // Gateways that start or reconnect store no replica read until they hear a position.
+      positionEveryMs: config.readUrl ? POSITION_EVERY_MS : undefined,
     });
     changeFeed = feed;
     // The embedded database's LISTEN is in process: it cannot be lost.

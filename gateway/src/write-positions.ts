@@ -1,0 +1,35 @@
+import { isLsn, maxLsn } from '@tributary/runtime';
+
+/** Principals whose latest write position is remembered, at most (the oldest is forgotten first). */
+export const MAX_REMEMBERED_WRITERS = 10_000;
+
+/**
+ * Read-your-writes over read replicas: the latest WAL position (`hex/hex`) each principal's
+ * mutations wrote at, as subgraphs report it (`x-tributary-write-lsn`), so that the principal's
+ * later fetches carry it (`x-tributary-min-lsn`) and a subgraph whose replica has not replayed
+ * that far reads from the primary. Keyed by `principalSubject` (`customer:5`, `anonymous`: the
+ * anonymous callers share one position, which only costs them primary reads until the replica
+ * catches up). Per gateway instance: a client whose next request reaches another gateway is not
+ * covered (docs/database/READ_REPLICAS.md).
+ */
+export interface WritePositions {
+  /** Records that `subject` wrote at `lsn` (kept if higher than what was known). Ignores text that is not an LSN. */
+  wrote(subject: string, lsn: string | null | undefined): void;
+  /** The position `subject` last wrote at, if remembered. */
+  of(subject: string): string | undefined;
+}
+
+/** A bounded {@link WritePositions} ({@link MAX_REMEMBERED_WRITERS} principals). */
+export function createWritePositions(maxWriters = MAX_REMEMBERED_WRITERS): WritePositions {
+  const positions = new Map<string, string>();
+  return {
+    wrote(subject, lsn) {
+      if (!isLsn(lsn)) return;
+      const highest = maxLsn(positions.get(subject), lsn)!;
+      positions.delete(subject);
+      positions.set(subject, highest);
+      if (positions.size > maxWriters) positions.delete(positions.keys().next().value!);
+    },
+    of: (subject) => positions.get(subject),
+  };
+}
