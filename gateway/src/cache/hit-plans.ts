@@ -1,0 +1,65 @@
+import type { KeyParams } from './use-response-cache.js';
+
+/** What the hit path makes of one request text (a POST body, a GET URL): its key parameters and public key. */
+export interface HitPlan {
+  params: KeyParams;
+  /** `public:<key>` under the supergraph version it was made for. */
+  publicKey: string;
+  /** The supergraph version `publicKey` belongs to. */
+  version: string;
+}
+
+/** Options of {@link createHitPlans}. */
+export interface HitPlansOptions {
+  /** The response key of key parameters (`responseKeyOf`), which embeds `version()`. */
+  keyOf(params: KeyParams): string;
+  /** The current supergraph version (the cache policy's). */
+  version(): string;
+  /** What a text decides (pure: the same text always decides the same); may throw (then `undefined`). */
+  decide(text: string): KeyParams | undefined;
+  /** Texts remembered at most (then all are forgotten and remembered again as they come). Default 1,000. */
+  maxEntries?: number;
+  /** Longer texts are decided every time, not remembered, in UTF-16 units. Default 4,096. */
+  maxTextLength?: number;
+}
+
+/** Default of {@link HitPlansOptions.maxEntries}. */
+export const DEFAULT_HIT_PLANS = 1_000;
+/** Default of {@link HitPlansOptions.maxTextLength}. */
+export const DEFAULT_HIT_PLAN_TEXT = 4_096;
+
+/**
+ * The hit path's memo of request texts: a repeated POST body (or GET URL) is not parsed, checked
+ * and hashed again. What a text decides (Yoga's parameter checks, the persisted-operation
+ * rules, the key: `decide`) depends only on the text and on this instance's fixed settings, so the memo is
+ * exactly the decision; only the key follows the supergraph version, and is made again when the
+ * version changes. `undefined` (not answerable from the cache; `decide` threw) is remembered too.
+ * Bounded: at most `maxEntries` texts of at most `maxTextLength` each.
+ */
+export function createHitPlans(options: HitPlansOptions): (text: string) => HitPlan | undefined {
+  const maxEntries = options.maxEntries ?? DEFAULT_HIT_PLANS;
+  const maxText = options.maxTextLength ?? DEFAULT_HIT_PLAN_TEXT;
+  const plans = new Map<string, HitPlan | null>();
+  const planOf = (params: KeyParams | undefined): HitPlan | null => (params ? { params, publicKey: `public:${options.keyOf(params)}`, version: options.version() } : null);
+  const tryDecide = (text: string) => {
+    try {
+      return options.decide(text);
+    } catch {
+      return undefined; // anything odd (not JSON, variables nested past the stack): Yoga decides
+    }
+  };
+  return (text) => {
+    let plan = plans.get(text);
+    if (plan === undefined) {
+      plan = planOf(tryDecide(text));
+      if (text.length <= maxText) {
+        if (plans.size >= maxEntries) plans.clear();
+        plans.set(text, plan);
+      }
+    } else if (plan !== null && plan.version !== options.version()) {
+      plan = planOf(plan.params);
+      plans.set(text, plan);
+    }
+    return plan ?? undefined;
+  };
+}
