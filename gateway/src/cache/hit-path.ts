@@ -69,8 +69,9 @@ export function createHitPath(options: HitPathOptions): RequestListener {
   const write = createHitWriter(config.debug);
   const l1Hits = metrics.lookups.labels({ tier: 'l1', result: 'hit' });
   const mediaTypes = new Map<string, ReturnType<typeof regularMediaType>>();
+  const withoutAccept = regularMediaType(null);
   const mediaTypeOf = (accept: string | undefined) => {
-    if (accept === undefined) return regularMediaType(null);
+    if (accept === undefined) return withoutAccept;
     if (mediaTypes.has(accept)) return mediaTypes.get(accept);
     if (mediaTypes.size >= MAX_ACCEPT_VALUES) mediaTypes.clear();
     const type = regularMediaType(accept);
@@ -93,12 +94,12 @@ export function createHitPath(options: HitPathOptions): RequestListener {
   const answer = (res: ServerResponse, plan: HitPlan | undefined, accept: string | undefined, startedAt: number): boolean | Promise<boolean> => {
     const mediaType = mediaTypeOf(accept);
     if (!plan || !mediaType) return false;
-    const entry = store.getLocal(plan.publicKey)?.value;
+    const entry = store.peekLocal(plan.publicKey);
     if (!entry) return false;
     const { params } = plan;
     if (params.register === undefined && (params.trusted || persisted.isRegisteredHere?.(params.documentHash))) return serve(res, entry, mediaType, startedAt);
     return admissibleHit(persisted, params).then((admissible) => {
-      const now = admissible && store.getLocal(plan.publicKey)?.value;
+      const now = admissible && store.peekLocal(plan.publicKey);
       return now ? serve(res, now, mediaType, startedAt) : false;
     });
   };
@@ -110,8 +111,8 @@ export function createHitPath(options: HitPathOptions): RequestListener {
       if (body) req.unshift(body);
       next(req, res);
     };
-    if (answered === false) return pass();
-    answered.then((done) => done || pass(), pass);
+    if (answered === false) pass();
+    else answered.then((done) => done || pass(), pass);
   };
 
   function onReadable(this: ReadingRequest): void {

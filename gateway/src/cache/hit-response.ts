@@ -9,17 +9,17 @@ interface PreparedHeaders {
   list: string[];
 }
 
-/** An entry's bytes, encoded once, and its headers per media type (and, in debug, per tier). */
+/** An entry's length in UTF-8 bytes, counted once, and its headers per media type (and, in debug, per tier). */
 interface PreparedEntry {
-  bytes: Buffer;
+  length: string;
   byType: Map<string, PreparedHeaders>;
 }
 
 /**
  * Writes cache entries as 200 answers, the same bytes and headers as the in-Yoga path
- * (`cacheHeaders`, then `content-type` and `content-length`), with one `writeHead` and one `end`.
- * An entry's UTF-8 bytes are encoded once (L1 hands out the same entry object on every hit), and
- * its header list is made once per media type and per second of remaining TTL (the only header
+ * (`cacheHeaders`, then `content-type` and `content-length`), with one `writeHead` and one `end`
+ * of the entry's text (node sends head and body in one write). An entry's UTF-8 length is counted
+ * once (L1 hands out the same entry object on every hit), and its header list is made once per media type and per second of remaining TTL (the only header
  * that changes: `x-tributary-cache-ttl`), not per hit. `tier` is the debug header's value
  * (`hit-l1`), sent only when `debug`.
  */
@@ -27,7 +27,7 @@ export function createHitWriter(debug: boolean): (res: ServerResponse, entry: Ca
   const prepared = new WeakMap<CacheEntry, PreparedEntry>();
   return (res, entry, mediaType, tier) => {
     let ready = prepared.get(entry);
-    if (!ready) prepared.set(entry, (ready = { bytes: Buffer.from(entry.body, 'utf8'), byType: new Map() }));
+    if (!ready) prepared.set(entry, (ready = { length: String(Buffer.byteLength(entry.body, 'utf8')), byType: new Map() }));
     const now = Date.now();
     const ttlS = remainingSeconds(entry, now);
     const variant = debug ? `${mediaType} ${tier}` : mediaType;
@@ -35,10 +35,11 @@ export function createHitWriter(debug: boolean): (res: ServerResponse, entry: Ca
     if (!headers || headers.ttlS !== ttlS) {
       const record = cacheHeaders(entry, mediaType, debug ? tier : undefined, now);
       record['content-type'] = `${mediaType}; charset=utf-8`;
-      record['content-length'] = String(ready.bytes.length);
+      record['content-length'] = ready.length;
       headers = { ttlS, list: Object.entries(record).flat() };
       ready.byType.set(variant, headers);
     }
-    res.writeHead(200, headers.list).end(ready.bytes);
+    // A string body: node writes the head and the body in one `write` (a Buffer would take a writev).
+    res.writeHead(200, headers.list).end(entry.body);
   };
 }

@@ -25,7 +25,7 @@ export function persistedQueryStoreOf(store: TieredStore<string>, ttlMs: number)
       return (await store.get(hash))?.value;
     },
     hasLocal(hash) {
-      return store.getLocal(hash) !== undefined;
+      return store.peekLocal(hash) !== undefined;
     },
     async set(hash, document) {
       const outcome = store.set(hash, document, { ttlMs });
