@@ -104,10 +104,20 @@ export function createHitPath(options: HitPathOptions): RequestListener {
     });
   };
 
+  /** {@link answer}, where a throw (a bug, never a request's fault) leaves the request to Yoga unless an answer began. */
+  const tryAnswer = (res: ServerResponse, plan: HitPlan | undefined, accept: string | undefined, startedAt: number): boolean | Promise<boolean> => {
+    try {
+      return answer(res, plan, accept, startedAt);
+    } catch {
+      return res.headersSent;
+    }
+  };
+
   /** Hands `req` to Yoga unless `answered` (now or once settled); a read body goes back first. */
   const settle = (req: IncomingMessage, res: ServerResponse, answered: boolean | Promise<boolean>, body?: Buffer): void => {
     if (answered === true) return;
     const pass = () => {
+      if (res.headersSent) return;
       if (body) req.unshift(body);
       next(req, res);
     };
@@ -128,7 +138,7 @@ export function createHitPath(options: HitPathOptions): RequestListener {
     reading.chunks = [];
     // Not answered here: the bytes go back (`unshift`) before the stream can end, and Yoga reads
     // the same bytes from the same stream, untouched.
-    settle(this, reading.res, answer(reading.res, postPlan(body.toString('utf8')), this.headers.accept, reading.startedAt), body);
+    settle(this, reading.res, tryAnswer(reading.res, postPlan(body.toString('utf8')), this.headers.accept, reading.startedAt), body);
   }
 
   function onError(this: ReadingRequest): void {
@@ -155,7 +165,7 @@ export function createHitPath(options: HitPathOptions): RequestListener {
     if (method === 'GET') {
       // CSRF prevention: a GET needs a preflight header, else Yoga refuses it.
       if (!hasPreflightHeader((name) => h[name] !== undefined)) return next(req, res);
-      settle(req, res, answer(res, getPlan(url), h.accept, startedAt));
+      settle(req, res, tryAnswer(res, getPlan(url), h.accept, startedAt));
       return;
     }
     const length = h['content-length'];

@@ -40,26 +40,28 @@ export function createHitPlans(options: HitPlansOptions): (text: string) => HitP
   const maxEntries = options.maxEntries ?? DEFAULT_HIT_PLANS;
   const maxText = options.maxTextLength ?? DEFAULT_HIT_PLAN_TEXT;
   const plans = new Map<string, HitPlan | null>();
-  const planOf = (params: KeyParams | undefined): HitPlan | null => (params ? { params, publicKey: `public:${options.keyOf(params)}`, version: options.version() } : null);
-  const tryDecide = (text: string) => {
+  const planOf = (params: KeyParams): HitPlan => ({ params, publicKey: `public:${options.keyOf(params)}`, version: options.version() });
+  /** The plan of a text; `null` when `decide` or the key throws (variables nested past the stack): Yoga decides. */
+  const plan = (text: string, known?: KeyParams): HitPlan | null => {
     try {
-      return options.decide(text);
+      const params = known ?? options.decide(text);
+      return params ? planOf(params) : null;
     } catch {
-      return undefined; // anything odd (not JSON, variables nested past the stack): Yoga decides
+      return null;
     }
   };
   return (text) => {
-    let plan = plans.get(text);
-    if (plan === undefined) {
-      plan = planOf(tryDecide(text));
+    let known = plans.get(text);
+    if (known === undefined) {
+      known = plan(text);
       if (text.length <= maxText) {
         if (plans.size >= maxEntries) plans.clear();
-        plans.set(text, plan);
+        plans.set(text, known);
       }
-    } else if (plan !== null && plan.version !== options.version()) {
-      plan = planOf(plan.params);
-      plans.set(text, plan);
+    } else if (known !== null && known.version !== options.version()) {
+      known = plan(text, known.params);
+      plans.set(text, known);
     }
-    return plan ?? undefined;
+    return known ?? undefined;
   };
 }

@@ -18,7 +18,7 @@ interface PreparedEntry {
 /**
  * Writes cache entries as 200 answers, the same bytes and headers as the in-Yoga path
  * (`cacheHeaders`, then `content-type` and `content-length`), with one `writeHead` and one `end`
- * of the entry's text (node sends head and body in one write). An entry's UTF-8 length is counted
+ * of the entry's text (node joins the head to a string body). An entry's UTF-8 length is counted
  * once (L1 hands out the same entry object on every hit), and its header list is made once per media type and per second of remaining TTL (the only header
  * that changes: `x-tributary-cache-ttl`), not per hit. `tier` is the debug header's value
  * (`hit-l1`), sent only when `debug`.
@@ -39,7 +39,7 @@ export function createHitWriter(debug: boolean): (res: ServerResponse, entry: Ca
       headers = { ttlS, list: Object.entries(record).flat() };
       ready.byType.set(variant, headers);
     }
-    // A string body: node writes the head and the body in one `write` (a Buffer would take a writev).
+    // A string body goes out joined to the head, one chunk (a Buffer would be a chunk of its own).
     res.writeHead(200, headers.list).end(entry.body);
   };
 }
