@@ -56,6 +56,7 @@ import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
 import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
 import { createGatewayMetrics } from './metrics.js';
+import { talliedCounter } from './tallied-counter.js';
 import { createOperationLabeler, useRequestMetrics } from './plugins/use-request-metrics.js';
 import { useValidationErrors } from './plugins/use-validation-errors.js';
 import { useVariableErrors } from './plugins/use-variable-errors.js';
@@ -376,21 +377,24 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
 /**
  * Records a hit answered below Yoga in the request metrics (`operation`, `outcome="success"`),
  * as `useRequestMetrics` records one answered through Yoga: the label children of each operation
- * name are found once, not per hit (the labeler's answer for a name never changes once given).
+ * name are found once, not per hit (the labeler's answer for a name never changes once given),
+ * and the count is a tally added when `/metrics` is read.
  */
 function hitRecorder(metrics: ReturnType<typeof createGatewayMetrics>, label: (name: string) => string): (operationName: string | undefined, durationS: number) => void {
   type Children = { requests: { inc(): void }; duration: { observe(value: number): void } };
   const byName = new Map<string | undefined, Children>();
   return (name, durationS) => {
-    let children = byName.get(name);
-    if (!children) {
-      const labels = { operation: name ? label(name) : 'anonymous', outcome: 'success' };
-      children = { requests: metrics.requests.labels(labels), duration: metrics.requestDuration.labels(labels) };
-      // Names are bounded by the labeler past its limit, not here: stop remembering new ones then.
-      if (byName.size < MAX_REMEMBERED_HIT_NAMES) byName.set(name, children);
+    const children = byName.get(name);
+    if (children) {
+      children.requests.inc();
+      children.duration.observe(durationS);
+      return;
     }
-    children.requests.inc();
-    children.duration.observe(durationS);
+    const labels = { operation: name ? label(name) : 'anonymous', outcome: 'success' };
+    // Names are bounded by the labeler, not here: past this many, a name is recorded directly.
+    if (byName.size < MAX_REMEMBERED_HIT_NAMES) byName.set(name, { requests: talliedCounter(metrics.requests, labels), duration: metrics.requestDuration.labels(labels) });
+    metrics.requests.inc(labels);
+    metrics.requestDuration.observe(labels, durationS);
   };
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { CacheEntry } from '@tributary/cache';
 import { createHitPlans, type HitPlan } from './hit-plans.js';
 import { createHitWriter } from './hit-response.js';
+import { talliedCounter } from '../tallied-counter.js';
 import { regularMediaType } from './media-type.js';
 import { type ResponseCacheOptions, admissibleHit, hasPreflightHeader, paramsOf, responseKeyOf, urlParams, yogaReadsJsonType } from './use-response-cache.js';
 
@@ -67,7 +68,7 @@ export function createHitPath(options: HitPathOptions): RequestListener {
   const postPlan = createHitPlans({ keyOf, version, decide: (text) => paramsOf(JSON.parse(text), persisted) });
   const getPlan = createHitPlans({ keyOf, version, decide: (url) => urlParams(new URL(url, 'http://localhost'), persisted) });
   const write = createHitWriter(config.debug);
-  const l1Hits = metrics.lookups.labels({ tier: 'l1', result: 'hit' });
+  const l1Hits = talliedCounter(metrics.lookups, { tier: 'l1', result: 'hit' });
   const mediaTypes = new Map<string, ReturnType<typeof regularMediaType>>();
   const withoutAccept = regularMediaType(null);
   const mediaTypeOf = (accept: string | undefined) => {
