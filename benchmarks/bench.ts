@@ -19,6 +19,9 @@ import { freePort, startProcess, type Started } from './lib/processes.js';
 import { runMixed } from './lib/mixed.js';
 import { HOT_BODY_QUERY, SCENARIOS, type Scenario } from './lib/scenarios.js';
 
+/** Header fields of Tributary's cached answer that the bare ceiling sends too (node adds `date`, `connection`, `keep-alive`, `content-length` to both). */
+const HOT_HEAD_FIELDS = ['etag', 'cache-control', 'x-tributary-cache-ttl', 'content-type'];
+
 /** `mixed` is driven by its own loop (dynamic requests, writes, stale checks). */
 const MIXED: Scenario = {
   name: 'mixed',
@@ -292,9 +295,6 @@ async function flushSharedTier(): Promise<void> {
     await bus.close();
   }
 }
-
-/** Header fields of Tributary's cached answer that the bare ceiling sends too (node adds `date`, `connection`, `keep-alive`, `content-length` to both). */
-const HOT_HEAD_FIELDS = ['etag', 'cache-control', 'x-tributary-cache-ttl', 'content-type'];
 
 /**
  * The hot album page as Tributary answers it from its cache (a throwaway `tributary-l1` on the
