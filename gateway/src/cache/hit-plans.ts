@@ -17,16 +17,16 @@ export interface HitPlansOptions {
   version(): string;
   /** What a text decides (pure: the same text always decides the same); may throw (then `undefined`). */
   decide(text: string): KeyParams | undefined;
-  /** Texts remembered at most (then all are forgotten and remembered again as they come). Default 1,000. */
+  /** Texts remembered at most (then all are forgotten and remembered again as they come). Default 10,000. */
   maxEntries?: number;
-  /** Longer texts are decided every time, not remembered, in UTF-16 units. Default 4,096. */
+  /** Longer texts are decided every time, not remembered, in UTF-16 units. Default 1,024 (a persisted request's body is about 150). */
   maxTextLength?: number;
 }
 
 /** Default of {@link HitPlansOptions.maxEntries}. */
-export const DEFAULT_HIT_PLANS = 1_000;
+export const DEFAULT_HIT_PLANS = 10_000;
 /** Default of {@link HitPlansOptions.maxTextLength}. */
-export const DEFAULT_HIT_PLAN_TEXT = 4_096;
+export const DEFAULT_HIT_PLAN_TEXT = 1_024;
 
 /**
  * The hit path's memo of request texts: a repeated POST body (or GET URL) is not parsed, checked
