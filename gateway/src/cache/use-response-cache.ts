@@ -409,9 +409,15 @@ export function yogaReadsJson(request: Request): boolean {
 
 /** {@link yogaReadsJson} of a `Content-Type` header's value (`null` or `undefined`: absent). */
 export function yogaReadsJsonType(contentType: string | null | undefined): boolean {
-  const type = (contentType ?? '').split(',')[0]!;
-  return JSON_CONTENT_TYPES.some((json) => type === json || type.startsWith(`${json};`));
+  if (!contentType) return false;
+  const comma = contentType.indexOf(',');
+  const type = comma < 0 ? contentType : contentType.slice(0, comma);
+  for (const json of JSON_CONTENT_TYPES) if (type === json || (type.startsWith(json) && type.charCodeAt(json.length) === SEMICOLON)) return true;
+  return false;
 }
+
+/** `;` */
+const SEMICOLON = 59;
 
 /** A strong ETag: the body's SHA-256, base64url. */
 function etagOf(body: string): string {
