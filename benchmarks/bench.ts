@@ -178,7 +178,7 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
     });
   }
   const total = result.requests.total;
-  const cpuUsPerRequest = cpuBefore !== undefined && total > 0 ? ((gateway.cpuMs() - cpuBefore) * 1000) / total : undefined;
+  const cpuUsPerRequest = cpuBefore !== undefined && total > 0 ? ((gateway.cpuMs() - cpuBefore) * 1000) / total : null;
   const hitsAfter = await hits();
   const fetchesAfter = await fetches();
   const entityFetches = fetchesAfter.all - fetchesBefore.all;
@@ -218,7 +218,7 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
     sqlPerRequest,
     staleReads,
     gatewayRssMb: gateway.rssMb(),
-    ...(cpuUsPerRequest === undefined ? {} : { gatewayCpuUsPerRequest: cpuUsPerRequest }),
+    gatewayCpuUsPerRequest: cpuUsPerRequest,
     ratioToApolloGateway: null,
   };
 }
@@ -261,7 +261,7 @@ try {
         const row = await measure(system, gatewayUrl, subgraphUrls, scenario, gateway);
         rows.push(row);
         log(
-          `  ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.latencyMs.p50.toFixed(1)} ms, p99 ${row.latencyMs.p99.toFixed(1)} ms, SQL/request ${row.sqlPerRequest?.toFixed(2) ?? '–'}, errors ${row.errors + row.non2xx}${row.gatewayCpuUsPerRequest === undefined ? '' : `, gateway CPU ${row.gatewayCpuUsPerRequest.toFixed(0)} µs/request`}`,
+          `  ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.latencyMs.p50.toFixed(1)} ms, p99 ${row.latencyMs.p99.toFixed(1)} ms, SQL/request ${row.sqlPerRequest?.toFixed(2) ?? '–'}, errors ${row.errors + row.non2xx}${row.gatewayCpuUsPerRequest == null ? '' : `, gateway CPU ${row.gatewayCpuUsPerRequest.toFixed(0)} µs/request`}`,
         );
       }
     } finally {

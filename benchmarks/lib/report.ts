@@ -19,9 +19,10 @@ export interface ResultRow {
   gatewayRssMb: number;
   /**
    * CPU time the system's process (with its workers) spent per request during the load, in µs:
-   * less sensitive than req/s to other work on a shared machine (absent in older results).
+   * less sensitive than req/s to other work on a shared machine. Null for `mixed*` rows and rows
+   * that completed no request; absent in older results.
    */
-  gatewayCpuUsPerRequest?: number;
+  gatewayCpuUsPerRequest?: number | null;
   /** requests/s of this row ÷ apollo-gateway's in the same scenario and run; null without it. */
   ratioToApolloGateway: number | null;
 }
