@@ -19,6 +19,9 @@ import { freePort, startProcess, type Started } from './lib/processes.js';
 import { runMixed } from './lib/mixed.js';
 import { HOT_BODY_QUERY, SCENARIOS, type Scenario } from './lib/scenarios.js';
 
+/** Header fields of Tributary's cached answer that the bare ceiling sends too (node adds `date`, `connection`, `keep-alive`, `content-length` to both). */
+const HOT_HEAD_FIELDS = ['etag', 'cache-control', 'x-tributary-cache-ttl', 'content-type'];
+
 /** `mixed` is driven by its own loop (dynamic requests, writes, stale checks). */
 const MIXED: Scenario = {
   name: 'mixed',
@@ -158,6 +161,7 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
   let staleReads = 0;
   let result: autocannon.Result;
   let warmHitRate: number | undefined;
+  let cpuBefore: number | undefined;
   const rowDurationS = scenario.name === 'mixed-long' ? MIXED_LONG_S : durationS;
   if (isMixed(scenario.name)) {
     const warmup = scenario.name === 'mixed-long' && isTributary ? { afterS: MIXED_LONG_WARMUP_S, hits } : undefined;
@@ -167,12 +171,14 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
       `  ${scenario.name}: ${mixed.writes} writes, ${mixed.sampled} responses judged, ${mixed.staleReads} stale${warmHitRate === undefined ? '' : `, hit rate after ${MIXED_LONG_WARMUP_S.toFixed(0)} s ${(warmHitRate * 100).toFixed(1)} %`}`,
     );
   } else {
+    cpuBefore = gateway.cpuMs();
     result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon({ url: gatewayUrl, connections: opts.connections, duration: durationS, requests: [request] }, (error, done) => (error ? reject(error) : resolve(done)));
       instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
     });
   }
   const total = result.requests.total;
+  const cpuUsPerRequest = cpuBefore !== undefined && total > 0 ? ((gateway.cpuMs() - cpuBefore) * 1000) / total : null;
   const hitsAfter = await hits();
   const fetchesAfter = await fetches();
   const entityFetches = fetchesAfter.all - fetchesBefore.all;
@@ -212,6 +218,7 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
     sqlPerRequest,
     staleReads,
     gatewayRssMb: gateway.rssMb(),
+    gatewayCpuUsPerRequest: cpuUsPerRequest,
     ratioToApolloGateway: null,
   };
 }
@@ -221,13 +228,19 @@ try {
     const subgraphUrls = system === 'tributary-naive' ? naive?.urls : system === 'bare' ? undefined : batched?.urls;
     const port = await freePort();
     let body: string | undefined;
+    let head: Record<string, string> | undefined;
     if (system === 'bare' && batched) {
-      // The same bytes Tributary answers the hot album page with.
-      const probe = await subgraphsFreeGateway();
-      body = await (await fetch(probe.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(HOT_BODY_QUERY) })).text();
-      await probe.stop();
+      // The same bytes Tributary answers the hot album page with from its cache: body and head.
+      ({ body, head } = await hotHit());
     }
-    const start = () => startProcess('benchmarks/lib/system-main.ts', [system], { ...common, BENCH_PORT: String(port), BENCH_SUBGRAPHS: JSON.stringify(subgraphUrls ?? {}), BENCH_BODY: body ?? '' });
+    const start = () =>
+      startProcess('benchmarks/lib/system-main.ts', [system], {
+        ...common,
+        BENCH_PORT: String(port),
+        BENCH_SUBGRAPHS: JSON.stringify(subgraphUrls ?? {}),
+        BENCH_BODY: body ?? '',
+        BENCH_HEAD: head ? JSON.stringify(head) : '',
+      });
     let gateway = await start();
     const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
     try {
@@ -248,7 +261,7 @@ try {
         const row = await measure(system, gatewayUrl, subgraphUrls, scenario, gateway);
         rows.push(row);
         log(
-          `  ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.latencyMs.p50.toFixed(1)} ms, p99 ${row.latencyMs.p99.toFixed(1)} ms, SQL/request ${row.sqlPerRequest?.toFixed(2) ?? '–'}, errors ${row.errors + row.non2xx}`,
+          `  ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.latencyMs.p50.toFixed(1)} ms, p99 ${row.latencyMs.p99.toFixed(1)} ms, SQL/request ${row.sqlPerRequest?.toFixed(2) ?? '–'}, errors ${row.errors + row.non2xx}${row.gatewayCpuUsPerRequest == null ? '' : `, gateway CPU ${row.gatewayCpuUsPerRequest.toFixed(0)} µs/request`}`,
         );
       }
     } finally {
@@ -283,9 +296,23 @@ async function flushSharedTier(): Promise<void> {
   }
 }
 
-/** A throwaway Tributary gateway (no cache) on the batched subgraphs, to learn the hot bytes. */
-async function subgraphsFreeGateway(): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * The hot album page as Tributary answers it from its cache (a throwaway `tributary-l1` on the
+ * batched subgraphs, asked twice): the body and the head fields of {@link HOT_HEAD_FIELDS}, so
+ * that `bare` sends the same bytes.
+ */
+async function hotHit(): Promise<{ body: string; head: Record<string, string> }> {
   const port = await freePort();
-  const started = await startProcess('benchmarks/lib/system-main.ts', ['tributary-nocache'], { ...common, BENCH_PORT: String(port), BENCH_SUBGRAPHS: JSON.stringify(batched!.urls) });
-  return { url: `http://127.0.0.1:${port}/graphql`, stop: () => started.stop() };
+  const started = await startProcess('benchmarks/lib/system-main.ts', ['tributary-l1'], { ...common, BENCH_PORT: String(port), BENCH_SUBGRAPHS: JSON.stringify(batched!.urls) });
+  try {
+    const ask = () => fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(HOT_BODY_QUERY) });
+    await (await ask()).text();
+    await new Promise((r) => setTimeout(r, 100)); // the store follows the response
+    const hit = await ask();
+    const body = await hit.text();
+    const head = Object.fromEntries(HOT_HEAD_FIELDS.flatMap((name) => (hit.headers.has(name) ? [[name, hit.headers.get(name)!]] : [])));
+    return { body, head };
+  } finally {
+    await started.stop();
+  }
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT } from '@tributary/database';
@@ -19,6 +19,8 @@ export interface Started {
   payload: string;
   /** Resident set size now, in MB (from /proc). */
   rssMb(): number;
+  /** CPU time (user + system) used so far by the process and its descendants (cluster workers), in ms (from /proc). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startProcess(script: string, args: string[], env: NodeJS.P
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
     },
+    cpuMs: () => treeCpuMs(child.pid!),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -55,4 +58,22 @@ export async function startProcess(script: string, args: string[], env: NodeJS.P
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
+}
+
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`: 100 on Linux). */
+const CLOCK_TICKS_PER_S = 100;
+
+/** CPU time (user + system, ms) of process `pid` and of its living descendants; 0 for a process gone. */
+function treeCpuMs(pid: number): number {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    let ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      for (const childPid of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) ms += treeCpuMs(Number(childPid));
+    }
+    return ms;
+  } catch {
+    return 0;
+  }
 }

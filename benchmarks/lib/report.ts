@@ -17,6 +17,12 @@ export interface ResultRow {
   /** Stale reads counted (the `mixed` and `mixed-long` scenarios); 0 elsewhere. */
   staleReads: number;
   gatewayRssMb: number;
+  /**
+   * CPU time the system's process (with its workers) spent per request during the load, in µs:
+   * less sensitive than req/s to other work on a shared machine. Null for `mixed*` rows and rows
+   * that completed no request; absent in older results.
+   */
+  gatewayCpuUsPerRequest?: number | null;
   /** requests/s of this row ÷ apollo-gateway's in the same scenario and run; null without it. */
   ratioToApolloGateway: number | null;
 }

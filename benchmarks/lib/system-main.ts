@@ -1,7 +1,7 @@
 /**
  * One benchmarked system in its own process (so that its RSS is its own): prints `ready <port>`
  * on stdout once it serves. Argument: the system's name; environment: `BENCH_PORT`,
- * `BENCH_SUBGRAPHS` (JSON name → URL), `REDIS_URL`, `REDIS_KEY_PREFIX`, `BENCH_BODY` (bare).
+ * `BENCH_SUBGRAPHS` (JSON name → URL), `REDIS_URL`, `REDIS_KEY_PREFIX`, `BENCH_BODY` and `BENCH_HEAD` (bare: body, head fields as JSON).
  */
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -111,9 +111,11 @@ switch (system) {
     break;
   }
   case 'bare': {
-    // The ceiling for `hot`: the same bytes from a plain node:http server.
+    // The ceiling for `hot`: the same bytes from a plain node:http server (the head fields of
+    // Tributary's cached answer, `BENCH_HEAD`, and its body).
     const body = process.env.BENCH_BODY ?? '{}';
-    await new Promise<void>((resolve) => createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body)).listen(port, '127.0.0.1', resolve));
+    const head = process.env.BENCH_HEAD ? (JSON.parse(process.env.BENCH_HEAD) as Record<string, string>) : { 'content-type': 'application/json; charset=utf-8' };
+    await new Promise<void>((resolve) => createServer((_req, res) => res.writeHead(200, head).end(body)).listen(port, '127.0.0.1', resolve));
     break;
   }
   default:

@@ -57,6 +57,7 @@ import { loadManifests } from './persisted/manifest.js';
 import { usePersistedOperations } from './persisted/use-persisted-operations.js';
 import { useRefusalMetrics } from './plugins/use-refusal-metrics.js';
 import { createGatewayMetrics } from './metrics.js';
+import { talliedCounter } from './tallied-counter.js';
 import { createOperationLabeler, useRequestMetrics } from './plugins/use-request-metrics.js';
 import { useValidationErrors } from './plugins/use-validation-errors.js';
 import { useVariableErrors } from './plugins/use-variable-errors.js';
@@ -271,6 +272,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       mode: config.frontDoor.persistedOperations,
       trusted,
       isRegistered: async (hash) => (await apqStore.get(hash).catch(() => undefined)) !== undefined,
+      isRegisteredHere: (hash) => apqStore.hasLocal(hash),
       register: (hash, document) => apqStore.set(hash, document).catch(() => undefined),
     },
     refusalProfile: refusalProfileOf(config),
@@ -355,11 +357,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
             cache: responseCacheOptions,
             next: yoga,
             cors: config.corsOrigins.length > 0,
-            onHit: (name, durationS) => {
-              const labels = { operation: name ? labelOperation(name) : 'anonymous', outcome: 'success' };
-              metrics.requests.inc(labels);
-              metrics.requestDuration.observe(labels, durationS);
-            },
+            onHit: hitRecorder(metrics, labelOperation),
           })
         : undefined;
       server = createServer(hitPath ?? yoga);
@@ -378,6 +376,33 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     },
   };
 }
+
+/**
+ * Records a hit answered below Yoga in the request metrics (`operation`, `outcome="success"`),
+ * as `useRequestMetrics` records one answered through Yoga: the label children of each operation
+ * name are found once, not per hit (the labeler's answer for a name never changes once given),
+ * and the count is a tally added when `/metrics` is read.
+ */
+function hitRecorder(metrics: ReturnType<typeof createGatewayMetrics>, label: (name: string) => string): (operationName: string | undefined, durationS: number) => void {
+  type Children = { requests: { inc(): void }; duration: { observe(value: number): void } };
+  const byName = new Map<string | undefined, Children>();
+  return (name, durationS) => {
+    const children = byName.get(name);
+    if (children) {
+      children.requests.inc();
+      children.duration.observe(durationS);
+      return;
+    }
+    const labels = { operation: name ? label(name) : 'anonymous', outcome: 'success' };
+    // Names are bounded by the labeler, not here: past this many, a name is recorded directly.
+    if (byName.size < MAX_REMEMBERED_HIT_NAMES) byName.set(name, { requests: talliedCounter(metrics.requests, labels), duration: metrics.requestDuration.labels(labels) });
+    metrics.requests.inc(labels);
+    metrics.requestDuration.observe(labels, durationS);
+  };
+}
+
+/** Operation names whose metric children {@link hitRecorder} remembers. */
+const MAX_REMEMBERED_HIT_NAMES = 1_000;
 
 /** How long `createGateway` waits for its invalidation bus to prove itself before serving anyway (uncached until it does), ms. */
 export const BUS_PROOF_WAIT_MS = 2_000;

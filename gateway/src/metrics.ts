@@ -1,4 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { collectTallies } from './tallied-counter.js';
 
 /** Latency buckets in seconds, from sub-millisecond cache hits to slow deep queries. */
 const LATENCY_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -21,7 +22,14 @@ export interface GatewayMetrics {
  */
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   return {
-    requests: new Counter({ name: 'tributary_gateway_requests_total', help: 'GraphQL requests by operation name and outcome', labelNames: ['operation', 'outcome'], registers: [registry] }),
+    requests: new Counter({
+      name: 'tributary_gateway_requests_total',
+      help: 'GraphQL requests by operation name and outcome',
+      labelNames: ['operation', 'outcome'],
+      registers: [registry],
+      // Hits answered below Yoga count through tallies (`talliedCounter`), added when read.
+      collect: collectTallies,
+    }),
     requestDuration: new Histogram({
       name: 'tributary_gateway_request_duration_seconds',
       help: 'GraphQL request latency in seconds',

@@ -1,3 +1,4 @@
+import { collectTallies } from '../tallied-counter.js';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** The response cache's Prometheus metrics. */
@@ -39,7 +40,14 @@ export interface CacheHealth {
 export function createCacheMetrics(registry: Registry, health: CacheHealth): CacheMetrics {
   const { size, busConnected, l2Connected } = health;
   return {
-    lookups: new Counter({ name: 'tributary_cache_requests_total', help: 'Response cache lookups by tier and result', labelNames: ['tier', 'result'], registers: [registry] }),
+    lookups: new Counter({
+      name: 'tributary_cache_requests_total',
+      help: 'Response cache lookups by tier and result',
+      labelNames: ['tier', 'result'],
+      registers: [registry],
+      // The hit path below Yoga counts its L1 hits through a tally (`talliedCounter`), added when read.
+      collect: collectTallies,
+    }),
     stores: new Counter({ name: 'tributary_cache_stores_total', help: 'Responses offered to the cache, by outcome', labelNames: ['outcome'], registers: [registry] }),
     evictions: new Counter({ name: 'tributary_cache_evictions_total', help: 'L1 entries removed, by reason', labelNames: ['reason'], registers: [registry] }),
     invalidations: new Counter({ name: 'tributary_cache_invalidations_total', help: 'Change events applied, by kind', labelNames: ['kind'], registers: [registry] }),

@@ -1,8 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { scopedKey } from './cache-key.js';
-import { regularMediaType } from './media-type.js';
 import type { CacheEntry } from '@tributary/cache';
-import { type KeyParams, type ResponseCacheOptions, admissibleHit, cacheHeaders, preflighted, requestParams, responseKeyOf, yogaReadsJson } from './use-response-cache.js';
+import { createHitPlans, type HitPlan } from './hit-plans.js';
+import { createHitWriter } from './hit-response.js';
+import { talliedCounter } from '../tallied-counter.js';
+import { regularMediaType } from './media-type.js';
+import { type ResponseCacheOptions, admissibleHit, hasPreflightHeader, paramsOf, responseKeyOf, urlParams, yogaReadsJsonType } from './use-response-cache.js';
 
 /** Options of {@link createHitPath}. */
 export interface HitPathOptions {
@@ -12,9 +14,25 @@ export interface HitPathOptions {
   next: RequestListener;
   /** Whether CORS is configured: then requests with an `Origin` go to Yoga (it adds the headers). */
   cors: boolean;
-  /** Records an answered hit in the request metrics (operation name or undefined, duration in s). */
+  /** Records an answered hit in the request metrics (operation name or undefined, duration in s). Called once per hit: keep it cheap. */
   onHit(operationName: string | undefined, durationS: number): void;
 }
+
+/** A POST whose body is being read: what the body's arrival needs. */
+interface Reading {
+  res: ServerResponse;
+  expected: number;
+  received: number;
+  chunks: Buffer[];
+  startedAt: number;
+}
+
+/** Where a POST's {@link Reading} is kept while its body arrives. */
+const READING = Symbol('tributary.hitPath.reading');
+type ReadingRequest = IncomingMessage & { [READING]?: Reading };
+
+/** `Accept` values remembered with their media type (then all are forgotten). */
+const MAX_ACCEPT_VALUES = 100;
 
 /**
  * A node:http listener in front of Yoga that answers public L1 hits itself (PRODUCT.md: a hit
@@ -24,14 +42,20 @@ export interface HitPathOptions {
  * limit; otherwise the stream is left to Yoga), the key, one L1 lookup and one write. Every rule
  * that could refuse the request applies first, by the same functions the in-Yoga hit path uses
  * (`useResponseCache`): Yoga's body and parameter checks and the persisted-operation rules
- * (`requestParams`), CSRF prevention (`preflighted`), content negotiation (`regularMediaType`),
- * the APQ registry (a hash-only request is answered only when the executing path would find its
- * document; a document sent with its hash is registered). Limits and introspection are in the key
- * (refusal profile). What this path leaves to Yoga: requests with `Authorization` (token
- * verification, private scope: a bad token is Yoga's 401), with `Origin` when CORS is configured,
- * with `If-None-Match` (304s), with `Cache-Control: no-cache`, while the bus is not heard, and any
- * miss. A body it read is put back into the request stream (`unshift`, before the stream can
- * end), so Yoga reads the same bytes from the same stream.
+ * (`paramsOf`, `urlParams`), CSRF prevention (a preflight header, or a JSON POST), content
+ * negotiation (`regularMediaType`), the APQ registry (a hash-only request is answered only when
+ * the executing path would find its document; a document sent with its hash is registered).
+ * Limits and introspection are in the key (refusal profile). What this path leaves to Yoga:
+ * requests with `Authorization` (token verification, private scope: a bad token is Yoga's 401),
+ * with `Origin` when CORS is configured, with `If-None-Match` (304s), with `Cache-Control:
+ * no-cache`, while the bus is not heard, and any miss. A body it read is put back into the
+ * request stream (`unshift`, before the stream can end) when the request goes to Yoga, so Yoga
+ * reads the same bytes from the same stream.
+ *
+ * Per hit, the work is what the request's bytes cannot tell in advance: what a body or URL decides
+ * (parameters, persisted rules, key) is remembered by its text (`createHitPlans`), the media type
+ * by its `Accept`, the answer's bytes and headers by its entry (`createHitWriter`); an L1 hit whose
+ * document is trusted or registered in this process is answered synchronously (no promise).
  *
  * The answer is byte-identical to Yoga's hit and miss answers: the stored bytes, with the same
  * headers (`cacheHeaders`), written once.
@@ -40,106 +64,120 @@ export function createHitPath(options: HitPathOptions): RequestListener {
   const { cache, next } = options;
   const { store, invalidator, metrics, persisted, config } = cache;
   const keyOf = responseKeyOf(cache);
-  const l1Hits = metrics.lookups.labels({ tier: 'l1', result: 'hit' });
-  // L1 hands out the same entry object on every hit: its UTF-8 bytes are encoded once, not per hit.
-  const bytesOf = new WeakMap<CacheEntry, Buffer>();
-  const encoded = (entry: CacheEntry) => {
-    let bytes = bytesOf.get(entry);
-    if (!bytes) bytesOf.set(entry, (bytes = Buffer.from(entry.body, 'utf8')));
-    return bytes;
+  const version = () => cache.policy().version;
+  const postPlan = createHitPlans({ keyOf, version, decide: (text) => paramsOf(JSON.parse(text), persisted) });
+  const getPlan = createHitPlans({ keyOf, version, decide: (url) => urlParams(new URL(url, 'http://localhost'), persisted) });
+  const write = createHitWriter(config.debug);
+  const l1Hits = talliedCounter(metrics.lookups, { tier: 'l1', result: 'hit' });
+  const mediaTypes = new Map<string, ReturnType<typeof regularMediaType>>();
+  const withoutAccept = regularMediaType(null);
+  const mediaTypeOf = (accept: string | undefined) => {
+    if (accept === undefined) return withoutAccept;
+    if (mediaTypes.has(accept)) return mediaTypes.get(accept);
+    if (mediaTypes.size >= MAX_ACCEPT_VALUES) mediaTypes.clear();
+    const type = regularMediaType(accept);
+    mediaTypes.set(accept, type);
+    return type;
   };
 
-  const answer = async (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, startedAt: number): Promise<boolean> => {
-    const url = new URL(req.url!, 'http://localhost');
-    const view = nodeRequestView(req, body);
-    let params: KeyParams | undefined;
-    try {
-      params = await requestParams(view, url, cache.maxBodyBytes, persisted);
-    } catch {
-      return false;
-    }
-    const mediaType = regularMediaType(view.headers.get('accept'));
-    if (!params || !preflighted(view) || !mediaType) return false;
-    const entry = store.getLocal(scopedKey(keyOf(params), 'public'))?.value;
-    if (!entry) return false;
-    if (!(await admissibleHit(persisted, params))) return false;
+  const serve = (res: ServerResponse, entry: CacheEntry, mediaType: string, startedAt: number): true => {
     l1Hits.inc();
-    const bytes = encoded(entry);
-    const headers = cacheHeaders(entry, mediaType, config.debug ? 'hit-l1' : undefined);
-    headers['content-type'] = `${mediaType}; charset=utf-8`;
-    headers['content-length'] = String(bytes.length);
-    res.writeHead(200, headers).end(bytes);
+    write(res, entry, mediaType, 'hit-l1');
     options.onHit(entry.operationName, (performance.now() - startedAt) / 1000);
     return true;
   };
 
+  /**
+   * Answers a request whose plan is known from L1: `true` when answered now (an L1 hit whose
+   * document is trusted or registered in this process: no promise), `false` when it is Yoga's,
+   * or a promise of either once the APQ registry answered (then L1 is read again).
+   */
+  const answer = (res: ServerResponse, plan: HitPlan | undefined, accept: string | undefined, startedAt: number): boolean | Promise<boolean> => {
+    const mediaType = mediaTypeOf(accept);
+    if (!plan || !mediaType) return false;
+    const entry = store.peekLocal(plan.publicKey);
+    if (!entry) return false;
+    const { params } = plan;
+    if (params.register === undefined && (params.trusted || persisted.isRegisteredHere?.(params.documentHash))) return serve(res, entry, mediaType, startedAt);
+    return admissibleHit(persisted, params).then((admissible) => {
+      const now = admissible && store.peekLocal(plan.publicKey);
+      return now ? serve(res, now, mediaType, startedAt) : false;
+    });
+  };
+
+  /** {@link answer}, where a throw (a bug, never a request's fault) leaves the request to Yoga unless an answer began. */
+  const tryAnswer = (res: ServerResponse, plan: HitPlan | undefined, accept: string | undefined, startedAt: number): boolean | Promise<boolean> => {
+    try {
+      return answer(res, plan, accept, startedAt);
+    } catch {
+      return res.headersSent;
+    }
+  };
+
+  /** Hands `req` to Yoga unless `answered` (now or once settled); a read body goes back first. */
+  const settle = (req: IncomingMessage, res: ServerResponse, answered: boolean | Promise<boolean>, body?: Buffer): void => {
+    if (answered === true) return;
+    const pass = () => {
+      if (res.headersSent) return;
+      if (body) req.unshift(body);
+      next(req, res);
+    };
+    if (answered === false) pass();
+    else answered.then((done) => done || pass(), pass);
+  };
+
+  function onReadable(this: ReadingRequest): void {
+    const reading = this[READING]!;
+    let chunk: Buffer | null;
+    while (reading.received < reading.expected && (chunk = this.read() as Buffer | null) !== null) {
+      reading.chunks.push(chunk);
+      reading.received += chunk.length;
+    }
+    if (reading.received < reading.expected) return;
+    this.off('readable', onReadable);
+    const body = reading.chunks.length === 1 ? reading.chunks[0]! : Buffer.concat(reading.chunks);
+    reading.chunks = [];
+    // Not answered here: the bytes go back (`unshift`) before the stream can end, and Yoga reads
+    // the same bytes from the same stream, untouched.
+    settle(this, reading.res, tryAnswer(reading.res, postPlan(body.toString('utf8')), this.headers.accept, reading.startedAt), body);
+  }
+
+  function onError(this: ReadingRequest): void {
+    this[READING]!.res.destroy();
+  }
+
   return (req, res) => {
     const startedAt = performance.now();
     const h = req.headers;
-    const path = req.url?.split('?', 1)[0];
+    const url = req.url ?? '';
+    const method = req.method;
     if (
-      path !== '/graphql' ||
-      (req.method !== 'POST' && req.method !== 'GET') ||
+      (url !== '/graphql' && !url.startsWith('/graphql?')) ||
+      (method !== 'POST' && method !== 'GET') ||
       h.authorization !== undefined ||
       (options.cors && h.origin !== undefined) ||
       h['if-none-match'] !== undefined ||
-      /no-cache/i.test(h['cache-control'] ?? '') ||
+      (h['cache-control'] !== undefined && /no-cache/i.test(h['cache-control'])) ||
       !invalidator.isTrusting
     ) {
       next(req, res);
       return;
     }
-    const pass = () => next(req, res);
-    const decide = (body: Buffer | undefined) =>
-      void answer(req, res, body, startedAt).then(
-        (answered) => answered || pass(),
-        () => pass(),
-      );
-    if (req.method === 'GET') {
-      decide(undefined);
+    if (method === 'GET') {
+      // CSRF prevention: a GET needs a preflight header, else Yoga refuses it.
+      if (!hasPreflightHeader((name) => h[name] !== undefined)) return next(req, res);
+      settle(req, res, tryAnswer(res, getPlan(url), h.accept, startedAt));
       return;
     }
     const length = h['content-length'];
     // Read only what Yoga would read within its limit, and only a JSON body: else Yoga reads it.
-    if (length === undefined || !/^\d+$/.test(length) || Number(length) > cache.maxBodyBytes || Number(length) === 0 || !yogaReadsJson(nodeRequestView(req, undefined))) {
+    if (length === undefined || !/^\d+$/.test(length) || Number(length) > cache.maxBodyBytes || Number(length) === 0 || !yogaReadsJsonType(h['content-type'])) {
       next(req, res);
       return;
     }
-    // Read exactly `Content-Length` bytes in paused mode, then put them back (`unshift`) before
-    // the stream can end: Yoga reads the same bytes from the same stream, untouched.
-    const expected = Number(length);
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const onReadable = () => {
-      let chunk: Buffer | null;
-      while (received < expected && (chunk = req.read() as Buffer | null) !== null) {
-        chunks.push(chunk);
-        received += chunk.length;
-      }
-      if (received < expected) return;
-      req.off('readable', onReadable);
-      const body = Buffer.concat(chunks);
-      req.unshift(body);
-      decide(body);
-    };
+    // Read exactly `Content-Length` bytes in paused mode; a request not answered gets them back.
+    (req as ReadingRequest)[READING] = { res, expected: Number(length), received: 0, chunks: [], startedAt };
     req.on('readable', onReadable);
-    req.once('error', () => res.destroy());
+    req.once('error', onError);
   };
-}
-
-/**
- * The parts of a fetch `Request` that the cache's request checks read, over a node request:
- * method, headers (`get` joins as node received them, `has`), and the body read once (`clone().json()`).
- */
-function nodeRequestView(req: IncomingMessage, body: Buffer | undefined): Request {
-  const header = (name: string) => {
-    const value = req.headers[name.toLowerCase()];
-    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-  };
-  const view = {
-    method: req.method,
-    headers: { get: header, has: (name: string) => header(name) !== null },
-    clone: () => ({ json: async () => JSON.parse(body ? body.toString('utf8') : '') }),
-  };
-  return view as unknown as Request;
 }

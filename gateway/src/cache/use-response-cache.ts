@@ -43,6 +43,11 @@ export interface ResponseCacheOptions {
     trusted: ReadonlyMap<string, string>;
     isRegistered(hash: string): Promise<boolean>;
     /**
+     * Whether `isRegistered(hash)` is known to be true without waiting (the document is in this
+     * process's APQ tier): the hit path then answers synchronously. `false` means "ask `isRegistered`".
+     */
+    isRegisteredHere?(hash: string): boolean;
+    /**
      * Registers an APQ document (document and hash sent together, `allow` mode) as the executing
      * path would: a hit for such a request must register it too, else the hash alone stays
      * `PERSISTED_QUERY_NOT_FOUND` for as long as the document is cached. Must not throw.
@@ -347,15 +352,15 @@ export function responseKeyOf(options: Pick<ResponseCacheOptions, 'policy' | 're
 
 /**
  * `ETag`, `Cache-Control` (and, in debug, where the answer came from) for an entry answered as
- * `mediaType`. HTTP caches cannot hear invalidations, so they must revalidate every time
+ * `mediaType` at `now` (ms since the epoch). HTTP caches cannot hear invalidations, so they must revalidate every time
  * (`max-age=0, must-revalidate`), which costs them a 304 from the hit path; the entry's remaining
  * TTL travels as `x-tributary-cache-ttl` (seconds) for those who want to know it.
  */
-export function cacheHeaders(entry: CacheEntry, mediaType: string, debug?: string): Record<string, string> {
+export function cacheHeaders(entry: CacheEntry, mediaType: string, debug?: string, now = Date.now()): Record<string, string> {
   const headers: Record<string, string> = {
     etag: representationEtag(entry.etag, mediaType),
     'cache-control': `${entry.scope}, max-age=0, must-revalidate`,
-    'x-tributary-cache-ttl': String(remainingSeconds(entry, Date.now())),
+    'x-tributary-cache-ttl': String(remainingSeconds(entry, now)),
   };
   if (debug) headers['x-tributary-cache'] = debug;
   return headers;
@@ -385,8 +390,13 @@ function matchesEtag(request: Request, etag: string): boolean {
 
 /** What CSRF prevention lets through without a preflight header: JSON bodies only. */
 export function preflighted(request: Request): boolean {
-  if (CSRF_HEADERS.some((h) => request.headers.has(h))) return true;
+  if (hasPreflightHeader((name) => request.headers.has(name))) return true;
   return request.method === 'POST' && yogaReadsJson(request);
+}
+
+/** Whether one of {@link CSRF_HEADERS} is present (`has`: by lower-case name). */
+export function hasPreflightHeader(has: (name: string) => boolean): boolean {
+  return CSRF_HEADERS.some(has);
 }
 
 /** The content types Yoga 5 parses a POST body as JSON for (`isPOSTJsonRequest`); others are its 415. */
@@ -399,9 +409,20 @@ const JSON_CONTENT_TYPES = ['application/json', 'application/graphql+json'];
  * `application/graphql-response+json`) Yoga answers 415, so the cache must not answer it.
  */
 export function yogaReadsJson(request: Request): boolean {
-  const type = (request.headers.get('content-type') ?? '').split(',')[0]!;
-  return JSON_CONTENT_TYPES.some((json) => type === json || type.startsWith(`${json};`));
+  return yogaReadsJsonType(request.headers.get('content-type'));
 }
+
+/** {@link yogaReadsJson} of a `Content-Type` header's value (`null` or `undefined`: absent). */
+export function yogaReadsJsonType(contentType: string | null | undefined): boolean {
+  if (!contentType) return false;
+  const comma = contentType.indexOf(',');
+  const type = comma < 0 ? contentType : contentType.slice(0, comma);
+  for (const json of JSON_CONTENT_TYPES) if (type === json || (type.startsWith(json) && type.charCodeAt(json.length) === SEMICOLON)) return true;
+  return false;
+}
+
+/** `;` */
+const SEMICOLON = 59;
 
 /** A strong ETag: the body's SHA-256, base64url. */
 function etagOf(body: string): string {
@@ -434,26 +455,39 @@ interface ParamsLike {
  * not read here, so that no size limit is bypassed).
  */
 export async function requestParams(request: Request, url: URL, maxBodyBytes: number, persisted: ResponseCacheOptions['persisted']): Promise<KeyParams | undefined> {
-  let params: ParamsLike;
-  if (request.method === 'GET') {
-    const search = url.searchParams;
-    params = {
-      query: search.get('query') || undefined,
-      operationName: search.get('operationName') || undefined,
-      variables: search.get('variables') ? JSON.parse(search.get('variables')!) : undefined,
-      extensions: search.get('extensions') ? JSON.parse(search.get('extensions')!) : undefined,
-      documentId: search.get('documentId') ?? undefined,
-    };
-    // Yoga parses the same four parameters of the URL, then checks them as it checks a body's.
-    if (!yogaAccepts(params)) return undefined;
-  } else {
-    if (!yogaReadsJson(request)) return undefined;
-    const length = request.headers.get('content-length');
-    if (length === null || !/^\d+$/.test(length) || Number(length) > maxBodyBytes) return undefined;
-    params = await request.clone().json();
-    if (!params || typeof params !== 'object' || Array.isArray(params) || !yogaAccepts(params)) return undefined;
-  }
+  if (request.method === 'GET') return urlParams(url, persisted);
+  if (!yogaReadsJson(request)) return undefined;
+  const length = request.headers.get('content-length');
+  if (length === null || !/^\d+$/.test(length) || Number(length) > maxBodyBytes) return undefined;
+  return paramsOf(await request.clone().json(), persisted);
+}
+
+/**
+ * {@link requestParams} of a GET: Yoga parses the same four parameters of the URL (and
+ * `documentId`), then checks them as it checks a body's.
+ *
+ * @throws SyntaxError when `variables` or `extensions` is not JSON (Yoga refuses those).
+ */
+export function urlParams(url: URL, persisted: ResponseCacheOptions['persisted']): KeyParams | undefined {
+  const search = url.searchParams;
+  const params: ParamsLike = {
+    query: search.get('query') || undefined,
+    operationName: search.get('operationName') || undefined,
+    variables: search.get('variables') ? JSON.parse(search.get('variables')!) : undefined,
+    extensions: search.get('extensions') ? JSON.parse(search.get('extensions')!) : undefined,
+    documentId: search.get('documentId') ?? undefined,
+  };
+  if (!yogaAccepts(params)) return undefined;
   return keyParamsOf(params, persisted);
+}
+
+/**
+ * {@link requestParams} of a POST whose JSON body (as Yoga reads it, within the limits) is
+ * `json`: only a single request object that Yoga's parameter checks accept.
+ */
+export function paramsOf(json: unknown, persisted: ResponseCacheOptions['persisted']): KeyParams | undefined {
+  if (!json || typeof json !== 'object' || Array.isArray(json) || !yogaAccepts(json as ParamsLike)) return undefined;
+  return keyParamsOf(json as ParamsLike, persisted);
 }
 
 /** The body parameters Yoga accepts (`extraParamNames` included); any other non-null one is its 400. */

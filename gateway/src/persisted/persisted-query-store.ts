@@ -8,6 +8,8 @@ import type { TieredStore } from '@tributary/cache';
 export interface PersistedQueryStore {
   /** The document registered under `hash`, or `undefined`. */
   get(hash: string): Promise<string | undefined>;
+  /** Whether this process's own tier (L1) holds `hash` now: synchronous, no Redis; `false` says nothing about Redis. */
+  hasLocal(hash: string): boolean;
   /** Registers `document` under `hash` (which the caller has checked is its SHA-256); resolves once both tiers are written (or failed). */
   set(hash: string, document: string): Promise<void>;
 }
@@ -21,6 +23,9 @@ export function persistedQueryStoreOf(store: TieredStore<string>, ttlMs: number)
   return {
     async get(hash) {
       return (await store.get(hash))?.value;
+    },
+    hasLocal(hash) {
+      return store.peekLocal(hash) !== undefined;
     },
     async set(hash, document) {
       const outcome = store.set(hash, document, { ttlMs });

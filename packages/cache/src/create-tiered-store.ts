@@ -48,6 +48,9 @@ export function createTieredStore<V>(options: TieredStoreOptions<V>): TieredStor
       const entry = l1.get(key, now());
       return entry && hit(entry, 'l1');
     },
+    peekLocal(key) {
+      return l1.get(key, now())?.value;
+    },
     async getShared(key) {
       if (!l2) return undefined;
       try {

@@ -138,6 +138,8 @@ export interface TieredStore<V> {
   get(key: string): Promise<TieredHit<V> | undefined>;
   /** L1 only, synchronous: the live entry or `undefined`. */
   getLocal(key: string): TieredHit<V> | undefined;
+  /** L1 only, synchronous: the live entry's value or `undefined` (as `getLocal(key)?.value`, without a hit object). */
+  peekLocal(key: string): V | undefined;
   /**
    * L2 only: the entry if present, decodable and fresh (see above), then copied into L1 with its
    * remaining lifetime (read-through). `undefined` without L2, on a miss, on failure (reported).
