@@ -143,7 +143,6 @@ interface FetchRun {
 
 async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   const { caching } = run;
-  const entities = run.analysis.shape.kind === 'entities';
   // L1 for every item first (synchronous, no promise per item); L2 only for what L1 lacks.
   const notLocal = lookUpLocal(run, items);
   if (notLocal.length > 0 && caching.store.hasShared) await lookUpShared(run, notLocal);
