@@ -21,9 +21,10 @@ export function variablesKey(variables: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
 }
 
-/** Whether a plain object's own names come in sorted order (then `JSON.stringify` writes them sorted). */
+/** Whether a plain object's own names come in sorted order (no value a function or symbol) (then `JSON.stringify` writes them sorted). */
 function namesInOrder(object: Record<string, unknown>): boolean {
-  if (Object.getPrototypeOf(object) !== Object.prototype) return false;
+  const prototype = Object.getPrototypeOf(object);
+  if (prototype !== Object.prototype && prototype !== null) return false; // `Object.create(null)`: the gateway's representations
   let previous: string | undefined;
   for (const name in object) {
     if (previous !== undefined && !(previous < name)) return false;

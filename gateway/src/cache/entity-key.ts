@@ -44,6 +44,22 @@ export function fetchKey(version: string, subgraph: string, analysis: FetchAnaly
  * representationKey('3f0c…', { id: '42', __typename: 'Track' }) // '3f0c…:{"__typename":"Track","id":"42"}'
  */
 export function representationKey(fetch: string, representation: unknown): string {
-  const canonical = variablesKey(representation);
+  const canonical = typenameAndId(representation) ?? variablesKey(representation);
   return canonical.length <= MAX_INLINE_REPRESENTATION_CHARS ? `${fetch}:${canonical}` : `${fetch}#${sha256Hex(canonical)}`;
+}
+
+/** Plain data: an object literal, or `Object.create(null)` (as the gateway builds representations). */
+function isPlain(object: object): boolean {
+  const prototype = Object.getPrototypeOf(object);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** The canonical text of the commonest representation, `{ __typename, id }` with string values (as `variablesKey` writes it), else undefined. */
+function typenameAndId(representation: unknown): string | undefined {
+  if (representation === null || typeof representation !== 'object') return undefined;
+  const { __typename, id } = representation as { __typename?: unknown; id?: unknown };
+  if (typeof __typename !== 'string' || typeof id !== 'string') return undefined;
+  let names = 0;
+  for (const _ in representation) names++;
+  return names === 2 && isPlain(representation) ? `{"__typename":${JSON.stringify(__typename)},"id":${JSON.stringify(id)}}` : undefined;
 }
