@@ -38,7 +38,7 @@ export interface EntityCaching {
   metrics: EntityCacheMetrics;
   /** The gateway's in-flight fetches (coalescing). */
   inflight: InflightFetches;
-  /** Per-request counters, by the request's context object (`CACHE_DEBUG`); absent: not counted. */
+  /** Per-request counters, by the request's context object (`useEntityCacheStats`: metrics, and `CACHE_DEBUG`'s header); absent: not counted. */
   stats?: WeakMap<object, EntityCacheStats>;
 }
 
