@@ -207,6 +207,17 @@ describe('entity cache, response cache off', () => {
     expect(metricValue(text, 'tributary_entity_cache_l1_entries', {})).toBeGreaterThan(0);
   });
 
+  it('answers byte for byte at every repeated hit, however often an entry is used (parsed once, then copied per use)', async () => {
+    // Five albums with their tracks: the same genres and media types many times within one answer.
+    const variables = { first: 5 };
+    const reference = (await ask(uncached, DEEP_ALBUMS, variables)).text;
+    for (let i = 0; i < 5; i++) {
+      const answer = await ask(entity, DEEP_ALBUMS, variables);
+      expect(answer.text, `ask ${i + 1}`).toBe(reference);
+      if (i > 0) expect(answer.statements, `ask ${i + 1}`).toBe(0);
+    }
+  });
+
   it('counts each executed request once: served wholly by cached entities, or needing subgraphs', async () => {
     const executions = async () => {
       const text = await (await fetch(entity.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();

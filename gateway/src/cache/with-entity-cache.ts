@@ -252,22 +252,34 @@ function use(item: Item, entry: { value: EntityValue; expiresAt: number }, sourc
 }
 
 /**
- * Parsed entries, by the stored value (one per L1 entry, made at its first hit, gone with it):
- * each use gets a copy ({@link copyJson}), cheaper than parsing the body again.
+ * Parsed entries, by the stored value (one per L1 entry, gone with it): at an entry's first hit
+ * only a mark (the parse is handed out as is, so an entry hit once costs one parse, as without
+ * this); from its second hit on, its parsed form, of which each use gets a copy
+ * ({@link copyJson}), three to four times cheaper than parsing the body again.
  */
 const parsed = new WeakMap<EntityValue, unknown>();
+/** The mark of an entry hit once. */
+const HIT_ONCE = Symbol('hit once');
 
 /**
- * Gives the cached items of `items` their values: a fresh copy per use, since the gateway merges
- * answers into its result tree and mutates them.
+ * Gives the cached items of `items` their values: a value of its own per use, since the gateway
+ * merges answers into its result tree and mutates them.
  */
 function materialise(items: Item[]): void {
   for (const item of items) {
     if (item.source === 'subgraph' || item.source === undefined || item.value !== undefined || !item.entry) continue;
     const stored = item.entry.value;
-    let template = parsed.get(stored);
-    if (template === undefined) parsed.set(stored, (template = JSON.parse(stored.body)));
-    item.value = copyJson(template);
+    const template = parsed.get(stored);
+    if (template === undefined) {
+      parsed.set(stored, HIT_ONCE);
+      item.value = JSON.parse(stored.body);
+    } else if (template === HIT_ONCE) {
+      const fresh = JSON.parse(stored.body);
+      parsed.set(stored, fresh);
+      item.value = copyJson(fresh);
+    } else {
+      item.value = copyJson(template);
+    }
   }
 }
 
