@@ -206,4 +206,33 @@ describe('entity cache, response cache off', () => {
     );
     expect(metricValue(text, 'tributary_entity_cache_l1_entries', {})).toBeGreaterThan(0);
   });
+
+  it('answers byte for byte at every repeated hit, however often an entry is used (parsed once, then copied per use)', async () => {
+    // Five albums with their tracks: the same genres and media types many times within one answer.
+    const variables = { first: 5 };
+    const reference = (await ask(uncached, DEEP_ALBUMS, variables)).text;
+    for (let i = 0; i < 5; i++) {
+      const answer = await ask(entity, DEEP_ALBUMS, variables);
+      expect(answer.text, `ask ${i + 1}`).toBe(reference);
+      if (i > 0) expect(answer.statements, `ask ${i + 1}`).toBe(0);
+    }
+  });
+
+  it('counts each executed request once: served wholly by cached entities, or needing subgraphs', async () => {
+    const executions = async () => {
+      const text = await (await fetch(entity.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+      return {
+        entities: metricValue(text, 'tributary_entity_cache_executions_total', { served: 'entities' }) ?? 0,
+        subgraphs: metricValue(text, 'tributary_entity_cache_executions_total', { served: 'subgraphs' }) ?? 0,
+      };
+    };
+    const before = await executions();
+    const query = '{ album(id: "11") { title tracks { name purchaseCount } } }';
+    await ask(entity, query); // first time: catalog and sales asked
+    await ask(entity, query); // every fetch from the entity cache
+    await ask(entity, query);
+    const after = await executions();
+    expect(after.subgraphs - before.subgraphs).toBe(1);
+    expect(after.entities - before.entities).toBe(2);
+  });
 });

@@ -23,6 +23,8 @@ export interface MixedOutcome {
    * the cache is warm, not that of the first seconds); undefined otherwise.
    */
   warmHitRate?: number;
+  /** With `warmup`: the latencies (ms) and the number of responses from `warmup.afterS` to the end only. */
+  warm?: { latencies: number[]; responses: number };
 }
 
 /** How {@link runMixed} measures the hit rate after warm-up: `hits()` reads the system's hit counter. */
@@ -58,9 +60,11 @@ export async function runMixed(url: string, databaseUrl: string, connections: nu
     }
   }, 5);
   let warm: Promise<{ hits: number; responses: number }> | undefined;
+  let warmLatenciesFrom = 0;
   const warmTimer = warmup
     ? setTimeout(() => {
         const responsesThen = responses;
+        warmLatenciesFrom = latencies.length;
         warm = warmup.hits().then((hits) => ({ hits, responses: responsesThen }));
       }, warmup.afterS * 1000)
     : undefined;
@@ -94,10 +98,12 @@ export async function runMixed(url: string, databaseUrl: string, connections: nu
   clearInterval(writer);
   clearTimeout(warmTimer);
   let warmHitRate: number | undefined;
+  let warmPart: MixedOutcome['warm'];
   if (warmup && warm) {
     const from = await warm;
     const answered = responses - from.responses;
     warmHitRate = answered > 0 ? Math.min(1, ((await warmup.hits()) - from.hits) / answered) : 0;
+    warmPart = { latencies: latencies.slice(warmLatenciesFrom), responses: answered };
   }
   await new Promise((r) => setTimeout(r, PROPAGATION_BUDGET_MS * 2));
   const { rows } = await db.query<{ track_id: number; unit_price: string }>('SELECT track_id, unit_price FROM catalog.track');
@@ -117,7 +123,7 @@ export async function runMixed(url: string, databaseUrl: string, connections: nu
     judged++;
     if (shown.some((t) => price.get(Number(t.id)) !== t.unitPrice)) staleReads++;
   }
-  return { result, latencies, writes, sampled: judged, staleReads, ...(warmHitRate === undefined ? {} : { warmHitRate }) };
+  return { result, latencies, writes, sampled: judged, staleReads, ...(warmHitRate === undefined ? {} : { warmHitRate }), ...(warmPart ? { warm: warmPart } : {}) };
 }
 
 /** Every object of an answer that shows a track's `id` and `unitPrice`, at any depth. */

@@ -49,7 +49,7 @@ import { withFetchTagging } from './cache/with-fetch-tagging.js';
 import { InflightFetches } from './cache/entity-coalescer.js';
 import { createEntityCacheMetrics } from './cache/entity-metrics.js';
 import { createEntityStore } from './cache/entity-store.js';
-import { useEntityCacheDebug } from './cache/use-entity-cache-debug.js';
+import { useEntityCacheStats } from './cache/use-entity-cache-stats.js';
 import { useMutationFence } from './cache/use-mutation-fence.js';
 import { type EntityCacheStats, withEntityCache } from './cache/with-entity-cache.js';
 import { type CacheEntry, type InvalidationBus, cacheEntryCodec, createL2Coverage, createLruTier, createRedisTier, createTieredStore } from '@tributary/cache';
@@ -230,7 +230,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
           defaultMaxAgeS: config.cache.defaultMaxAgeS,
           metrics: entityMetrics!,
           inflight,
-          stats: config.cache.debug ? entityStats : undefined,
+          stats: entityStats,
         });
       }
       if (!config.cache.enabled) return source;
@@ -309,7 +309,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       useMetricsEndpoint((options.metricsSource ?? registry) as Registry),
       useBatchItemGuard(),
       useRequestMetrics(metrics, { hitOperations, label: labelOperation }),
-      ...(entityCaching && config.cache.debug ? [useEntityCacheDebug(entityStats)] : []),
+      ...(entityCaching ? [useEntityCacheStats(entityStats, { executions: entityMetrics!.executions, header: config.cache.debug })] : []),
       useIdentity({ verify: createTokenVerifier(config.jwt), onRefusal: (code) => metrics.refusals.inc({ code }), principals }),
       ...(config.cache.enabled ? [useResponseCache(responseCacheOptions)] : entityCaching ? [useMutationFence(invalidator)] : []),
       useCsrfGuard(),

@@ -12,10 +12,27 @@ import { sha256Hex } from '../persisted/sha256.js';
  */
 export function variablesKey(variables: unknown): string {
   if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) return JSON.stringify(variables ?? {}) ?? '{}';
+  // Names already in order (`{"__typename":…,"id":…}`, as representations come): `JSON.stringify`
+  // writes them in that order and skips undefined values, so the text is the same without a sort.
+  if (namesInOrder(variables as Record<string, unknown>)) return JSON.stringify(variables);
   const entries = Object.entries(variables as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+}
+
+/** Whether a plain object's own names come in sorted order (no value a function or symbol) (then `JSON.stringify` writes them sorted). */
+function namesInOrder(object: Record<string, unknown>): boolean {
+  const prototype = Object.getPrototypeOf(object);
+  if (prototype !== Object.prototype && prototype !== null) return false; // `Object.create(null)`: the gateway's representations
+  let previous: string | undefined;
+  for (const name in object) {
+    if (previous !== undefined && !(previous < name)) return false;
+    const value = object[name];
+    if (typeof value === 'function' || typeof value === 'symbol') return false;
+    previous = name;
+  }
+  return true;
 }
 
 /**

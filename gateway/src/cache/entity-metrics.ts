@@ -11,6 +11,8 @@ export interface EntityCacheMetrics {
   stores: Counter<'subgraph' | 'type' | 'outcome'>;
   /** `tributary_entity_cache_fetches_total{subgraph, outcome}`: fetches of the plans, `avoided` (all from cache), `partial`, `sent` (nothing from cache), `bypassed` (not cacheable: mutations, bus lost, untaggable). */
   fetches: Counter<'subgraph' | 'outcome'>;
+  /** `tributary_entity_cache_executions_total{served}`: requests that executed a plan with fetches, `entities` (every fetch from the entity cache) or `subgraphs`. */
+  executions: Counter<'served'>;
   /** `tributary_entity_cache_representations_requested_total{subgraph}`: representations the plans asked for. */
   representationsRequested: Counter<'subgraph'>;
   /** `tributary_entity_cache_representations_sent_total{subgraph}`: representations actually sent to the subgraph. */
@@ -39,6 +41,12 @@ export function createEntityCacheMetrics(registry: Registry, size: () => { entri
       name: 'tributary_entity_cache_fetches_total',
       help: 'Subgraph fetches of query plans by what the entity cache did: avoided, partial, sent, bypassed',
       labelNames: ['subgraph', 'outcome'],
+      registers: [registry],
+    }),
+    executions: new Counter({
+      name: 'tributary_entity_cache_executions_total',
+      help: 'Requests that executed a query plan with subgraph fetches, by whether the entity cache served every fetch (entities) or not (subgraphs)',
+      labelNames: ['served'],
       registers: [registry],
     }),
     representationsRequested: new Counter({

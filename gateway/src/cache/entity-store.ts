@@ -40,7 +40,8 @@ export interface EntityStoreOptions {
  * // Redis keys: tributary:ec:<epoch>:e:<scope>:<key>, tag sets tributary:ec:<epoch>:z:<tag>
  */
 export function createEntityStore(options: EntityStoreOptions): EntityStore {
-  const l1 = createLruTier<EntityValue>({ maxBytes: options.l1MaxBytes, sizeOf: (value) => 2 * value.body.length });
+  // The body (UTF-16) and, once hit, its parsed form kept for copies (see `materialise`): about as large again.
+  const l1 = createLruTier<EntityValue>({ maxBytes: options.l1MaxBytes, sizeOf: (value) => 4 * value.body.length });
   const store = createTieredStore<EntityValue>({
     l1,
     l2: options.redis ? createRedisTier({ redis: options.redis, keyPrefix: options.keyPrefix, namespace: 'ec' }) : undefined,

@@ -1,12 +1,14 @@
-import { sha256Hex } from '../persisted/sha256.js';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { TieredHit } from '@tributary/cache';
 import { ANONYMOUS, type Principal, READ_LSN_HEADER, isLsn, minLsn, principalSubject } from '@tributary/runtime';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { CacheInvalidator } from './cache-invalidator.js';
-import { scopedKey, variablesKey } from './cache-key.js';
+import { scopedKey } from './cache-key.js';
 import type { CachePolicy } from './cache-policy.js';
 import type { InflightFetches, SharedEntry } from './entity-coalescer.js';
 import { type FetchAnalysis, analyseFetch } from './entity-fetch.js';
+import { fetchKey, representationKey } from './entity-key.js';
+import { copyJson } from './json-copy.js';
 import type { EntityCacheMetrics } from './entity-metrics.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
 import { FetchRecorder } from './fetch-recorder.js';
@@ -36,7 +38,7 @@ export interface EntityCaching {
   metrics: EntityCacheMetrics;
   /** The gateway's in-flight fetches (coalescing). */
   inflight: InflightFetches;
-  /** Per-request counters, by the request's context object (`CACHE_DEBUG`); absent: not counted. */
+  /** Per-request counters, by the request's context object (`useEntityCacheStats`: metrics, and `CACHE_DEBUG`'s header); absent: not counted. */
   stats?: WeakMap<object, EntityCacheStats>;
 }
 
@@ -113,12 +115,11 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
       principal: (options.context as { principal?: Principal }).principal ?? ANONYMOUS,
       alreadyTagged: fetch.query === options.request.query,
     };
-    const { representations: _r, ...others } = variables;
-    const base = `${policy.version}\n${subgraph}\n${analysis.selectionHash}\n${variablesKey(others)}`;
+    const base = fetchKey(policy.version, subgraph, analysis, variables);
     const items: Item[] =
       analysis.shape.kind === 'entities'
-        ? (representations as unknown[]).map((r, index) => ({ index, key: sha256Hex(`${base}\n${variablesKey(r)}`), type: typenameOf(r) }))
-        : [{ index: 0, key: sha256Hex(`${base}\nroot`), type: schema.getQueryType()?.name ?? 'Query' }];
+        ? (representations as unknown[]).map((r, index) => ({ index, key: representationKey(base, r), type: typenameOf(r) }))
+        : [{ index: 0, key: `${base}:root`, type: schema.getQueryType()?.name ?? 'Query' }];
     return serve(run, items);
   };
   return source;
@@ -143,13 +144,23 @@ interface FetchRun {
 
 async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   const { caching } = run;
-  const entities = run.analysis.shape.kind === 'entities';
-  await Promise.all(items.map((item) => lookUp(run, item)));
-  const missing = items.filter((item) => item.source === undefined);
+  // L1 for every item first (synchronous, no promise per item); L2 only for what L1 lacks.
+  const notLocal = lookUpLocal(run, items);
+  if (notLocal.length > 0 && caching.store.hasShared) await lookUpShared(run, notLocal);
+  const missing = notLocal.filter((item) => item.source === undefined);
+  if (missing.length === 0) {
+    // Everything from the cache: no claim, no request.
+    countHits(run, items);
+    count(run, items);
+    return answer(run, items, []);
+  }
   for (const item of missing) item.claim = caching.inflight.claim(item.key);
   // Looked up again once claimed: a fetch that stored between our lookup and our claim is seen
   // now, and every later one waits for us (double-checked, so identical misses go out once).
-  await Promise.all(missing.filter((item) => item.claim!.kind === 'owner').map((item) => lookUp(run, item, 'l1-only')));
+  lookUpLocal(
+    run,
+    missing.filter((item) => item.claim!.kind === 'owner'),
+  );
   for (const item of missing) if (item.source !== undefined && item.claim?.kind === 'owner') item.claim.settle(item.entry && { ...item.entry, subject: principalSubject(run.principal) });
   const owned = missing.filter((item) => item.claim!.kind === 'owner' && item.source === undefined);
   const waiting = missing.filter((item) => item.claim!.kind === 'waiter');
@@ -165,6 +176,7 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   const unserved = waiting.filter((item) => item.source === undefined);
   if (unserved.length > 0) results.push(await send(run, unserved));
 
+  countHits(run, items);
   if (results.some((r) => r.ours)) {
     // The subgraph refused the cache's own selections: the fetch exactly as the caller sent it.
     const whole = results.length === 1 && owned.length === items.length;
@@ -173,7 +185,13 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   count(run, items);
   // Nothing came from the cache: the subgraph's answer, untouched.
   if (results.length === 1 && owned.length === items.length) return results[0]!.response;
-  if (!entities) {
+  return answer(run, items, results);
+}
+
+/** The fetch's answer from its items (cached ones parsed now) and the subgraph's answers to the rest. */
+function answer(run: FetchRun, items: Item[], results: SentResult[]): Response {
+  materialise(items);
+  if (run.analysis.shape.kind !== 'entities') {
     const [item] = items;
     if (item?.source && item.source !== 'subgraph') return { data: item.value as Record<string, unknown>, http: cachedHttp(items, undefined, []) } as Response;
     return results[results.length - 1]!.response;
@@ -191,34 +209,95 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   } as Response;
 }
 
-/** Looks an item up under the principal's scope, then the public one. */
-async function lookUp(run: FetchRun, item: Item, tiers?: 'l1-only'): Promise<void> {
-  const scopes: Array<'public' | Principal> = run.principal.kind === 'anonymous' ? ['public'] : [run.principal, 'public'];
-  for (const scope of scopes) {
-    const key = scopedKey(item.key, scope);
-    const found = tiers === 'l1-only' ? run.caching.store.getLocal(key) : await run.caching.store.get(key);
-    if (found) {
-      use(item, found, found.tier);
-      run.caching.metrics.lookups.inc({ subgraph: run.subgraph, type: item.type, tier: found.tier, result: 'hit' });
-      return;
-    }
+/** The scopes an item is looked up in: the principal's first (if signed in), then the public one. */
+function scopesOf(principal: Principal): Array<'public' | Principal> {
+  return principal.kind === 'anonymous' ? PUBLIC_ONLY : [principal, 'public'];
+}
+const PUBLIC_ONLY: Array<'public' | Principal> = ['public'];
+
+/**
+ * Looks `items` up in L1 (principal's scope, then public), synchronously; returns those not found.
+ * Either scope's entry is a right answer for this principal, so L1 answers before any L2 round trip.
+ */
+function lookUpLocal(run: FetchRun, items: Item[]): Item[] {
+  const scopes = scopesOf(run.principal);
+  const notFound: Item[] = [];
+  for (const item of items) {
+    let found: TieredHit<EntityValue> | undefined;
+    for (const scope of scopes) if ((found = run.caching.store.getLocal(scopedKey(item.key, scope)))) break;
+    if (found) use(item, found, 'l1');
+    else notFound.push(item);
   }
+  return notFound;
+}
+
+/** Looks `items` up in L2, each scope's key at once (a hit there fills L1); the principal's entry wins over the public one. */
+async function lookUpShared(run: FetchRun, items: Item[]): Promise<void> {
+  const scopes = scopesOf(run.principal);
+  await Promise.all(
+    items.map(async (item) => {
+      const found = await Promise.all(scopes.map((scope) => run.caching.store.getShared(scopedKey(item.key, scope))));
+      const hit = found.find((f) => f !== undefined);
+      if (hit) use(item, hit, 'l2');
+    }),
+  );
 }
 
 async function awaitShared(run: FetchRun, item: Item): Promise<void> {
   if (item.claim?.kind !== 'waiter') return;
   const shared = await item.claim.shared;
-  if (shared && (shared.value.scope === 'public' || shared.subject === principalSubject(run.principal))) {
-    use(item, shared, 'coalesced');
-    run.caching.metrics.lookups.inc({ subgraph: run.subgraph, type: item.type, tier: 'coalesced', result: 'hit' });
+  if (shared && (shared.value.scope === 'public' || shared.subject === principalSubject(run.principal))) use(item, shared, 'coalesced');
+}
+
+/** Records where an item's value comes from; the value itself is made when the answer is ({@link materialise}). */
+function use(item: Item, entry: { value: EntityValue; expiresAt: number }, source: Item['source']): void {
+  item.entry = { value: entry.value, expiresAt: entry.expiresAt };
+  item.source = source;
+}
+
+/**
+ * Parsed entries, by the stored value (one per L1 entry, gone with it): at an entry's first hit
+ * only a mark (the parse is handed out as is, so an entry hit once costs one parse, as without
+ * this); from its second hit on, its parsed form, of which each use gets a copy
+ * ({@link copyJson}), three to four times cheaper than parsing the body again.
+ */
+const parsed = new WeakMap<EntityValue, unknown>();
+/** The mark of an entry hit once. */
+const HIT_ONCE = Symbol('hit once');
+
+/**
+ * Gives the cached items of `items` their values: a value of its own per use, since the gateway
+ * merges answers into its result tree and mutates them.
+ */
+function materialise(items: Item[]): void {
+  for (const item of items) {
+    if (item.source === 'subgraph' || item.source === undefined || item.value !== undefined || !item.entry) continue;
+    const stored = item.entry.value;
+    const template = parsed.get(stored);
+    if (template === undefined) {
+      parsed.set(stored, HIT_ONCE);
+      item.value = JSON.parse(stored.body);
+    } else if (template === HIT_ONCE) {
+      const fresh = JSON.parse(stored.body);
+      parsed.set(stored, fresh);
+      item.value = copyJson(fresh);
+    } else {
+      item.value = copyJson(template);
+    }
   }
 }
 
-function use(item: Item, entry: { value: EntityValue; expiresAt: number }, source: Item['source']): void {
-  // A copy per use: the gateway merges answers into its result tree and mutates them.
-  item.value = JSON.parse(entry.value.body);
-  item.entry = { value: entry.value, expiresAt: entry.expiresAt };
-  item.source = source;
+/** Counts the items served from the cache, once per type and tier (not once per item). */
+function countHits(run: FetchRun, items: Item[]): void {
+  const counts = new Map<string, { type: string; tier: 'l1' | 'l2' | 'coalesced'; n: number }>();
+  for (const item of items) {
+    if (item.source === undefined || item.source === 'subgraph') continue;
+    const label = `${item.type}\n${item.source}`;
+    const known = counts.get(label);
+    if (known) known.n++;
+    else counts.set(label, { type: item.type, tier: item.source, n: 1 });
+  }
+  for (const { type, tier, n } of counts.values()) run.caching.metrics.lookups.inc({ subgraph: run.subgraph, type, tier, result: 'hit' }, n);
 }
 
 /**
@@ -300,7 +379,9 @@ function count(run: FetchRun, items: Item[]): void {
   const { caching, subgraph } = run;
   const entities = run.analysis.shape.kind === 'entities';
   const fromCache = items.filter((item) => item.source !== 'subgraph').length;
-  for (const item of items) if (item.source === 'subgraph') caching.metrics.lookups.inc({ subgraph, type: item.type, tier: 'none', result: 'miss' });
+  const misses = new Map<string, number>();
+  for (const item of items) if (item.source === 'subgraph') misses.set(item.type, (misses.get(item.type) ?? 0) + 1);
+  for (const [type, n] of misses) caching.metrics.lookups.inc({ subgraph, type, tier: 'none', result: 'miss' }, n);
   caching.metrics.fetches.inc({ subgraph, outcome: fromCache === items.length ? 'avoided' : fromCache === 0 ? 'sent' : 'partial' });
   if (entities) caching.metrics.representationsRequested.inc({ subgraph }, items.length);
   countRequest(caching, run.options, {
@@ -330,11 +411,17 @@ function countRequest(caching: EntityCaching, options: GraphQLDataSourceProcessO
  * checked against every invalidation when stored, so they lower nothing.
  */
 function cachedHttp(items: Item[], header: string | null | undefined, readLsns: Array<string | undefined>): Response['http'] {
-  const used = items.filter((item) => item.entry && item.source !== 'subgraph').map((item) => item.entry!);
+  // One pass over the items (a fetch can have hundreds): no intermediate arrays, no spread into Math.min.
+  let earliest = Number.POSITIVE_INFINITY;
+  let anyPrivate = false;
+  for (const item of items) {
+    if (!item.entry || item.source === 'subgraph') continue;
+    if (item.entry.expiresAt < earliest) earliest = item.entry.expiresAt;
+    if (item.entry.value.scope === 'private') anyPrivate = true;
+  }
   const directives = header ? [header] : [];
-  if (used.some((entry) => entry.value.scope === 'private')) directives.push('private');
-  const now = Date.now();
-  if (used.length > 0) directives.push(`max-age=${Math.max(0, Math.floor((Math.min(...used.map((entry) => entry.expiresAt)) - now) / 1000))}`);
+  if (anyPrivate) directives.push('private');
+  if (earliest !== Number.POSITIVE_INFINITY) directives.push(`max-age=${Math.max(0, Math.floor((earliest - Date.now()) / 1000))}`);
   const headers = new Headers();
   if (directives.length > 0) headers.set('cache-control', directives.join(', '));
   // A position that is not an LSN is passed on as it is (the recorder then refuses to store).

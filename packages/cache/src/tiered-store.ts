@@ -108,6 +108,8 @@ export interface TieredHit<V> {
   tags: readonly string[];
   startedAt: number;
   expiresAt: number;
+  /** The replica position the entry was read at (see {@link StoredEntry.readLsn}); absent: the primary. */
+  readLsn?: string;
 }
 
 /** What {@link TieredStore.invalidate} removed: entries per tier (`shared` undefined without L2 or when L2 failed). */

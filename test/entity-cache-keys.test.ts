@@ -1,0 +1,108 @@
+/**
+ * The entity cache's keys and copies, which its hot path computes once per fetch or per
+ * representation: the same text whatever order or prototype a representation comes with, a fetch
+ * key remembered per plan fetch but never across supergraph versions, and cached values handed
+ * out as copies equal to a parse of the stored body.
+ */
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { variablesKey } from '../gateway/src/cache/cache-key.js';
+import type { FetchAnalysis } from '../gateway/src/cache/entity-fetch.js';
+import { MAX_INLINE_REPRESENTATION_CHARS, fetchKey, representationKey } from '../gateway/src/cache/entity-key.js';
+import { copyJson } from '../gateway/src/cache/json-copy.js';
+import { sha256Hex } from '../gateway/src/persisted/sha256.js';
+
+const analysis = (selectionHash: string): FetchAnalysis => ({ shape: { kind: 'entities' }, selectionHash, hints: { uncacheable: false, private: false, maxAgeS: undefined } });
+
+/** `variablesKey` as it was written before its shortcut: names sorted, each value as sent. */
+const sortedKey = (variables: Record<string, unknown>) =>
+  `{${Object.entries(variables)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
+    .join(',')}}`;
+
+describe('variablesKey', () => {
+  it('writes the same text with or without names in order, for literals and Object.create(null) objects', () => {
+    const bare = Object.assign(Object.create(null), { __typename: 'Track', id: '42' });
+    const cases: Record<string, unknown>[] = [
+      { __typename: 'Track', id: '42' },
+      { id: '42', __typename: 'Track' },
+      bare,
+      { b: 1, a: { y: 1, x: 2 }, c: undefined },
+      { a: 1, b: undefined, c: [1, { z: 1, a: 2 }] },
+      { 10: 'x', 9: 'y', a: null },
+      { a: new Date(0), b: 'é"\\' },
+    ];
+    for (const variables of cases) expect(variablesKey(variables)).toBe(sortedKey(variables));
+  });
+});
+
+describe('representationKey', () => {
+  it('writes a representation into the key, its names sorted, whatever its prototype', () => {
+    const bare = Object.assign(Object.create(null), { __typename: 'Track', id: '42' });
+    expect(representationKey('k', { __typename: 'Track', id: '42' })).toBe('k:{"__typename":"Track","id":"42"}');
+    expect(representationKey('k', { id: '42', __typename: 'Track' })).toBe('k:{"__typename":"Track","id":"42"}');
+    expect(representationKey('k', bare)).toBe('k:{"__typename":"Track","id":"42"}');
+    expect(representationKey('k', { __typename: 'Track', id: 42 })).toBe('k:{"__typename":"Track","id":42}');
+    expect(representationKey('k', { __typename: 'Album', id: '1', title: 'x' })).toBe('k:{"__typename":"Album","id":"1","title":"x"}');
+    expect(representationKey('k', { __typename: 'T"', id: '\n' })).toBe(`k:${JSON.stringify({ __typename: 'T"', id: '\n' })}`);
+  });
+
+  it('hashes a representation longer than the inline bound instead of writing it', () => {
+    const long = { __typename: 'Track', id: '1', notes: 'x'.repeat(MAX_INLINE_REPRESENTATION_CHARS) };
+    expect(representationKey('k', long)).toBe(`k#${sha256Hex(variablesKey(long))}`);
+  });
+});
+
+describe('fetchKey', () => {
+  it('is the hash of version, subgraph, selection and the other variables, the same whether remembered or not', () => {
+    const a = analysis('abc');
+    const expected = sha256Hex('v1\nsales\nabc\n{}');
+    expect(fetchKey('v1', 'sales', a, { representations: [] })).toBe(expected);
+    expect(fetchKey('v1', 'sales', a, { representations: [{ __typename: 'Track', id: '2' }] })).toBe(expected);
+    expect(fetchKey('v1', 'sales', a, {})).toBe(expected);
+  });
+
+  it('is not remembered across supergraph versions or subgraphs', () => {
+    const a = analysis('abc');
+    const v1 = fetchKey('v1', 'sales', a, {});
+    const v2 = fetchKey('v2', 'sales', a, {});
+    expect(v2).toBe(sha256Hex('v2\nsales\nabc\n{}'));
+    expect(v2).not.toBe(v1);
+    expect(fetchKey('v2', 'playlists', a, {})).toBe(sha256Hex('v2\nplaylists\nabc\n{}'));
+    expect(fetchKey('v1', 'sales', a, {})).toBe(v1);
+  });
+
+  it('keys the other variables in sorted order, never from the memo', () => {
+    const a = analysis('abc');
+    const plain = fetchKey('v1', 'sales', a, {});
+    const withFirst = fetchKey('v1', 'sales', a, { representations: [], first: 2, after: 'x' });
+    expect(withFirst).toBe(sha256Hex('v1\nsales\nabc\n{"after":"x","first":2}'));
+    expect(fetchKey('v1', 'sales', a, { after: 'x', first: 2 })).toBe(withFirst);
+    expect(fetchKey('v1', 'sales', a, { first: 3 })).not.toBe(withFirst);
+    expect(fetchKey('v1', 'sales', a, {})).toBe(plain);
+  });
+});
+
+describe('copyJson', () => {
+  it('copies a parsed value deeply: equal to a fresh parse, key order kept, nothing shared', () => {
+    const body = '{"b":1,"1":[{"x":null,"y":true}],"a":{"n":1.5,"s":"é"},"__proto__":{"polluted":true}}';
+    const template = JSON.parse(body);
+    const copy = copyJson(template);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(JSON.parse(body)));
+    expect(Object.keys(copy)).toEqual(Object.keys(JSON.parse(body)));
+    expect(copy).not.toBe(template);
+    expect(copy[1]).not.toBe(template[1]);
+    expect(copy[1][0]).not.toBe(template[1][0]);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    copy.a.n = 2;
+    expect(template.a.n).toBe(1.5);
+  });
+
+  it('copies primitives and arrays as they are', () => {
+    for (const value of [null, 0, 'x', true, [], [1, [2, [3]]]]) expect(copyJson(value)).toEqual(value);
+    expect(copyJson(parse('{ a }', { noLocation: true }))).toEqual(parse('{ a }', { noLocation: true }));
+  });
+});
