@@ -14,6 +14,8 @@ const APPLY_DELAY_MS = 500;
 let replica: OwnReplica;
 let database: TestDatabase;
 let stack: Stack;
+/** A second gateway over the same subgraphs and Redis: read-your-writes across gateways. */
+let second: Stack;
 let primary: pg.Client;
 
 beforeAll(async () => {
@@ -23,6 +25,12 @@ beforeAll(async () => {
   stack = await startStack({
     databaseUrl: database.directUrl,
     subgraphEnv: { DATABASE_READ_URL: replica.urlOf(database.name) },
+    redis: { url: REDIS_URL, keyPrefix: `${inject('redisPrefix')}replicas:` },
+    gatewayEnv: { CACHE_DEBUG: 'true' },
+  });
+  second = await startStack({
+    databaseUrl: database.directUrl,
+    subgraphs: stack.subgraphs,
     redis: { url: REDIS_URL, keyPrefix: `${inject('redisPrefix')}replicas:` },
     gatewayEnv: { CACHE_DEBUG: 'true' },
   });
@@ -36,6 +44,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await primary?.end();
+  await second?.close();
   await stack?.close();
   await database?.drop();
   await replica?.stop();
@@ -117,7 +126,7 @@ describe('read replicas', () => {
     expect(metricValue(metrics, 'tributary_entity_cache_stores_total', { subgraph: 'catalog', type: 'Query', outcome: 'replica-behind' })).toBeGreaterThanOrEqual(old.length);
   });
 
-  it("read-your-writes: the author of a mutation reads it at once (the primary), while others still read the replica's old price", async () => {
+  it("read-your-writes: the author of a mutation reads it at once (the primary), through any gateway, while others still read the replica's old price", async () => {
     const mutation = `mutation { updateTrack(id: "9", input: { unitPrice: "1.49" }) { id unitPrice } }`;
     expect((await stack.query(`{ track(id: "9") { unitPrice } }`, undefined, { as: 'employee:3' })).body.data.track.unitPrice).toBe('0.99');
     // Replay paused: the replica is certainly behind the mutation, whatever the machine's load.
@@ -130,6 +139,12 @@ describe('read replicas', () => {
       // Read on the primary: stored (nothing it read was behind).
       expect(own.headers.get('x-tributary-cache')).toBe('miss');
       expect((await stack.query(`{ track(id: "9") { unitPrice } }`, undefined, { as: 'employee:3' })).headers.get('x-tributary-cache')).toBe('hit-l1');
+      // Through another gateway too: it heard the author's write position on the bus (a fence of
+      // its own proves that what was published before has arrived), so the author reads the primary.
+      await second.gateway.cache.fence();
+      const elsewhere = await second.query(`{ track(id: "9") { unitPrice name } }`, undefined, { as: 'employee:3' });
+      expect(elsewhere.body.data.track.unitPrice).toBe('1.49');
+      expect(elsewhere.headers.get('x-tributary-cache')).toBe('miss');
       // Someone else reads the replica: its old price, served but not stored.
       const other = await stack.query(`{ track(id: "9") { id unitPrice } }`);
       expect(other.body.data.track).toEqual({ id: '9', unitPrice: '0.99' });

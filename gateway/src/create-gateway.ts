@@ -1,4 +1,4 @@
-import { createWritePositions } from './write-positions.js';
+import { createWritePositions, shareWritePositions } from './write-positions.js';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -198,7 +198,11 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   // A failover may have lost the last invalidations (asynchronous replication): L2 is flushed.
   const unwatchMasters =
     l2 && redis?.isCluster ? watchClusterMasters(redis as Cluster, () => invalidator.flushShared('Redis Cluster failover: a promoted replica may lack the last invalidations')) : undefined;
+  // Where each principal last wrote (subgraphs on read replicas report it), shared by every
+  // gateway on the bus: the principal's reads through any of them must see it.
+  const writePositions = shareWritePositions(createWritePositions(), bus, (error) => errors.report('BUS_PUBLISH_FAILED', `write position not published: ${error.message}`));
   const closeShared = async () => {
+    writePositions.close();
     unwatchBus?.();
     unwatchMasters?.();
     invalidator.close();
@@ -210,8 +214,6 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
   const subgraphUrls = new Map<string, string>();
   const documentCaches = createDocumentCaches({ maxEntries: options.cacheEntryBounds?.documents });
   const planCache = createPlanCache({ maxEntries: options.cacheEntryBounds?.plans });
-  // Where each principal last wrote (subgraphs on read replicas report it): their reads must see it.
-  const writePositions = createWritePositions();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     queryPlannerConfig: { cache: planCache },

@@ -274,6 +274,7 @@ export class CacheInvalidator {
       this.fences.get(event.id)?.();
       return;
     }
+    if (event.kind === 'wrote') return; // not a change: the gateway's write positions hear it
     metrics.invalidations.inc({ kind: event.kind });
     if (event.at) metrics.busLag.observe(Math.max(0, Date.now() - event.at) / 1000);
     if (event.kind === 'flush') {

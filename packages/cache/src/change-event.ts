@@ -11,7 +11,10 @@
  *   `Track`, `Query.topTracks`), counted as such, not as a write;
  * - `flush`: anything may have changed (events were lost, the supergraph changed);
  * - `fence`: no change; a marker whose arrival proves that every event published before it
- *   has arrived (read-your-writes after a mutation).
+ *   has arrived (read-your-writes after a mutation);
+ * - `wrote`: no change; a gateway tells the others that principal `subject` (`customer:5`) wrote
+ *   at WAL position `position`, so that the principal's reads through any of them skip a replica
+ *   that has not replayed it (read-your-writes across gateways, docs/database/READ_REPLICAS.md).
  * `at` is when the change was seen, in ms since the epoch (for the bus-lag metric). `lsn`, when
  * present, is a WAL position of the primary (`hex/hex`) at or after the write's commit: a replica
  * that has replayed up to it shows the change (the change feed stamps it when `DATABASE_READ_URL`
@@ -25,6 +28,7 @@ export type ChangeEvent = (
   | { kind: 'operator'; tag: string }
   | { kind: 'flush'; reason: string }
   | { kind: 'fence'; id: string }
+  | { kind: 'wrote'; subject: string; position: string }
 ) & { at?: number; lsn?: string };
 
 /** The tag every entry that read private data carries (see the gateway's fetch tagging). */
@@ -57,6 +61,7 @@ export function tagsOf(event: ChangeEvent, listsOfType: (type: string) => readon
       return operatorTags(event.tag, listsOfType);
     case 'flush':
     case 'fence':
+    case 'wrote':
       return [];
   }
 }

@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   APQ_STORE_UNAVAILABLE: { kind: 'server', meaning: 'the APQ store in Redis failed (in process only meanwhile)' },
   REDIS_CONNECTION_ERROR: { kind: 'server', meaning: 'an `error` event of a Redis connection (bus publisher, bus subscriber, store)' },
   BUS_SUBSCRIBE_FAILED: { kind: 'server', meaning: 'SUBSCRIBE on the invalidation bus failed: no events until it succeeds' },
+  BUS_PUBLISH_FAILED: { kind: 'server', meaning: "PUBLISH on the invalidation bus failed: this gateway's write position (read-your-writes over replicas) did not reach the others" },
   BUS_EVENT_MALFORMED: { kind: 'server', meaning: 'a message on the invalidation channel that is not JSON (dropped)' },
 } as const satisfies Record<string, { kind: ErrorCodeKind; meaning: string }>;
 
