@@ -63,9 +63,15 @@ describe('two gateway instances over one set of subgraphs, Redis between them', 
     await client.end();
     const lags: number[] = [];
     for (const stack of [a, b]) {
+      // When was the first request sent that the instance did not answer from the old entry? The
+      // eviction came before its lookup; the time its miss then takes to execute is not the event's.
+      let sent = Date.now();
       let body = await ask(stack, name);
-      while (!body.text.includes('Remastered') && Date.now() - committed < 100) body = await ask(stack, name);
-      lags.push(Date.now() - committed);
+      while (!body.text.includes('Remastered') && Date.now() - committed < 1_000) {
+        sent = Date.now();
+        body = await ask(stack, name);
+      }
+      lags.push(sent - committed);
       expect(body.text).toBe('{"data":{"track":{"name":"Overdose (Remastered)"}}}');
       expect((await ask(stack, price)).source).toMatch(/^hit/);
     }

@@ -73,10 +73,16 @@ describe('response cache, one instance', () => {
     await client.query("UPDATE catalog.track SET name = 'Fast As A Shark (Live)' WHERE track_id = 3");
     await client.end();
     const started = Date.now();
+    // When was the first request sent that was not answered from the old entry? The eviction came
+    // before its lookup; the time its miss then takes to execute is not the event's.
+    let sent = started;
     let q1 = await ask(stack, Q1);
-    while (q1.json.data.track.name !== 'Fast As A Shark (Live)' && Date.now() - started < 100) q1 = await ask(stack, Q1);
+    while (q1.json.data.track.name !== 'Fast As A Shark (Live)' && Date.now() - started < 1_000) {
+      sent = Date.now();
+      q1 = await ask(stack, Q1);
+    }
     expect(q1.json).toEqual({ data: { track: { name: 'Fast As A Shark (Live)' } } });
-    expect(Date.now() - started).toBeLessThanOrEqual(100);
+    expect(sent - started).toBeLessThanOrEqual(100);
     expect((await ask(stack, Q2)).statements).toBe(0);
   });
 
