@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../benchmarks/lib/processes.js';
+import { waitForPort } from './wait-for-port.js';
 
 /** A pgbouncer of the test's own, in transaction pooling mode, in front of one Postgres server. */
 export interface OwnPgbouncer {
@@ -27,20 +27,6 @@ export function pgbouncerBinary(): string | undefined {
     }
   }
   return undefined;
-}
-
-async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`pgbouncer on ${port} did not start`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /**
@@ -86,7 +72,7 @@ export async function startOwnPgbouncer(postgresUrl: string, options: { defaultP
   const child: ChildProcess = spawn(binary, [...(asRoot ? ['-u', 'postgres'] : []), path.join(dir, 'pgbouncer.ini')], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await Promise.race([waitForPort(port), exited.then(() => Promise.reject(new Error('pgbouncer exited at start')))]);
+    await Promise.race([waitForPort(port, { what: 'pgbouncer', timeoutMs: 10_000 }), exited.then(() => Promise.reject(new Error('pgbouncer exited at start')))]);
   } catch (error) {
     const log = await readFile(path.join(dir, 'pgbouncer.log'), 'utf8').catch(() => '');
     child.kill('SIGKILL');

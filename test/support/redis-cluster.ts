@@ -1,11 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { freePort } from '../../benchmarks/lib/processes.js';
+import { waitForPort } from './wait-for-port.js';
 
 const run = promisify(execFile);
 
@@ -31,20 +31,6 @@ export interface OwnRedisCluster {
 
 /** `cluster-node-timeout` of the test cluster, ms: how long before a dead master's replica takes over. */
 export const TEST_CLUSTER_NODE_TIMEOUT_MS = 1_000;
-
-async function waitForPort(port: number, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function ask<T>(port: number, work: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, commandTimeout: 2_000, retryStrategy: () => null });
@@ -112,7 +98,7 @@ export async function startOwnRedisCluster(options: { masters?: number; replicas
         },
       });
     }
-    await Promise.all(nodes.map((n) => waitForPort(n.port)));
+    await Promise.all(nodes.map((n) => waitForPort(n.port, { what: 'redis-server' })));
     await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30_000 });
   } catch (error) {
     await stop();

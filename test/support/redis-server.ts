@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import { freePort } from '../../benchmarks/lib/processes.js';
+import { waitForPort } from './wait-for-port.js';
 
 /** A real redis-server of the test's own, on a free port, that the test may kill and restart. */
 export interface OwnRedis {
@@ -17,27 +17,13 @@ export interface OwnRedis {
   clients(): Promise<Record<string, number>>;
 }
 
-async function waitForPort(port: number, open: boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const isOpen = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (isOpen === open) return;
-    if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not ${open ? 'start' : 'stop'}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Starts `redis-server` (from the machine's PATH) on a free loopback port, keeping nothing on disk; `args` adds options (`--maxmemory 2mb`). */
 export async function startOwnRedis(args: string[] = []): Promise<OwnRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: 'ignore' });
-    await waitForPort(port, true);
+    await waitForPort(port, { what: 'redis-server' });
   };
   await start();
   return {
@@ -47,7 +33,7 @@ export async function startOwnRedis(args: string[] = []): Promise<OwnRedis> {
     async stop() {
       child?.kill('SIGCONT');
       child?.kill('SIGKILL');
-      await waitForPort(port, false);
+      await waitForPort(port, { what: 'redis-server', open: false });
     },
     pause: () => void child?.kill('SIGSTOP'),
     resume: () => void child?.kill('SIGCONT'),
