@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { REPO_ROOT } from './repo-root.js';
 import { DEFAULT_GATEWAY_PORT, DEFAULT_HOST, SUBGRAPHS, readInternalSecret } from '@tributary/runtime';
-import { type ResponseCacheConfig, readResponseCacheConfig } from './cache/cache-config.js';
-import { type FrontDoorConfig, readFrontDoorConfig } from './front-door-config.js';
+import { type ResponseCacheConfig, responseCacheConfigFrom } from './cache/cache-config.js';
+import { type FrontDoorConfig, frontDoorConfigFrom } from './front-door-config.js';
 import { GATEWAY_ENV, readGatewayEnv } from './gateway-env.js';
-import { type JwtConfig, readJwtConfig } from './identity/jwt-config.js';
+import { type JwtConfig, jwtConfigFrom } from './identity/jwt-config.js';
 
 /** The gateway's configuration; every field has a default. Read by {@link readGatewayConfig}. */
 export interface GatewayConfig {
@@ -64,9 +64,9 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     production: e.NODE_ENV === 'production',
     subgraphUrls,
     subgraphTimeoutMs: e.GATEWAY_SUBGRAPH_TIMEOUT_MS ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
-    jwt: readJwtConfig(env),
+    jwt: jwtConfigFrom(e),
     internalSecret: readInternalSecret(env),
-    frontDoor: readFrontDoorConfig(env),
-    cache: readResponseCacheConfig(env),
+    frontDoor: frontDoorConfigFrom(e, env),
+    cache: responseCacheConfigFrom(e),
   };
 }

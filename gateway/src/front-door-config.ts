@@ -85,7 +85,14 @@ export const DEFAULT_REDIS_KEY_PREFIX = 'tributary:';
  * @throws ConfigError naming the first invalid variable.
  */
 export function readFrontDoorConfig(env: NodeJS.ProcessEnv): FrontDoorConfig {
-  const e = readGatewayEnv(env);
+  return frontDoorConfigFrom(readGatewayEnv(env), env);
+}
+
+/**
+ * {@link readFrontDoorConfig} of an environment already parsed by `readGatewayEnv` (the gateway's
+ * config parses it once); `env` is the raw one, for the Redis URL (`redisUrlFromEnv`).
+ */
+export function frontDoorConfigFrom(e: GatewayEnv, env: NodeJS.ProcessEnv): FrontDoorConfig {
   const production = e.NODE_ENV === 'production';
   const manifests = e.PERSISTED_OPERATIONS_MANIFESTS?.length ? e.PERSISTED_OPERATIONS_MANIFESTS : [DEFAULT_MANIFEST];
   return {

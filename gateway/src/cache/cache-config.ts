@@ -46,5 +46,10 @@ const CACHE_VARIABLES: EnvVariablesFor<ResponseCacheConfig, GatewayEnv> = {
  * @throws ConfigError naming the variable.
  */
 export function readResponseCacheConfig(env: NodeJS.ProcessEnv): ResponseCacheConfig {
-  return envOrDefaults(readGatewayEnv(env), CACHE_VARIABLES, DEFAULT_CACHE_CONFIG);
+  return responseCacheConfigFrom(readGatewayEnv(env));
+}
+
+/** {@link readResponseCacheConfig} of an environment already parsed by `readGatewayEnv` (the gateway's config parses it once). */
+export function responseCacheConfigFrom(e: GatewayEnv): ResponseCacheConfig {
+  return envOrDefaults(e, CACHE_VARIABLES, DEFAULT_CACHE_CONFIG);
 }

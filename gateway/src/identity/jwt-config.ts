@@ -1,5 +1,5 @@
 import { ConfigError } from '@tributary/runtime';
-import { readGatewayEnv } from '../gateway-env.js';
+import { type GatewayEnv, readGatewayEnv } from '../gateway-env.js';
 
 /** Used outside production when neither `GATEWAY_JWT_SECRET` nor `GATEWAY_JWKS_URL` is set. */
 export const DEVELOPMENT_JWT_SECRET = 'tributary-development-secret-not-for-production';
@@ -27,7 +27,11 @@ export interface JwtConfig {
  * that is not http(s), a bad tolerance, or production with neither a secret nor a JWKS URL.
  */
 export function readJwtConfig(env: NodeJS.ProcessEnv): JwtConfig {
-  const e = readGatewayEnv(env);
+  return jwtConfigFrom(readGatewayEnv(env));
+}
+
+/** {@link readJwtConfig} of an environment already parsed by `readGatewayEnv` (the gateway's config parses it once). */
+export function jwtConfigFrom(e: GatewayEnv): JwtConfig {
   if (!e.GATEWAY_JWT_SECRET && !e.GATEWAY_JWKS_URL && e.NODE_ENV === 'production') throw new ConfigError('GATEWAY_JWT_SECRET', 'GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL is required in production');
   return {
     secret: new TextEncoder().encode(e.GATEWAY_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET),
