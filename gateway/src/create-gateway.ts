@@ -230,6 +230,7 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
           schemaOf,
           policy: () => cachePolicy!,
           defaultMaxAgeS: config.cache.defaultMaxAgeS,
+          fieldCells: config.cache.entityFields,
           metrics: entityMetrics!,
           inflight,
           stats: entityStats,

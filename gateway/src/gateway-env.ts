@@ -48,6 +48,7 @@ export const GATEWAY_ENV = z.object({
   GATEWAY_MAX_BATCH: positive.optional(),
   RESPONSE_CACHE: envBoolean.optional(),
   ENTITY_CACHE: envBoolean.optional(),
+  ENTITY_CACHE_FIELDS: envBoolean.optional(),
   CACHE_L2: envBoolean.optional(),
   CACHE_L1_MAX_BYTES: envWholeNumber({ min: 1024, max: 9_999_999_999, unit: 'bytes' }).optional(),
   CACHE_DEFAULT_MAX_AGE_S: envWholeNumber({ min: 0, max: 9_999_999_999, unit: 'seconds' }).optional(),

@@ -39,6 +39,43 @@ const CACHE_CONTROL = `
   enum CacheControlScope { PUBLIC PRIVATE }
 `;
 
+/** The library of the field-cells shape. */
+interface Shelf {
+  id: string;
+  label: string;
+  books: number[];
+  grid: Array<Array<number | null>>;
+  place: { room: string; coords: number[] } | null;
+}
+const shelves: Shelf[] = [
+  { id: 's1', label: 'Fiction', books: [1, 2, 3], grid: [[1, null], [2]], place: { room: 'A', coords: [1.5, 2] } },
+  { id: 's2', label: 'Science', books: [4], grid: [], place: null },
+  { id: 's3', label: 'Empty', books: [], grid: [[]], place: { room: 'C', coords: [] } },
+];
+const books = [
+  {
+    id: 1,
+    title: 'Dune',
+    subtitle: null,
+    genre: 'SF',
+    tags: [
+      { id: 't1', name: 'classic' },
+      { id: 't1', name: 'same id, other name' },
+    ],
+    meta: { b: 1, a: [2, { z: null }] },
+    shelf: 's1',
+  },
+  { id: 2, title: 'Emma', subtitle: 'A Novel', genre: 'ROMANCE', tags: [], meta: null, shelf: 's1' },
+  { id: 3, title: 'Solaris', subtitle: null, genre: null, tags: [{ id: 't2', name: null }], meta: [1, 'x'], shelf: 's1' },
+  { id: 4, title: 'Cosmos', subtitle: 'Space', genre: 'SF', tags: [], meta: 'plain', shelf: 's2' },
+];
+const bookById = (id: number) => books.find((b) => b.id === id)!;
+/** Two authors with the same `id`: keyed by name, so never one record. */
+const authors = [
+  { id: 'x', name: 'Frank', books: [1] },
+  { id: 'x', name: 'Jane', books: [2, 3] },
+];
+
 const products = [
   { __typename: 'Book', id: 'p1', sku: 'sku-1', title: 'Dune', pages: 412, weight: 2 },
   { __typename: 'Movie', id: 'p2', sku: 'sku-2', title: 'Alien', minutes: 117, weight: 1 },
@@ -338,6 +375,66 @@ export const CORPUS: CorpusShape[] = [
       { query: '{ things { ... on Song { loc { x } } } }' },
       { query: '{ things { id: name name: id } }' },
       { query: '{ things { _tributary_id: id } }' },
+    ],
+  },
+  {
+    name: 'object entities for field cells: nested entities, arguments with variables and defaults, aliases, lists of lists, value objects, JSON, keys other than id',
+    subgraphs: [
+      {
+        name: 'library',
+        typeDefs: `${CACHE_CONTROL}
+          scalar JSON
+          enum Genre { SF ROMANCE }
+          type Query { shelf(id: ID!): Shelf shelves(first: Int = 2): [Shelf!]! book(id: Int!): Book authors: [Author!]! }
+          type Shelf @key(fields: "id") { id: ID! label: String! books(limit: Int = 10): [Book!]! grid: [[Book]]! place: Place }
+          type Place { room: String! coords: [Float!]! }
+          type Tag { id: ID! name: String }
+          type Book @key(fields: "id") { id: Int! title: String! subtitle: String genre: Genre tags: [Tag!]! meta: JSON shelf: Shelf }
+          type Author @key(fields: "name") { id: ID! name: String! books: [Book!]! }`,
+        resolvers: {
+          Query: {
+            shelf: (_: unknown, { id }: { id: string }) => shelves.find((s) => s.id === id) ?? null,
+            shelves: (_: unknown, { first }: { first: number }) => shelves.slice(0, first),
+            book: (_: unknown, { id }: { id: number }) => books.find((b) => b.id === id) ?? null,
+            authors: () => authors,
+          },
+          Shelf: {
+            __resolveReference: (ref: { id: string }) => shelves.find((s) => s.id === ref.id) ?? null,
+            books: (shelf: Shelf, { limit }: { limit: number }) => shelf.books.slice(0, limit).map(bookById),
+            grid: (shelf: Shelf) => shelf.grid.map((row) => row.map((id) => (id === null ? null : bookById(id)))),
+          },
+          Book: {
+            __resolveReference: (ref: { id: number }) => books.find((b) => b.id === ref.id) ?? null,
+            shelf: (book: { shelf: string }) => shelves.find((s) => s.id === book.shelf) ?? null,
+          },
+          Author: { books: (author: { books: number[] }) => author.books.map(bookById) },
+        },
+      },
+      {
+        name: 'loans',
+        typeDefs: `${CACHE_CONTROL}
+          type Book @key(fields: "id") { id: Int! loans: Int }`,
+        resolvers: { Book: { __resolveReference: (ref: { id: number }) => ({ id: ref.id, loans: ref.id * 7 }) } },
+      },
+    ],
+    minimumStored: 12,
+    minimumServedByEntities: 12,
+    requests: [
+      { query: '{ shelf(id: "s1") { id label books { id title genre } } }' },
+      { query: '{ shelf(id: "s1") { label books(limit: 2) { title subtitle tags { id name } } } }' },
+      { query: 'query($id: ID!) { shelf(id: $id) { place { room coords } grid { id title } } }', variables: { id: 's1' } },
+      { query: 'query($id: ID!) { shelf(id: $id) { place { room coords } grid { id title } } }', variables: { id: 's2' } },
+      { query: 'query($n: Int = 1) { shelves(first: $n) { id label } }' },
+      { query: 'query($n: Int = 1) { shelves(first: $n) { id label } }', variables: { n: 3 } },
+      { query: '{ shelves { label books { id meta } } }' },
+      { query: '{ a: book(id: 1) { title shelf { label } } b: book(id: 2) { t: title loans } }' },
+      { query: '{ book(id: 3) { id title loans genre } }' },
+      { query: '{ book(id: 99) { title } }' },
+      { query: '{ authors { id name books { title } } }' },
+      { query: '{ authors { name } }' },
+      { query: '{ shelf(id: "s3") { books { title } grid { title } place { coords } } }' },
+      { query: '{ book(id: 1) { __typename tags { __typename name } meta } }' },
+      { query: '{ shelf(id: "s1") { ...F } } fragment F on Shelf { label books { title } }' },
     ],
   },
 ];

@@ -23,12 +23,19 @@ export interface ResponseCacheConfig {
    * (`CACHE_L2`); off sends every fetch. Independent of `RESPONSE_CACHE`.
    */
   entity: boolean;
+  /**
+   * `ENTITY_CACHE_FIELDS`: on (default) also keeps the root fetches of plain selections in field
+   * cells (per entity and field: `root-cells.ts`), so a root fetch that selects other fields of
+   * entities already read, or reaches them through another document, is answered from them;
+   * off caches root fetches whole only. Needs `ENTITY_CACHE`.
+   */
+  entityFields: boolean;
   /** `CACHE_WARM`: `manifest` executes the trusted-documents manifest's variable-free queries at start and after each flush; `off` (default). */
   warm: 'off' | 'manifest';
 }
 
 /** Defaults of {@link ResponseCacheConfig}; a test pins each. */
-export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false, entity: true, warm: 'off' };
+export const DEFAULT_CACHE_CONFIG: ResponseCacheConfig = { enabled: true, l2: true, l1MaxBytes: 64 * 1024 * 1024, defaultMaxAgeS: 300, debug: false, entity: true, entityFields: true, warm: 'off' };
 /** The variable behind each field of {@link ResponseCacheConfig}. */
 const CACHE_VARIABLES: EnvVariablesFor<ResponseCacheConfig, GatewayEnv> = {
   enabled: 'RESPONSE_CACHE',
@@ -37,6 +44,7 @@ const CACHE_VARIABLES: EnvVariablesFor<ResponseCacheConfig, GatewayEnv> = {
   defaultMaxAgeS: 'CACHE_DEFAULT_MAX_AGE_S',
   debug: 'CACHE_DEBUG',
   entity: 'ENTITY_CACHE',
+  entityFields: 'ENTITY_CACHE_FIELDS',
   warm: 'CACHE_WARM',
 };
 

@@ -17,6 +17,13 @@ export interface EntityCacheMetrics {
   representationsRequested: Counter<'subgraph'>;
   /** `tributary_entity_cache_representations_sent_total{subgraph}`: representations actually sent to the subgraph. */
   representationsSent: Counter<'subgraph'>;
+  /**
+   * `tributary_entity_cache_cells_total{subgraph, outcome}`: field cells of root fetches;
+   * `assembled` / `incomplete` (a root fetch not cached whole, answered from cells or not),
+   * `stored` / `refused` (cells written, or refused by store-time freshness), `unfit` (an answer
+   * that did not fit its plan).
+   */
+  cells: Counter<'subgraph' | 'outcome'>;
   /** `tributary_entity_cache_l1_entries`, `tributary_entity_cache_l1_bytes` */
   entries: Gauge<string>;
   bytes: Gauge<string>;
@@ -59,6 +66,12 @@ export function createEntityCacheMetrics(registry: Registry, size: () => { entri
       name: 'tributary_entity_cache_representations_sent_total',
       help: 'Entity representations sent to subgraphs (the rest came from the entity cache)',
       labelNames: ['subgraph'],
+      registers: [registry],
+    }),
+    cells: new Counter({
+      name: 'tributary_entity_cache_cells_total',
+      help: 'Field cells of root fetches: fetches assembled from cells or not, cells stored or refused',
+      labelNames: ['subgraph', 'outcome'],
       registers: [registry],
     }),
     entries: new Gauge({

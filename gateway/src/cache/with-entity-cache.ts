@@ -6,6 +6,7 @@ import type { CacheInvalidator } from './cache-invalidator.js';
 import { scopedKey } from './cache-key.js';
 import type { CachePolicy } from './cache-policy.js';
 import type { InflightFetches, SharedEntry } from './entity-coalescer.js';
+import { assembleFromCells, storeCells } from './entity-cells.js';
 import { type FetchAnalysis, analyseFetch } from './entity-fetch.js';
 import { fetchKey, representationKey } from './entity-key.js';
 import { copyJson } from './json-copy.js';
@@ -13,6 +14,7 @@ import type { EntityCacheMetrics } from './entity-metrics.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
 import { FetchRecorder } from './fetch-recorder.js';
 import { type TaggedFetch, entryTags, readFetchResult, refusesAddedSelections, tagFetch } from './fetch-tagging.js';
+import { type CellPlan, planCells } from './root-cells.js';
 
 type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
 type ResponseError = NonNullable<Response['errors']>[number];
@@ -38,6 +40,8 @@ export interface EntityCaching {
   metrics: EntityCacheMetrics;
   /** The gateway's in-flight fetches (coalescing). */
   inflight: InflightFetches;
+  /** Root fetches answered from and kept in field cells (`ENTITY_CACHE_FIELDS`, default on); `false`: cached whole only. */
+  fieldCells?: boolean;
   /** Per-request counters, by the request's context object (`useEntityCacheStats`: metrics, and `CACHE_DEBUG`'s header); absent: not counted. */
   stats?: WeakMap<object, EntityCacheStats>;
 }
@@ -114,6 +118,7 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
       startedAt: caching.invalidator.startedAt(),
       principal: (options.context as { principal?: Principal }).principal ?? ANONYMOUS,
       alreadyTagged: fetch.query === options.request.query,
+      cells: analysis.shape.kind === 'root' && !analysis.hints.private && caching.fieldCells !== false ? (planCells(fetch, schema) ?? undefined) : undefined,
     };
     const base = fetchKey(policy.version, subgraph, analysis, variables);
     const items: Item[] =
@@ -140,6 +145,8 @@ interface FetchRun {
   principal: Principal;
   /** The fetch arrived tagged (the response cache's wrapper is above): its answer is the caller's as is. */
   alreadyTagged: boolean;
+  /** A root fetch that field cells can answer and keep (see `root-cells.ts`). */
+  cells?: CellPlan;
 }
 
 async function serve(run: FetchRun, items: Item[]): Promise<Response> {
@@ -147,6 +154,8 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   // L1 for every item first (synchronous, no promise per item); L2 only for what L1 lacks.
   const notLocal = lookUpLocal(run, items);
   if (notLocal.length > 0 && caching.store.hasShared) await lookUpShared(run, notLocal);
+  // A root fetch not cached whole: from the cells of what earlier fetches read, if all are there.
+  if (run.cells && items[0]!.source === undefined) await assemble(run, items[0]!, run.cells);
   const missing = notLocal.filter((item) => item.source === undefined);
   if (missing.length === 0) {
     // Everything from the cache: no claim, no request.
@@ -242,6 +251,20 @@ async function lookUpShared(run: FetchRun, items: Item[]): Promise<void> {
     }),
   );
 }
+
+/** Answers a root fetch's item from field cells, when every cell it needs is cached. */
+async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void> {
+  const { caching, subgraph } = run;
+  const variables = (run.options.request.variables ?? {}) as Record<string, unknown>;
+  const assembled = await assembleFromCells(caching.store, run.policy.version, subgraph, plan, variables);
+  caching.metrics.cells.inc({ subgraph, outcome: assembled ? 'assembled' : 'incomplete' });
+  if (!assembled) return;
+  item.value = assembled.data;
+  item.entry = { value: CELLS_VALUE, expiresAt: assembled.expiresAt };
+  item.source = assembled.tier;
+}
+/** The stand-in entry of an answer assembled from cells (always public: private fetches are never kept in cells). */
+const CELLS_VALUE: EntityValue = { body: '', scope: 'public' };
 
 async function awaitShared(run: FetchRun, item: Item): Promise<void> {
   if (item.claim?.kind !== 'waiter') return;
@@ -371,6 +394,12 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
   const result = caching.store.set(scopedKey(item.key, scope === 'public' ? 'public' : run.principal), stored, { tags, ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn });
   if (!result.stored) return void outcome(result.reason === 'expired' ? 'uncacheable' : result.reason);
   outcome('stored');
+  if (run.cells && scope === 'public') {
+    const variables = (run.options.request.variables ?? {}) as Record<string, unknown>;
+    const cells = storeCells(caching.store, policy.version, subgraph, run.cells, value as Record<string, unknown>, variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn });
+    caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
+    if (cells?.refused) caching.metrics.cells.inc({ subgraph, outcome: 'refused' }, cells.refused);
+  }
   return { value: stored, expiresAt: caching.store.now() + ttlMs, subject: principalSubject(run.principal) };
 }
 

@@ -1,0 +1,96 @@
+import { sha256Hex } from '../persisted/sha256.js';
+import { scopedKey } from './cache-key.js';
+import type { EntityStore, EntityValue } from './entity-store.js';
+import { type CellPlan, effectiveVariables, readCells, writeCells } from './root-cells.js';
+
+/** Rounds of L2 reads one assembly may take (each reaches one level deeper: root, entities, their entities…). */
+export const MAX_CELL_ROUNDS = 6;
+/** A cell's record and signature longer than this (characters) are hashed into its key. */
+const MAX_INLINE_CELL_CHARS = 256;
+
+const bases = new Map<string, string>();
+
+/** The key of a cell (public scope): the supergraph version, subgraph, record and signature. */
+function cellKey(version: string, subgraph: string, record: string, signature: string): string {
+  const id = `${version}\n${subgraph}`;
+  let base = bases.get(id);
+  if (base === undefined) {
+    if (bases.size > 64) bases.clear();
+    bases.set(id, (base = sha256Hex(`${id}\ncells`)));
+  }
+  const tail = `${record}\n${signature}`;
+  return scopedKey(`${base}:${tail.length <= MAX_INLINE_CELL_CHARS ? tail : `#${sha256Hex(tail)}`}`, 'public');
+}
+
+/** What {@link assembleFromCells} found: the answer's `data`, the earliest expiry of the cells read (ms since the epoch) and the farthest tier reached. */
+export interface Assembled {
+  data: Record<string, unknown>;
+  expiresAt: number;
+  tier: 'l1' | 'l2';
+}
+
+/**
+ * Answers a root fetch from field cells (see `root-cells.ts`): reads L1, then, while cells are
+ * missing and L2 finds some of them, L2 (a round per level, at most {@link MAX_CELL_ROUNDS}).
+ * Cells are public only: a fetch that reads anything private is never kept in cells. Every cell
+ * passed the store's freshness rules when written and when read from L2, so the answer is as
+ * fresh as a whole cached fetch. `undefined` when some cell is in neither tier.
+ */
+export async function assembleFromCells(store: EntityStore, version: string, subgraph: string, plan: CellPlan, variables: Record<string, unknown>): Promise<Assembled | undefined> {
+  const vars = effectiveVariables(plan, variables);
+  let expiresAt = Number.POSITIVE_INFINITY;
+  let tier: 'l1' | 'l2' = 'l1';
+  const lookup = (record: string, signature: string) => {
+    const hit = store.getLocal(cellKey(version, subgraph, record, signature));
+    if (!hit) return undefined;
+    if (hit.expiresAt < expiresAt) expiresAt = hit.expiresAt;
+    return hit.value.body;
+  };
+  const absent = new Set<string>();
+  for (let round = 0; round <= MAX_CELL_ROUNDS; round++) {
+    const missing: Array<{ record: string; signature: string }> = [];
+    expiresAt = Number.POSITIVE_INFINITY;
+    const data = readCells(plan, vars, lookup, missing);
+    if (data) return { data, expiresAt, tier };
+    const keys = [...new Set(missing.map((m) => cellKey(version, subgraph, m.record, m.signature)))].filter((key) => !absent.has(key));
+    if (!store.hasShared || keys.length === 0 || round === MAX_CELL_ROUNDS) return undefined;
+    // A hit from L2 fills L1 (checked against the ledger there), so the next round reads it locally.
+    const found = await Promise.all(keys.map((key) => store.getShared(key)));
+    for (const [i, key] of keys.entries()) if (found[i] === undefined) absent.add(key);
+    if (found.every((f) => f === undefined)) return undefined;
+    tier = 'l2';
+  }
+  return undefined;
+}
+
+/** How {@link storeCells} went: cells stored, and cells refused (a write raced them, or the replica was behind). */
+export interface CellsStored {
+  stored: number;
+  refused: number;
+}
+
+/**
+ * Keeps a root fetch's answer (the tagged fetch's `data`, read from public data) in field cells,
+ * each with its own tags, under the same store-time freshness rule as a whole fetch
+ * (`startedAt`, `readLsn`). `undefined` when the answer does not fit the plan.
+ */
+export function storeCells(
+  store: EntityStore,
+  version: string,
+  subgraph: string,
+  plan: CellPlan,
+  data: Record<string, unknown>,
+  variables: Record<string, unknown>,
+  options: { ttlMs: number; startedAt: number; readLsn?: string },
+): CellsStored | undefined {
+  const cells = writeCells(plan, data, effectiveVariables(plan, variables));
+  if (!cells) return undefined;
+  const outcome: CellsStored = { stored: 0, refused: 0 };
+  for (const cell of cells) {
+    const value: EntityValue = { body: cell.body, scope: 'public' };
+    const result = store.set(cellKey(version, subgraph, cell.record, cell.signature), value, { tags: cell.tags, ...options });
+    if (result.stored) outcome.stored++;
+    else outcome.refused++;
+  }
+  return outcome;
+}

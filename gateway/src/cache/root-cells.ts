@@ -1,0 +1,358 @@
+import {
+  type ArgumentNode,
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  Kind,
+  type SelectionSetNode,
+  getNamedType,
+  isLeafType,
+  isObjectType,
+  isUnionType,
+  valueFromASTUntyped,
+} from 'graphql';
+import { variablesKey } from './cache-key.js';
+import { FETCH_ID_ALIAS, type TaggedFetch } from './fetch-tagging.js';
+
+/**
+ * Field cells: a root fetch's answer kept per entity and field, so that root fetches that select
+ * other fields of the same entities, or the same entities through another document, are answered
+ * from what earlier fetches read (the normalised form of Apollo Client's `InMemoryCache`, kept per
+ * subgraph). A cell is one field of one record: a record is an entity of the subgraph keyed by
+ * `id` (`@key(fields: "id")`, `Track:"42"`), or the root (`Query`). A cell holds the field's value
+ * with every entity in it written as its `id` (the entity's own fields are cells of its record),
+ * and every other object (no key, or a type that is no entity here) written out inline.
+ *
+ * Only plain root fetches are planned (see {@link planCells}): every selection set on an object
+ * type (no interface or union), no directives, no field selected twice under one response name,
+ * fragments only on their own type, no `@external` field (provided along a path). Anything else
+ * is cached whole, as before. The one assumption beyond federation's: a field of an entity has
+ * the same value whichever path of one subgraph reaches it (what `_entities` relies on too).
+ */
+export interface CellPlan {
+  root: CellSet;
+  /** The operation's variable defaults (`$first: Int = 10`), applied before arguments are read. */
+  defaults: ReadonlyArray<{ name: string; value: unknown }>;
+}
+
+/** The fields selected on one object type, in selection order (the order of the subgraph's answer). */
+export interface CellSet {
+  type: GraphQLObjectType;
+  fields: CellField[];
+}
+
+/** One selected field and how its value is kept. */
+export interface CellField {
+  responseName: string;
+  name: string;
+  /**
+   * - `typename`: `__typename`, known from the type (not kept);
+   * - `leaf`: a scalar or enum value, kept as answered;
+   * - `entity`: objects of an entity type keyed by `id`: kept as ids, their fields in their own records;
+   * - `inline`: objects of any other type: kept inline, in their selection's shape.
+   */
+  kind: 'typename' | 'leaf' | 'entity' | 'inline';
+  /** The selection on the field's object type (`entity` and `inline`). */
+  set?: CellSet;
+  args: readonly ArgumentNode[];
+  /** The field's signature when no argument below it names a variable (then computed per fetch). */
+  fixed?: string;
+}
+
+/** One cell to store: its record and signature, value (JSON text) and tags. */
+export interface CellWrite {
+  record: string;
+  signature: string;
+  body: string;
+  tags: string[];
+}
+
+const plans = new WeakMap<TaggedFetch, { schema: GraphQLSchema; plan: CellPlan | null }>();
+const keyedById = new WeakMap<GraphQLSchema, Set<string>>();
+
+/**
+ * The cell plan of a tagged root fetch, or `null` when it cannot be kept in cells (remembered per
+ * fetch and schema).
+ *
+ * @example
+ * planCells(tagFetch('{ album(id: "4") { title tracks { name } } }', catalog)!, catalog)
+ * // { root: { type: Query, fields: [{ name: 'album', kind: 'entity', set: { type: Album, … } }] }, defaults: [] }
+ */
+export function planCells(fetch: TaggedFetch, schema: GraphQLSchema): CellPlan | null {
+  const known = plans.get(fetch);
+  if (known?.schema === schema) return known.plan;
+  const root = schema.getQueryType();
+  const operation = fetch.operation;
+  let plan: CellPlan | null = null;
+  if (root && operation.operation === 'query' && !operation.directives?.length) {
+    const set = planSet(operation.selectionSet, root, schema, fetch, 0);
+    if (set && !set.fields.some((f) => f.name === '_entities' || f.name === '_service')) {
+      const defaults = (operation.variableDefinitions ?? []).filter((d) => d.defaultValue !== undefined).map((d) => ({ name: d.variable.name.value, value: valueFromASTUntyped(d.defaultValue!) }));
+      plan = { root: set, defaults };
+    }
+  }
+  plans.set(fetch, { schema, plan });
+  return plan;
+}
+
+function planSet(selectionSet: SelectionSetNode, type: GraphQLObjectType, schema: GraphQLSchema, fetch: TaggedFetch, depth: number): CellSet | null {
+  if (depth > 64) return null;
+  const fields: CellField[] = [];
+  const names = new Set<string>();
+  const add = (set: SelectionSetNode): boolean => {
+    for (const selection of set.selections) {
+      if (selection.directives?.length) return false;
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (selection.typeCondition && selection.typeCondition.name.value !== type.name) return false;
+        if (!add(selection.selectionSet)) return false;
+        continue;
+      }
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fetch.fragments.get(selection.name.value);
+        if (!fragment || fragment.typeCondition.name.value !== type.name || !add(fragment.selectionSet)) return false;
+        continue;
+      }
+      const field = planField(selection, type, schema, fetch, depth);
+      if (!field || names.has(field.responseName)) return false;
+      names.add(field.responseName);
+      fields.push(field);
+    }
+    return true;
+  };
+  return add(selectionSet) ? { type, fields } : null;
+}
+
+function planField(node: FieldNode, type: GraphQLObjectType, schema: GraphQLSchema, fetch: TaggedFetch, depth: number): CellField | null {
+  const name = node.name.value;
+  const responseName = (node.alias ?? node.name).value;
+  const args = node.arguments ?? [];
+  if (name === '__typename') return { responseName, name, kind: 'typename', args };
+  const definition = type.getFields()[name];
+  // An `@external` field is answered here only along an `@provides` path: its value may depend on the path, not on the entity alone.
+  if (!definition || definition.astNode?.directives?.some((d) => d.name.value === 'external')) return null;
+  const named = getNamedType(definition.type);
+  let field: CellField;
+  if (isLeafType(named)) {
+    if (node.selectionSet) return null;
+    field = { responseName, name, kind: 'leaf', args };
+  } else if (isObjectType(named) && node.selectionSet) {
+    const set = planSet(node.selectionSet, named, schema, fetch, depth + 1);
+    if (!set) return null;
+    const entity = isKeyedById(schema, named);
+    // An entity's id must be in the answer (`tagFetch` adds `_tributary_id: id` to every selection of a type with an `id`).
+    if (entity && !set.fields.some((f) => f.responseName === FETCH_ID_ALIAS && f.name === 'id' && f.args.length === 0)) return null;
+    field = { responseName, name, kind: entity ? 'entity' : 'inline', set, args };
+  } else {
+    return null;
+  }
+  if (!mentionsVariables(field)) field.fixed = signature(field, {});
+  return field;
+}
+
+/** Whether `type` is an entity of the subgraph (a member of `_Entity`) with `@key(fields: "id")`. */
+function isKeyedById(schema: GraphQLSchema, type: GraphQLObjectType): boolean {
+  let keyed = keyedById.get(schema);
+  if (!keyed) {
+    keyed = new Set();
+    const entities = schema.getType('_Entity');
+    for (const member of entities && isUnionType(entities) ? entities.getTypes() : []) {
+      const keys = member.astNode?.directives?.filter((d) => d.name.value === 'key') ?? [];
+      const byId = keys.some((key) => {
+        const fields = key.arguments?.find((a) => a.name.value === 'fields')?.value;
+        return fields?.kind === Kind.STRING && fields.value.trim() === 'id';
+      });
+      if (byId && member.getFields().id) keyed.add(member.name);
+    }
+    keyedById.set(schema, keyed);
+  }
+  return keyed.has(type.name);
+}
+
+function mentionsVariables(field: CellField): boolean {
+  const inValue = (node: unknown): boolean => {
+    if (!node || typeof node !== 'object') return false;
+    if ((node as { kind?: string }).kind === Kind.VARIABLE) return true;
+    return Object.values(node).some((v) => (Array.isArray(v) ? v.some(inValue) : typeof v === 'object' && inValue(v)));
+  };
+  if (field.args.some((a) => inValue(a.value))) return true;
+  return field.kind === 'inline' && field.set!.fields.some(mentionsVariables);
+}
+
+/**
+ * A field's signature in its record: its name and arguments (variables substituted, names in
+ * order), and for an `inline` field the signatures of what it selects, under their response
+ * names (the kept value has that shape). An `entity` field keeps ids only: its selection is not
+ * part of it, so every selection of the same field shares the cell.
+ */
+export function signature(field: CellField, variables: Record<string, unknown>): string {
+  if (field.fixed !== undefined) return field.fixed;
+  let text = field.name;
+  if (field.args.length > 0) {
+    const args: Record<string, unknown> = {};
+    for (const arg of field.args) args[arg.name.value] = valueFromASTUntyped(arg.value, variables);
+    text += `(${variablesKey(args)})`;
+  }
+  if (field.kind === 'inline') text += `{${field.set!.fields.map((f) => (f.kind === 'typename' ? `${f.responseName}:__typename` : `${f.responseName}:${signature(f, variables)}`)).join(' ')}}`;
+  else if (field.kind === 'entity') text += '@';
+  return text;
+}
+
+/** The fetch's variables with the operation's defaults applied. */
+export function effectiveVariables(plan: CellPlan, variables: Record<string, unknown>): Record<string, unknown> {
+  if (plan.defaults.length === 0) return variables;
+  const effective = { ...variables };
+  for (const { name, value } of plan.defaults) if (effective[name] === undefined) effective[name] = value;
+  return effective;
+}
+
+/** The record of the root, and of an entity by type and `id`. */
+export const ROOT_RECORD = 'Query';
+function recordOf(type: string, id: unknown): string {
+  return `${type}:${JSON.stringify(id)}`;
+}
+
+/**
+ * The cells of a root fetch's answer (`data` of the tagged fetch), with their tags: for a cell of
+ * entity `Track:42`, `Track:42`, `type:Track` and `Track:42.<field>`; for a root cell,
+ * `Query.<field>`; plus, for what a cell holds, the tags `readFetchResult` gives it: each entity
+ * it names (`Album:3`, `type:Album`), and each inline object with an `id` and its fields.
+ * `undefined` when the answer does not fit the plan (an entity without its id): nothing is kept.
+ */
+export function writeCells(plan: CellPlan, data: Record<string, unknown>, variables: Record<string, unknown>): CellWrite[] | undefined {
+  const cells: CellWrite[] = [];
+  const seen = new Set<string>();
+  const writeRecord = (set: CellSet, record: string, tagPrefix: string | undefined, object: Record<string, unknown>): boolean => {
+    for (const field of set.fields) {
+      if (field.kind === 'typename') continue;
+      if (!(field.responseName in object)) return false;
+      const tags = new Set<string>();
+      if (tagPrefix) {
+        tags.add(tagPrefix);
+        tags.add(`type:${set.type.name}`);
+        tags.add(`${tagPrefix}.${field.name}`);
+      } else {
+        tags.add(`${set.type.name}.${field.name}`);
+      }
+      const kept = keep(field, object[field.responseName], tags);
+      if (kept === INVALID) return false;
+      const sig = signature(field, variables);
+      const key = `${record}\n${sig}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      cells.push({ record, signature: sig, body: JSON.stringify(kept), tags: [...tags] });
+    }
+    return true;
+  };
+  // A field's value as kept: entities as their ids (written as records of their own), other objects inline.
+  const keep = (field: CellField, value: unknown, tags: Set<string>): unknown => {
+    if (value === null || value === undefined) return null;
+    if (Array.isArray(value)) {
+      const list: unknown[] = [];
+      for (const item of value) {
+        const kept = keep(field, item, tags);
+        if (kept === INVALID) return INVALID;
+        list.push(kept);
+      }
+      return list;
+    }
+    if (field.kind === 'leaf') return value;
+    if (typeof value !== 'object') return INVALID;
+    const object = value as Record<string, unknown>;
+    const set = field.set!;
+    const id = object[FETCH_ID_ALIAS];
+    if (field.kind === 'entity') {
+      if (id === null || id === undefined) return INVALID;
+      const entity = `${set.type.name}:${String(id)}`;
+      tags.add(entity);
+      tags.add(`type:${set.type.name}`);
+      return writeRecord(set, recordOf(set.type.name, id), entity, object) ? id : INVALID;
+    }
+    // Inline: tagged as `readFetchResult` tags an object of its type (by its id, when it has one).
+    const entity = id === null || id === undefined ? undefined : `${set.type.name}:${String(id)}`;
+    if (entity) {
+      tags.add(entity);
+      tags.add(`type:${set.type.name}`);
+    } else if (set.type.getFields().id) {
+      tags.add(`any:${set.type.name}`);
+    }
+    const inline: Record<string, unknown> = {};
+    for (const sub of set.fields) {
+      if (sub.kind === 'typename') continue;
+      if (!(sub.responseName in object)) return INVALID;
+      if (entity) tags.add(`${entity}.${sub.name}`);
+      const kept = keep(sub, object[sub.responseName], tags);
+      if (kept === INVALID) return INVALID;
+      inline[sub.responseName] = kept;
+    }
+    return inline;
+  };
+  return writeRecord(plan.root, ROOT_RECORD, undefined, data) ? cells : undefined;
+}
+
+const INVALID = Symbol('invalid');
+
+/**
+ * Reads a root fetch's answer from cells: `lookup(record, signature)` gives a cell's JSON text or
+ * `undefined`. Returns the answer (the subgraph's shape: response names in selection order,
+ * `__typename` from the type) or `undefined` when a cell is missing; `missing` collects the
+ * missing cells it reached (what lies below them is unknown until they are found).
+ */
+export function readCells(
+  plan: CellPlan,
+  variables: Record<string, unknown>,
+  lookup: (record: string, signature: string) => string | undefined,
+  missing: Array<{ record: string; signature: string }>,
+): Record<string, unknown> | undefined {
+  let complete = true;
+  const readRecord = (set: CellSet, record: string): Record<string, unknown> | undefined => {
+    const object: Record<string, unknown> = {};
+    for (const field of set.fields) {
+      if (field.kind === 'typename') {
+        object[field.responseName] = set.type.name;
+        continue;
+      }
+      const sig = signature(field, variables);
+      const body = lookup(record, sig);
+      if (body === undefined) {
+        complete = false;
+        missing.push({ record, signature: sig });
+        continue;
+      }
+      const value = restore(field, JSON.parse(body));
+      if (value === INVALID) return undefined;
+      object[field.responseName] = value;
+    }
+    return object;
+  };
+  const restore = (field: CellField, kept: unknown): unknown => {
+    if (kept === null) return null;
+    if (Array.isArray(kept)) {
+      const list: unknown[] = [];
+      for (const item of kept) {
+        const value = restore(field, item);
+        if (value === INVALID) return INVALID;
+        list.push(value);
+      }
+      return list;
+    }
+    if (field.kind === 'leaf') return kept;
+    const set = field.set!;
+    if (field.kind === 'entity') return readRecord(set, recordOf(set.type.name, kept)) ?? INVALID;
+    if (typeof kept !== 'object') return INVALID;
+    const inline = kept as Record<string, unknown>;
+    const object: Record<string, unknown> = {};
+    for (const sub of set.fields) {
+      if (sub.kind === 'typename') {
+        object[sub.responseName] = set.type.name;
+        continue;
+      }
+      if (!(sub.responseName in inline)) return INVALID;
+      const value = restore(sub, inline[sub.responseName]);
+      if (value === INVALID) return INVALID;
+      object[sub.responseName] = value;
+    }
+    return object;
+  };
+  const data = readRecord(plan.root, ROOT_RECORD);
+  return complete ? data : undefined;
+}
