@@ -10,7 +10,7 @@ export interface ResultRow {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   errors: number;
   non2xx: number;
-  /** Share of requests answered from the response cache (tributary-l1*, tributary-l1l2; for `mixed-long`, after its warm-up), or of subgraph fetches served wholly by the entity cache (tributary-entity); for `mixed-wide`, after its warm-up, of requests answered from the response cache or with every fetch from the entity cache (any Tributary system); else null. */
+  /** Share of requests answered from the response cache (tributary-l1*, tributary-l1l2; for `mixed-long`, after its warm-up), or of subgraph fetches served wholly by the entity cache (tributary-entity, tributary-entity-whole); for `mixed-wide`, after its warm-up, of requests answered from the response cache or with every fetch from the entity cache (any Tributary system); else null. */
   cacheHitRate: number | null;
   /** SQL statements per request, counted by the subgraphs; null for systems without SQL. */
   sqlPerRequest: number | null;

@@ -55,6 +55,10 @@ switch (system) {
     // The entity cache alone: every request executes its plan, subgraph fetches come from cached entities.
     await tributary({ ...redis, RESPONSE_CACHE: 'off' });
     break;
+  case 'tributary-entity-whole':
+    // The entity cache without field cells (ENTITY_CACHE_FIELDS=off): root fetches cached whole only, as before field cells.
+    await tributary({ ...redis, RESPONSE_CACHE: 'off', ENTITY_CACHE_FIELDS: 'off' });
+    break;
   case 'tributary-l1':
     await tributary({ ...redis, CACHE_L2: 'off' });
     break;
