@@ -20,6 +20,9 @@ export type EntityStore = TieredStore<EntityValue> & {
   size(): { entries: number; bytes: number };
 };
 
+/** What an L1 entry costs beside its body, bytes (approximate: its key, tags and entry object). */
+export const ENTRY_OVERHEAD_BYTES = 512;
+
 /** Options of {@link createEntityStore}. */
 export interface EntityStoreOptions {
   /** L1 bound in bytes (`CACHE_L1_MAX_BYTES`). */
@@ -40,8 +43,9 @@ export interface EntityStoreOptions {
  * // Redis keys: tributary:ec:<epoch>:e:<scope>:<key>, tag sets tributary:ec:<epoch>:z:<tag>
  */
 export function createEntityStore(options: EntityStoreOptions): EntityStore {
-  // The body (UTF-16) and, once hit, its parsed form kept for copies (see `materialise`): about as large again.
-  const l1 = createLruTier<EntityValue>({ maxBytes: options.l1MaxBytes, sizeOf: (value) => 4 * value.body.length });
+  // The body (UTF-16) and, once hit, its parsed form kept for copies (see `materialise`): about as large again;
+  // plus the key, tags and entry object, which outweigh the body of a field cell (`"0.99"`).
+  const l1 = createLruTier<EntityValue>({ maxBytes: options.l1MaxBytes, sizeOf: (value) => 4 * value.body.length + ENTRY_OVERHEAD_BYTES });
   const store = createTieredStore<EntityValue>({
     l1,
     l2: options.redis ? createRedisTier({ redis: options.redis, keyPrefix: options.keyPrefix, namespace: 'ec' }) : undefined,
