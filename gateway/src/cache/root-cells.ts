@@ -9,6 +9,7 @@ import {
   isLeafType,
   isObjectType,
   isUnionType,
+  print,
   valueFromASTUntyped,
 } from 'graphql';
 import { variablesKey } from './cache-key.js';
@@ -24,7 +25,7 @@ import { FETCH_ID_ALIAS, type TaggedFetch } from './fetch-tagging.js';
  * and every other object (no key, or a type that is no entity here) written out inline.
  *
  * Only plain root fetches are planned (see {@link planCells}): every selection set on an object
- * type (no interface or union), no directives, no field selected twice under one response name,
+ * type (no interface or union), no directives, no response name selected twice (unless it is the same scalar field with the same arguments),
  * fragments only on their own type, no `@external` field (provided along a path). Anything else
  * is cached whole, as before. The one assumption beyond federation's: a field of an entity has
  * the same value whichever path of one subgraph reaches it (what `_entities` relies on too).
@@ -98,7 +99,7 @@ export function planCells(fetch: TaggedFetch, schema: GraphQLSchema): CellPlan |
 function planSet(selectionSet: SelectionSetNode, type: GraphQLObjectType, schema: GraphQLSchema, fetch: TaggedFetch, depth: number): CellSet | null {
   if (depth > 64) return null;
   const fields: CellField[] = [];
-  const names = new Set<string>();
+  const names = new Map<string, CellField>();
   const add = (set: SelectionSetNode): boolean => {
     for (const selection of set.selections) {
       if (selection.directives?.length) return false;
@@ -113,8 +114,14 @@ function planSet(selectionSet: SelectionSetNode, type: GraphQLObjectType, schema
         continue;
       }
       const field = planField(selection, type, schema, fetch, depth);
-      if (!field || names.has(field.responseName)) return false;
-      names.add(field.responseName);
+      if (!field) return false;
+      const known = names.get(field.responseName);
+      if (known) {
+        // The same leaf again (`_tributary_id: id` inside a fragment on the same type) merges into the first; anything else is not planned.
+        if (!isSameLeaf(known, field)) return false;
+        continue;
+      }
+      names.set(field.responseName, field);
       fields.push(field);
     }
     return true;
@@ -147,6 +154,12 @@ function planField(node: FieldNode, type: GraphQLObjectType, schema: GraphQLSche
   }
   if (!mentionsVariables(field)) field.fixed = signature(field, {});
   return field;
+}
+
+/** Whether two selections under one response name are the same scalar field with the same arguments (GraphQL merges them). */
+function isSameLeaf(a: CellField, b: CellField): boolean {
+  if (a.name !== b.name || a.kind !== b.kind || (a.kind !== 'leaf' && a.kind !== 'typename')) return false;
+  return a.args.length === b.args.length && a.args.every((arg, i) => print(arg) === print(b.args[i]!));
 }
 
 /** Whether `type` is an entity of the subgraph (a member of `_Entity`) with `@key(fields: "id")`. */
