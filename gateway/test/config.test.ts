@@ -21,6 +21,7 @@ describe('readGatewayConfig', () => {
   it('turns the entity cache on by default, independently of the response cache', () => {
     expect(readGatewayConfig({}).cache).toMatchObject({ enabled: true, entity: true });
     expect(readGatewayConfig({ RESPONSE_CACHE: 'off' }).cache).toMatchObject({ enabled: false, entity: true });
+    expect(readGatewayConfig({ ENTITY_CACHE_FIELDS: 'off' }).cache).toMatchObject({ entity: true, entityFields: false });
     expect(readGatewayConfig({ ENTITY_CACHE: 'off' }).cache).toMatchObject({ enabled: true, entity: false });
     expect(() => readGatewayConfig({ ENTITY_CACHE: 'yes' })).toThrow('Invalid configuration: ENTITY_CACHE: must be on/off, true/false or 1/0, got "yes"');
   });
@@ -83,7 +84,7 @@ describe('booleans', () => {
 
   it('default as documented: cache and L2 on, debug off, introspection and the gateway token by NODE_ENV', () => {
     expect(readGatewayConfig({}).cache).toEqual(DEFAULT_CACHE_CONFIG);
-    expect(DEFAULT_CACHE_CONFIG).toEqual({ enabled: true, l2: true, l1MaxBytes: 67_108_864, defaultMaxAgeS: 300, debug: false, entity: true, warm: 'off' });
+    expect(DEFAULT_CACHE_CONFIG).toEqual({ enabled: true, l2: true, l1MaxBytes: 67_108_864, defaultMaxAgeS: 300, debug: false, entity: true, entityFields: true, warm: 'off' });
     expect(readGatewayConfig({}).frontDoor.introspection).toBe(true);
     expect(readSubgraphIdentity({}).requireGatewayToken).toBe(false);
     expect(readSubgraphIdentity({ NODE_ENV: 'production', INTERNAL_JWT_SECRET: 'i'.repeat(32) }).requireGatewayToken).toBe(true);
