@@ -63,16 +63,19 @@ export async function assembleFromCells(store: EntityStore, version: string, sub
   return undefined;
 }
 
-/** How {@link storeCells} went: cells stored, and cells refused (a write raced them, or the replica was behind). */
+/** How {@link storeCells} went: cells stored, refused (a write raced them, or the replica was behind), or kept (the same value already in L1). */
 export interface CellsStored {
   stored: number;
   refused: number;
+  kept: number;
 }
 
 /**
  * Keeps a root fetch's answer (the tagged fetch's `data`, read from public data) in field cells,
  * each with its own tags, under the same store-time freshness rule as a whole fetch
- * (`startedAt`, `readLsn`). `undefined` when the answer does not fit the plan.
+ * (`startedAt`, `readLsn`). A cell whose value L1 already holds is not written again (most of a
+ * page's cells, when one field or the root was what was missing). `undefined` when the answer does
+ * not fit the plan.
  */
 export function storeCells(
   store: EntityStore,
@@ -85,10 +88,16 @@ export function storeCells(
 ): CellsStored | undefined {
   const cells = writeCells(plan, data, effectiveVariables(plan, variables));
   if (!cells) return undefined;
-  const outcome: CellsStored = { stored: 0, refused: 0 };
+  const outcome: CellsStored = { stored: 0, refused: 0, kept: 0 };
   for (const cell of cells) {
+    const key = cellKey(version, subgraph, cell.record, cell.signature);
+    // The same value already in L1 (so fresh: an invalidation removes it there): not written again, to either tier.
+    if (store.peekLocal(key)?.body === cell.body) {
+      outcome.kept++;
+      continue;
+    }
     const value: EntityValue = { body: cell.body, scope: 'public' };
-    const result = store.set(cellKey(version, subgraph, cell.record, cell.signature), value, { tags: cell.tags, ...options });
+    const result = store.set(key, value, { tags: cell.tags, ...options });
     if (result.stored) outcome.stored++;
     else outcome.refused++;
   }

@@ -20,8 +20,8 @@ export interface EntityCacheMetrics {
   /**
    * `tributary_entity_cache_cells_total{subgraph, outcome}`: field cells of root fetches;
    * `assembled` / `incomplete` (a root fetch not cached whole, answered from cells or not),
-   * `stored` / `refused` (cells written, or refused by store-time freshness), `unfit` (an answer
-   * that did not fit its plan).
+   * `stored` / `refused` / `kept` (cells written, refused by store-time freshness, or already in
+   * L1 with the same value), `unfit` (an answer that did not fit its plan).
    */
   cells: Counter<'subgraph' | 'outcome'>;
   /** `tributary_entity_cache_l1_entries`, `tributary_entity_cache_l1_bytes` */

@@ -399,6 +399,7 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
     const cells = storeCells(caching.store, policy.version, subgraph, run.cells, value as Record<string, unknown>, variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn });
     caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
     if (cells?.refused) caching.metrics.cells.inc({ subgraph, outcome: 'refused' }, cells.refused);
+    if (cells?.kept) caching.metrics.cells.inc({ subgraph, outcome: 'kept' }, cells.kept);
   }
   return { value: stored, expiresAt: caching.store.now() + ttlMs, subject: principalSubject(run.principal) };
 }
