@@ -9,7 +9,7 @@ import { tokenFor } from './support/stack.js';
  * Field cells (root fetches kept per entity and field, `gateway/src/cache/root-cells.ts`) never
  * change an answer, over every federation shape of the corpus: after each request of the corpus
  * has been asked once, documents that ask the same data in another form (selections in reverse
- * order; one field fewer; `__typename` everywhere) are not cached whole anywhere, so the entity
+ * order; aliased; scalar fields selected twice; one field fewer; `__typename` everywhere) are not cached whole anywhere, so the entity
  * cache answers their root fetches from cells where it can: from L2 on another instance, then
  * from L1. Each answer equals, byte for byte, that of a gateway without caches.
  */
@@ -21,6 +21,14 @@ function variant(query: string, change: (set: SelectionSetNode) => SelectionSetN
 
 const VARIANTS: Array<[string, (set: SelectionSetNode) => SelectionSetNode]> = [
   ['reversed', (set) => ({ ...set, selections: [...set.selections].reverse() })],
+  [
+    'aliased',
+    (set) => ({
+      ...set,
+      selections: set.selections.map((s) => (s.kind === Kind.FIELD && !s.alias && !s.name.value.startsWith('__') ? { ...s, alias: { kind: Kind.NAME, value: `${s.name.value}_a` } } : s)),
+    }),
+  ],
+  ['leaves twice', (set) => ({ ...set, selections: set.selections.flatMap((s) => (s.kind === Kind.FIELD && !s.selectionSet ? [s, s] : [s])) })],
   ['one field fewer', (set) => (set.selections.length > 1 ? { ...set, selections: set.selections.slice(0, -1) } : set)],
   [
     '__typename everywhere',
