@@ -9,9 +9,9 @@ import { tokenFor } from './support/stack.js';
  * Field cells (root fetches kept per entity and field, `gateway/src/cache/root-cells.ts`) never
  * change an answer, over every federation shape of the corpus: after each request of the corpus
  * has been asked once, documents that ask the same data in another form (selections in reverse
- * order; aliased; scalar fields selected twice; one field fewer; `__typename` everywhere) are not cached whole anywhere, so the entity
- * cache answers their root fetches from cells where it can: from L2 on another instance, then
- * from L1. Each answer equals, byte for byte, that of a gateway without caches.
+ * order; aliased; scalar fields selected twice; one field fewer; `__typename` everywhere) are not
+ * cached whole anywhere, so the entity cache answers their root fetches from cells where it can:
+ * from L2 on another instance, then from L1. Each answer equals, byte for byte, that of a gateway without caches.
  */
 
 /** Another form of a document: each selection set transformed by `change`. */
