@@ -143,6 +143,9 @@ describe('two gateway instances, entity cache only, Redis between them', () => {
       '{ topTracks(first: 10) { id name unitPrice } }',
       '{ tracks(first: 5) { nodes { id name unitPrice playlists { name } } } }',
       '{ topTracks(first: 10) { id name } }',
+      // Other selections of the same entities: answered from field cells (written by the queries above).
+      '{ album(id: "1") { tracks { unitPrice name } } }',
+      '{ track(id: "3") { unitPrice } }',
     );
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
@@ -177,6 +180,7 @@ describe('two gateway instances, entity cache only, Redis between them', () => {
     // And the entity cache was answering meanwhile, not bypassed.
     const metrics = await (await fetch(a.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
     expect(metricValue(metrics, 'tributary_entity_cache_requests_total', { subgraph: 'catalog', type: 'Track', tier: 'l1', result: 'hit' })).toBeGreaterThan(0);
+    expect(metricValue(metrics, 'tributary_entity_cache_cells_total', { subgraph: 'catalog', outcome: 'assembled' })).toBeGreaterThan(0);
   });
 });
 
