@@ -10,14 +10,19 @@ const MAX_INLINE_CELL_CHARS = 256;
 
 const bases = new Map<string, string>();
 
-/** The key of a cell (public scope): the supergraph version, subgraph, record and signature. */
-function cellKey(version: string, subgraph: string, record: string, signature: string): string {
+/** The part of every cell key of one supergraph version and subgraph (SHA-256, remembered). */
+function cellBase(version: string, subgraph: string): string {
   const id = `${version}\n${subgraph}`;
   let base = bases.get(id);
   if (base === undefined) {
     if (bases.size > 64) bases.clear();
     bases.set(id, (base = sha256Hex(`${id}\ncells`)));
   }
+  return base;
+}
+
+/** The key of a cell (public scope): its {@link cellBase}, record and signature. */
+function cellKey(base: string, record: string, signature: string): string {
   const tail = `${record}\n${signature}`;
   return scopedKey(`${base}:${tail.length <= MAX_INLINE_CELL_CHARS ? tail : `#${sha256Hex(tail)}`}`, 'public');
 }
@@ -38,10 +43,11 @@ export interface Assembled {
  */
 export async function assembleFromCells(store: EntityStore, version: string, subgraph: string, plan: CellPlan, variables: Record<string, unknown>): Promise<Assembled | undefined> {
   const vars = effectiveVariables(plan, variables);
+  const base = cellBase(version, subgraph);
   let expiresAt = Number.POSITIVE_INFINITY;
   let tier: 'l1' | 'l2' = 'l1';
   const lookup = (record: string, signature: string) => {
-    const hit = store.getLocal(cellKey(version, subgraph, record, signature));
+    const hit = store.getLocal(cellKey(base, record, signature));
     if (!hit) return undefined;
     if (hit.expiresAt < expiresAt) expiresAt = hit.expiresAt;
     return hit.value.body;
@@ -52,7 +58,7 @@ export async function assembleFromCells(store: EntityStore, version: string, sub
     expiresAt = Number.POSITIVE_INFINITY;
     const data = readCells(plan, vars, lookup, missing);
     if (data) return { data, expiresAt, tier };
-    const keys = [...new Set(missing.map((m) => cellKey(version, subgraph, m.record, m.signature)))].filter((key) => !absent.has(key));
+    const keys = [...new Set(missing.map((m) => cellKey(base, m.record, m.signature)))].filter((key) => !absent.has(key));
     if (!store.hasShared || keys.length === 0 || round === MAX_CELL_ROUNDS) return undefined;
     // A hit from L2 fills L1 (checked against the ledger there), so the next round reads it locally.
     const found = await Promise.all(keys.map((key) => store.getShared(key)));
@@ -89,8 +95,9 @@ export function storeCells(
   const cells = writeCells(plan, data, effectiveVariables(plan, variables));
   if (!cells) return undefined;
   const outcome: CellsStored = { stored: 0, refused: 0, kept: 0 };
+  const base = cellBase(version, subgraph);
   for (const cell of cells) {
-    const key = cellKey(version, subgraph, cell.record, cell.signature);
+    const key = cellKey(base, cell.record, cell.signature);
     // The same value already in L1 (so fresh: an invalidation removes it there): not written again, to either tier.
     if (store.peekLocal(key)?.body === cell.body) {
       outcome.kept++;
