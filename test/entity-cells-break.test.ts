@@ -1,3 +1,4 @@
+import { GraphQLScalarType, Kind } from 'graphql';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { type CorpusStack, startCorpusStack } from './support/corpus-stack.js';
 import type { CorpusRequest, CorpusShape } from './support/federation-corpus.js';
@@ -40,7 +41,44 @@ const SHAPE: CorpusShape = {
   requests: [],
 };
 
+/** A `BigInt` argument: literals past 2^53 are distinct values to the subgraph. And `Raw`, a scalar whose literal's kind matters. */
+const SCALARS: CorpusShape = {
+  name: 'break cells: argument literals',
+  minimumStored: 0,
+  subgraphs: [
+    {
+      name: 'nums',
+      typeDefs: `${CACHE_CONTROL}
+        scalar BigInt
+        scalar Raw
+        type Query { big(n: BigInt!): Num raw(v: Raw): Num }
+        type Num @key(fields: "id") { id: ID! name: String }`,
+      resolvers: {
+        BigInt: new GraphQLScalarType({
+          name: 'BigInt',
+          serialize: (v) => String(v),
+          parseValue: (v) => BigInt(v as string | number).toString(),
+          parseLiteral: (ast) => (ast.kind === Kind.INT || ast.kind === Kind.STRING ? BigInt(ast.value).toString() : null),
+        }),
+        Raw: new GraphQLScalarType({
+          name: 'Raw',
+          serialize: (v) => v,
+          parseValue: (v) => `value:${JSON.stringify(v)}`,
+          parseLiteral: (ast) => `${ast.kind}:${'value' in ast ? ast.value : ''}`,
+        }),
+        Query: {
+          big: (_: unknown, { n }: { n: string }) => ({ id: n, name: `number ${n}` }),
+          raw: (_: unknown, { v }: { v: string }) => ({ id: v, name: `raw ${v}` }),
+        },
+        Num: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, name: `number ${ref.id}` }) },
+      } as never,
+    },
+  ],
+  requests: [],
+};
+
 interface Case {
+  shape?: CorpusShape;
   name: string;
   warm: CorpusRequest[];
   probe: CorpusRequest;
@@ -50,6 +88,29 @@ const CASES: Case[] = [
   { name: '__proto__ alias on a leaf', warm: [{ query: '{ item(id: "1") { id name } }' }], probe: { query: '{ item(id: "1") { __proto__: name } }' } },
   { name: '__proto__ alias on an inline object', warm: [{ query: '{ item(id: "1") { id name } }' }, { query: '{ item(id: "1") { __proto__: inner { label } } }' }], probe: { query: '{ item(id: "1") { name __proto__: inner { label } } }' } },
   { name: '__proto__ alias on a root entity field', warm: [{ query: '{ item(id: "1") { id name } }' }], probe: { query: '{ __proto__: item(id: "1") { name } }' } },
+  {
+    name: 'a variable named __proto__ with a default',
+    warm: [{ query: 'query($__proto__: ID = "1") { item(id: $__proto__) { id name } }' }],
+    probe: { query: 'query($__proto__: ID = "2") { item(id: $__proto__) { name } }' },
+  },
+  {
+    shape: SCALARS,
+    name: 'BigInt literals that are one double apart',
+    warm: [{ query: '{ big(n: 9007199254740993) { id name } }' }],
+    probe: { query: '{ big(n: 9007199254740992) { name } }' },
+  },
+  {
+    shape: SCALARS,
+    name: 'a custom scalar given an enum literal, then a string literal',
+    warm: [{ query: '{ raw(v: RED) { id name } }' }],
+    probe: { query: '{ raw(v: "RED") { name } }' },
+  },
+  {
+    shape: SCALARS,
+    name: 'a custom scalar given an Int literal, then a Float literal',
+    warm: [{ query: '{ raw(v: 1) { id name } }' }],
+    probe: { query: '{ raw(v: 1.0) { name } }' },
+  },
 ];
 
 async function send(url: string, request: CorpusRequest): Promise<{ text: string; status: number; entities: string | null }> {
@@ -59,15 +120,16 @@ async function send(url: string, request: CorpusRequest): Promise<{ text: string
   return { status: response.status, text: await response.text(), entities: response.headers.get('x-tributary-entity-cache') };
 }
 
-let stack: CorpusStack | undefined;
+const stacks = new Map<CorpusShape, CorpusStack>();
 afterAll(async () => {
-  await stack?.close();
+  await Promise.all([...stacks.values()].map((s) => s.close()));
 });
 
 describe('field cells, adversarial inputs', () => {
   let index = 0;
-  it.each(CASES)('$name', async ({ warm, probe }) => {
-    stack ??= await startCorpusStack(SHAPE);
+  it.each(CASES)('$name', async ({ shape = SHAPE, warm, probe }) => {
+    let stack = stacks.get(shape);
+    if (!stack) stacks.set(shape, (stack = await startCorpusStack(shape)));
     const uncached = await stack.gateway({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
     const env = { REDIS_URL, REDIS_KEY_PREFIX: `${inject('redisPrefix')}break${index++}:`, CACHE_DEBUG: 'true', RESPONSE_CACHE: 'off' };
     const first = await stack.gateway(env);
@@ -76,6 +138,7 @@ describe('field cells, adversarial inputs', () => {
     const expected = await send(uncached, probe);
     const fromL2 = await send(second, probe);
     const fromL1 = await send(first, probe);
+    if (process.env.DEBUG_CELLS) console.log(probe.query, expected.text, fromL1.text, fromL2.entities, fromL1.entities);
     expect({ l2: fromL2.text, l1: fromL1.text }).toEqual({ l2: expected.text, l1: expected.text });
 
   }, 60_000);

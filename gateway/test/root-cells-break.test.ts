@@ -1,5 +1,6 @@
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { MAX_TAGS_PER_ENTRY } from '../src/cache/fetch-tagging.js';
 import { storeCells } from '../src/cache/entity-cells.js';
 import { createEntityStore } from '../src/cache/entity-store.js';
 import { tagFetch } from '../src/cache/fetch-tagging.js';
@@ -8,7 +9,7 @@ import { planCells, readCells, writeCells } from '../src/cache/root-cells.js';
 /** Field cells against answers that do not fit their selection, and response names that are also `Object.prototype`'s. */
 const schema = buildSchema(`
   directive @key(fields: String!) on OBJECT
-  type Query { album(id: ID!): Album }
+  type Query { album(id: ID!): Album albums: [Album!]! }
   type Album @key(fields: "id") { id: ID! title: String info: Info }
   type Info { note: String }
   union _Entity = Album
@@ -41,5 +42,17 @@ describe('field cells and Object.prototype names', () => {
     const map = new Map(cells.map((c) => [`${c.record}\n${c.signature}`, c.body]));
     const read = readCells(p, {}, (r, s) => map.get(`${r}\n${s}`), []);
     expect(JSON.stringify(read)).toBe(JSON.stringify(data));
+  });
+});
+
+describe('field cells of a long list', () => {
+  it('keeps at most MAX_TAGS_PER_ENTRY tags per cell, the coarse form past it (as docs/architecture/CACHING_STRATEGY.md says, and as whole entries do)', () => {
+    const p = plan('{ albums { title } }');
+    const albums = Array.from({ length: 2000 }, (_, i) => ({ title: `t${i}`, _tributary_id: String(i) }));
+    const cells = writeCells(p, { albums }, {})!;
+    const root = cells.find((c) => c.record === 'Query')!;
+    expect(root.tags.length).toBeLessThanOrEqual(MAX_TAGS_PER_ENTRY);
+    // Still evicted by any change to an album's membership: every event about an album carries `any:Album`.
+    expect(root.tags).toEqual(expect.arrayContaining(['Query.albums', 'any:Album']));
   });
 });
