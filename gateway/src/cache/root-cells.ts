@@ -13,7 +13,7 @@ import {
   valueFromASTUntyped,
 } from 'graphql';
 import { variablesKey } from './cache-key.js';
-import { FETCH_ID_ALIAS, type TaggedFetch } from './fetch-tagging.js';
+import { FETCH_ID_ALIAS, type TaggedFetch, entryTags } from './fetch-tagging.js';
 
 /**
  * Field cells: a root fetch's answer kept per entity and field, so that root fetches that select
@@ -252,7 +252,8 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
       const key = `${record}\n${sig}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      cells.push({ record, signature: sig, body: JSON.stringify(kept), tags: [...tags] });
+      // Past `MAX_TAGS_PER_ENTRY` (a list naming hundreds of entities), the coarse form, as for a whole entry.
+      cells.push({ record, signature: sig, body: JSON.stringify(kept), tags: entryTags({ tags, private: false, maxAgeS: undefined }) });
     }
     return true;
   };
