@@ -77,6 +77,47 @@ const SCALARS: CorpusShape = {
   requests: [],
 };
 
+const aa = [
+  { id: 1, code: 'c1', name: 'A one', b: '1' },
+  { id: 2, code: 'c2', name: 'A two', b: null },
+];
+const bb = [{ id: '1', name: 'B one', a: 2 }];
+/** Two entity types whose ids print alike (`A:1` an Int, `B:"1"` a String), several keys, lists of lists with nulls, inline objects holding entities, input objects. */
+const RICH: CorpusShape = {
+  name: 'break cells: ids, keys, lists, inputs',
+  minimumStored: 0,
+  subgraphs: [
+    {
+      name: 'rich',
+      typeDefs: `${CACHE_CONTROL}
+        input Range { from: Int = 0 to: Int }
+        enum Dir { UP DOWN }
+        type Query { a(id: Int!): A b(id: String!): B grid: [[A]]! wrap: Wrap as(range: Range, dir: Dir = UP): [A!]! }
+        type A @key(fields: "id") @key(fields: "code") { id: Int! code: String! name: String b: B }
+        type B @key(fields: "id") { id: String! name: String a: A }
+        type Wrap { items: [A]! note: String }`,
+      resolvers: {
+        Query: {
+          a: (_: unknown, { id }: { id: number }) => aa.find((x) => x.id === id) ?? null,
+          b: (_: unknown, { id }: { id: string }) => bb.find((x) => x.id === id) ?? null,
+          grid: () => [[aa[0], null], [], [aa[1]]],
+          wrap: () => ({ items: [aa[1], null, aa[0]], note: 'n' }),
+          as: (_: unknown, { range, dir }: { range?: { from: number; to?: number }; dir: string }) => {
+            const list = aa.slice(range?.from ?? 0, range?.to ?? undefined);
+            return dir === 'DOWN' ? [...list].reverse() : list;
+          },
+        },
+        A: {
+          __resolveReference: (ref: { id?: number; code?: string }) => aa.find((x) => x.id === ref.id || x.code === ref.code) ?? null,
+          b: (a: { b: string | null }) => bb.find((x) => x.id === a.b) ?? null,
+        },
+        B: { __resolveReference: (ref: { id: string }) => bb.find((x) => x.id === ref.id) ?? null, a: (b: { a: number }) => aa.find((x) => x.id === b.a) ?? null },
+      },
+    },
+  ],
+  requests: [],
+};
+
 interface Case {
   shape?: CorpusShape;
   name: string;
@@ -86,7 +127,11 @@ interface Case {
 
 const CASES: Case[] = [
   { name: '__proto__ alias on a leaf', warm: [{ query: '{ item(id: "1") { id name } }' }], probe: { query: '{ item(id: "1") { __proto__: name } }' } },
-  { name: '__proto__ alias on an inline object', warm: [{ query: '{ item(id: "1") { id name } }' }, { query: '{ item(id: "1") { __proto__: inner { label } } }' }], probe: { query: '{ item(id: "1") { name __proto__: inner { label } } }' } },
+  {
+    name: '__proto__ alias on an inline object',
+    warm: [{ query: '{ item(id: "1") { id name } }' }, { query: '{ item(id: "1") { __proto__: inner { label } } }' }],
+    probe: { query: '{ item(id: "1") { name __proto__: inner { label } } }' },
+  },
   { name: '__proto__ alias on a root entity field', warm: [{ query: '{ item(id: "1") { id name } }' }], probe: { query: '{ __proto__: item(id: "1") { name } }' } },
   {
     name: 'a variable named __proto__ with a default',
@@ -111,6 +156,22 @@ const CASES: Case[] = [
     warm: [{ query: '{ raw(v: 1) { id name } }' }],
     probe: { query: '{ raw(v: 1.0) { name } }' },
   },
+  { shape: RICH, name: 'Int id 1 and String id "1" of two types', warm: [{ query: '{ a(id: 1) { id name } b(id: "1") { id name } }' }], probe: { query: '{ b(id: "1") { name } a(id: 1) { name } }' } },
+  { shape: RICH, name: 'entities through each other', warm: [{ query: '{ a(id: 1) { id name b { id name a { id name } } } }' }], probe: { query: '{ a(id: 1) { b { a { b { name } name } } } }' } },
+  { shape: RICH, name: 'lists of lists with nulls and empty rows', warm: [{ query: '{ grid { id name } }' }], probe: { query: '{ grid { name } }' } },
+  { shape: RICH, name: 'an inline object holding a list of entities with a null', warm: [{ query: '{ wrap { note items { id name } } }' }], probe: { query: '{ wrap { items { name } } }' } },
+  {
+    shape: RICH,
+    name: 'input object with a field default, enum default, variables',
+    warm: [{ query: 'query($t: Int) { as(range: { to: $t }) { id name } }', variables: { t: 1 } }, { query: '{ as(dir: DOWN) { id name } }' }],
+    probe: { query: 'query($t: Int, $d: Dir) { as(range: { to: $t }, dir: $d) { name } }', variables: { d: 'DOWN' } },
+  },
+  {
+    shape: RICH,
+    name: 'input object variable omitted against an explicit null',
+    warm: [{ query: 'query($r: Range) { as(range: $r) { id name } }', variables: { r: null } }],
+    probe: { query: 'query($r: Range) { as(range: $r) { name } }' },
+  },
 ];
 
 async function send(url: string, request: CorpusRequest): Promise<{ text: string; status: number; entities: string | null }> {
@@ -127,19 +188,21 @@ afterAll(async () => {
 
 describe('field cells, adversarial inputs', () => {
   let index = 0;
-  it.each(CASES)('$name', async ({ shape = SHAPE, warm, probe }) => {
-    let stack = stacks.get(shape);
-    if (!stack) stacks.set(shape, (stack = await startCorpusStack(shape)));
-    const uncached = await stack.gateway({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
-    const env = { REDIS_URL, REDIS_KEY_PREFIX: `${inject('redisPrefix')}break${index++}:`, CACHE_DEBUG: 'true', RESPONSE_CACHE: 'off' };
-    const first = await stack.gateway(env);
-    const second = await stack.gateway(env);
-    for (const request of warm) expect((await send(first, request)).text).toBe((await send(uncached, request)).text);
-    const expected = await send(uncached, probe);
-    const fromL2 = await send(second, probe);
-    const fromL1 = await send(first, probe);
-    if (process.env.DEBUG_CELLS) console.log(probe.query, expected.text, fromL1.text, fromL2.entities, fromL1.entities);
-    expect({ l2: fromL2.text, l1: fromL1.text }).toEqual({ l2: expected.text, l1: expected.text });
-
-  }, 60_000);
+  it.each(CASES)(
+    '$name',
+    async ({ shape = SHAPE, warm, probe }) => {
+      let stack = stacks.get(shape);
+      if (!stack) stacks.set(shape, (stack = await startCorpusStack(shape)));
+      const uncached = await stack.gateway({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
+      const env = { REDIS_URL, REDIS_KEY_PREFIX: `${inject('redisPrefix')}break${index++}:`, CACHE_DEBUG: 'true', RESPONSE_CACHE: 'off' };
+      const first = await stack.gateway(env);
+      const second = await stack.gateway(env);
+      for (const request of warm) expect((await send(first, request)).text).toBe((await send(uncached, request)).text);
+      const expected = await send(uncached, probe);
+      const fromL2 = await send(second, probe);
+      const fromL1 = await send(first, probe);
+      expect({ l2: fromL2.text, l1: fromL1.text }).toEqual({ l2: expected.text, l1: expected.text });
+    },
+    60_000,
+  );
 });
