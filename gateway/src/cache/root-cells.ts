@@ -13,7 +13,7 @@ import {
   valueFromASTUntyped,
 } from 'graphql';
 import { variablesKey } from './cache-key.js';
-import { FETCH_ID_ALIAS, type TaggedFetch } from './fetch-tagging.js';
+import { FETCH_ID_ALIAS, type TaggedFetch, entryTags } from './fetch-tagging.js';
 
 /**
  * Field cells: a root fetch's answer kept per entity and field, so that root fetches that select
@@ -237,7 +237,7 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
   const writeRecord = (set: CellSet, record: string, tagPrefix: string | undefined, object: Record<string, unknown>): boolean => {
     for (const field of set.fields) {
       if (field.kind === 'typename') continue;
-      if (!(field.responseName in object)) return false;
+      if (!Object.hasOwn(object, field.responseName)) return false;
       const tags = new Set<string>();
       if (tagPrefix) {
         tags.add(tagPrefix);
@@ -252,7 +252,8 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
       const key = `${record}\n${sig}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      cells.push({ record, signature: sig, body: JSON.stringify(kept), tags: [...tags] });
+      // Past `MAX_TAGS_PER_ENTRY` (a list naming hundreds of entities), the coarse form, as for a whole entry.
+      cells.push({ record, signature: sig, body: JSON.stringify(kept), tags: entryTags({ tags, private: false, maxAgeS: undefined }) });
     }
     return true;
   };
@@ -291,11 +292,11 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
     const inline: Record<string, unknown> = {};
     for (const sub of set.fields) {
       if (sub.kind === 'typename') continue;
-      if (!(sub.responseName in object)) return INVALID;
+      if (!Object.hasOwn(object, sub.responseName)) return INVALID;
       if (entity) tags.add(`${entity}.${sub.name}`);
       const kept = keep(sub, object[sub.responseName], tags);
       if (kept === INVALID) return INVALID;
-      inline[sub.responseName] = kept;
+      put(inline, sub.responseName, kept);
     }
     return inline;
   };
@@ -303,6 +304,15 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
 }
 
 const INVALID = Symbol('invalid');
+
+/**
+ * Sets `object[name]` as an own, enumerable property, as `JSON.parse` makes it: a response name
+ * `__proto__` (a valid alias) would otherwise set the object's prototype and vanish from the answer.
+ */
+function put(object: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+  else object[name] = value;
+}
 
 /**
  * Reads a root fetch's answer from cells: `lookup(record, signature)` gives a cell's JSON text or
@@ -321,7 +331,7 @@ export function readCells(
     const object: Record<string, unknown> = {};
     for (const field of set.fields) {
       if (field.kind === 'typename') {
-        object[field.responseName] = set.type.name;
+        put(object, field.responseName, set.type.name);
         continue;
       }
       const sig = signature(field, variables);
@@ -333,7 +343,7 @@ export function readCells(
       }
       const value = restore(field, JSON.parse(body));
       if (value === INVALID) return undefined;
-      object[field.responseName] = value;
+      put(object, field.responseName, value);
     }
     return object;
   };
@@ -356,13 +366,13 @@ export function readCells(
     const object: Record<string, unknown> = {};
     for (const sub of set.fields) {
       if (sub.kind === 'typename') {
-        object[sub.responseName] = set.type.name;
+        put(object, sub.responseName, set.type.name);
         continue;
       }
-      if (!(sub.responseName in inline)) return INVALID;
+      if (!Object.hasOwn(inline, sub.responseName)) return INVALID;
       const value = restore(sub, inline[sub.responseName]);
       if (value === INVALID) return INVALID;
-      object[sub.responseName] = value;
+      put(object, sub.responseName, value);
     }
     return object;
   };
