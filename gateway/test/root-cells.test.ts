@@ -141,3 +141,13 @@ describe('storeCells and assembleFromCells', () => {
     expect(await assembleFromCells(store, 'v1', 'sales', p!, {})).toBeUndefined();
   });
 });
+
+describe('a fetch too large for cells', () => {
+  it('keeps no cell of an answer that would take more than the bound', () => {
+    const { plan: p } = plan('{ albums(first: 3) { title } }');
+    const data = { albums: [1, 2, 3].map((i) => ({ title: `A${i}`, _tributary_id: String(i) })) };
+    // 1 root cell + 3 × (title, id).
+    expect(writeCells(p!, data, {}, 7)).toHaveLength(7);
+    expect(writeCells(p!, data, {}, 6)).toBeUndefined();
+  });
+});

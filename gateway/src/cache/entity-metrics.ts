@@ -21,7 +21,8 @@ export interface EntityCacheMetrics {
    * `tributary_entity_cache_cells_total{subgraph, outcome}`: field cells of root fetches;
    * `assembled` / `incomplete` (a root fetch not cached whole, answered from cells or not),
    * `stored` / `refused` / `kept` (cells written, refused by store-time freshness, or already in
-   * L1 with the same value), `unfit` (an answer that did not fit its plan).
+   * L1 with the same value), `unfit` (an answer that did not fit its plan, or
+   * would take more than 2,000 cells).
    */
   cells: Counter<'subgraph' | 'outcome'>;
   /** `tributary_entity_cache_l1_entries`, `tributary_entity_cache_l1_bytes` */

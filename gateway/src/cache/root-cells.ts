@@ -68,6 +68,9 @@ export interface CellWrite {
   tags: string[];
 }
 
+/** Most cells one root fetch's answer is kept in (see {@link writeCells}). */
+export const MAX_CELLS_PER_FETCH = 2_000;
+
 const plans = new WeakMap<TaggedFetch, { schema: GraphQLSchema; plan: CellPlan | null }>();
 const keyedById = new WeakMap<GraphQLSchema, Set<string>>();
 
@@ -229,9 +232,11 @@ function recordOf(type: string, id: unknown): string {
  * entity `Track:42`, `Track:42`, `type:Track` and `Track:42.<field>`; for a root cell,
  * `Query.<field>`; plus, for what a cell holds, the tags `readFetchResult` gives it: each entity
  * it names (`Album:3`, `type:Album`), and each inline object with an `id` and its fields.
- * `undefined` when the answer does not fit the plan (an entity without its id): nothing is kept.
+ * `undefined` when the answer does not fit the plan (an entity without its id), or would take more
+ * than `maxCells` cells (a list of thousands: kept whole only, since writing and reading that
+ * many cells costs more than the fetch): nothing is kept.
  */
-export function writeCells(plan: CellPlan, data: Record<string, unknown>, variables: Record<string, unknown>): CellWrite[] | undefined {
+export function writeCells(plan: CellPlan, data: Record<string, unknown>, variables: Record<string, unknown>, maxCells = MAX_CELLS_PER_FETCH): CellWrite[] | undefined {
   const cells: CellWrite[] = [];
   const seen = new Set<string>();
   const writeRecord = (set: CellSet, record: string, tagPrefix: string | undefined, object: Record<string, unknown>): boolean => {
@@ -252,6 +257,7 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
       const key = `${record}\n${sig}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      if (cells.length >= maxCells) return false;
       // Past `MAX_TAGS_PER_ENTRY` (a list naming hundreds of entities), the coarse form, as for a whole entry.
       cells.push({ record, signature: sig, body: JSON.stringify(kept), tags: entryTags({ tags, private: false, maxAgeS: undefined }) });
     }
