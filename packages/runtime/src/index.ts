@@ -73,4 +73,4 @@ export { createLogger, loggerOrExit } from './logger.js';
 export { type Backoff, backoffDelay } from './backoff.js';
 export { type SubgraphContext, type SubgraphParts, defineSubgraph } from './define-subgraph.js';
 export { isLsn, lsnAtLeast, lsnPosition, maxLsn, minLsn } from './lsn.js';
-export { type ReadRouting, type ReadSource, type SubgraphReadReplica, MIN_LSN_HEADER, READ_LSN_HEADER, WRITE_LSN_HEADER, createReadRouting } from './read-routing.js';
+export { type ReadRouting, type ReadSource, type SubgraphReadReplica, MIN_LSN_HEADER, READ_LSN_HEADER, REPLICA_RETRY, WRITE_LSN_HEADER, createReadRouting } from './read-routing.js';

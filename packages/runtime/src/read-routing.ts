@@ -1,6 +1,7 @@
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
+import { type Backoff, backoffDelay } from './backoff.js';
 import { isLsn, lsnAtLeast } from './lsn.js';
 
 /**
@@ -18,6 +19,9 @@ export const WRITE_LSN_HEADER = 'x-tributary-write-lsn';
  * only if it has replayed at least this far, else from the primary.
  */
 export const MIN_LSN_HEADER = 'x-tributary-min-lsn';
+
+/** How long reads skip a replica whose position query failed: doubling from 0.5 s to 30 s while it keeps failing. */
+export const REPLICA_RETRY: Backoff = { baseMs: 500, capMs: 30_000 };
 
 /** A replica reads may go to (see `ReadReplica` of `@tributary/database`). */
 export interface SubgraphReadReplica<DB> {
@@ -51,20 +55,45 @@ export interface ReadRouting<DB> {
  * mutations (and with them every transaction: resolvers open transactions only in mutations)
  * use the primary and report a position past their commits (`x-tributary-write-lsn`).
  *
- * A replica that cannot answer its position sends the request to the primary (`onReplicaError` hears why).
+ * A replica that cannot answer its position sends the request to the primary (`onReplicaError` hears why),
+ * and so does every request after it for a while ({@link REPLICA_RETRY}: from 0.5 s, doubling to
+ * 30 s, jittered, while it keeps failing): a replica that is down or unreachable costs one failed
+ * position query per wait, not a connect timeout per request.
  *
  * @param writeLsn the primary's current WAL position (`pg_current_wal_insert_lsn()`).
  */
-export function createReadRouting<DB>(primary: Kysely<DB>, replica: SubgraphReadReplica<DB>, writeLsn: () => Promise<string>, onReplicaError?: (error: Error) => void): ReadRouting<DB> {
+export function createReadRouting<DB>(
+  primary: Kysely<DB>,
+  replica: SubgraphReadReplica<DB>,
+  writeLsn: () => Promise<string>,
+  onReplicaError?: (error: Error) => void,
+  retry: Backoff = REPLICA_RETRY,
+): ReadRouting<DB> {
   const mutations = new WeakSet<Request>();
+  // After a failed position query: the primary answers until `retryAt` (ms since the epoch).
+  let failures = 0;
+  let retryAt = 0;
   const positions = new WeakMap<Request, { header: string; lsn: string }>();
   // Requests arriving while a position query is in flight share its answer: measured before any
   // of their statements start, it is a lower bound for them too (replay only moves forward).
   let measuring: Promise<string | null> | undefined;
   const replayed = () =>
-    (measuring ??= replica.replayLsn().finally(() => {
-      measuring = undefined;
-    }));
+    (measuring ??= replica
+      .replayLsn()
+      .then(
+        (position) => {
+          failures = 0;
+          return position;
+        },
+        (error: unknown) => {
+          failures++;
+          retryAt = Date.now() + backoffDelay(failures, retry);
+          throw error;
+        },
+      )
+      .finally(() => {
+        measuring = undefined;
+      }));
   return {
     plugin: {
       onParse({ context }) {
@@ -83,6 +112,7 @@ export function createReadRouting<DB>(primary: Kysely<DB>, replica: SubgraphRead
     },
     async sourceFor(request) {
       if (mutations.has(request)) return { db: primary };
+      if (failures > 0 && Date.now() < retryAt) return { db: primary };
       let position: string | null;
       try {
         position = await replayed();
