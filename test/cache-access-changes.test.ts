@@ -5,11 +5,11 @@
  * gives it: FORBIDDEN. (An INSERT cannot widen what was stored: before it, that principal's reads
  * were refused.)
  */
-import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { REDIS_URL } from './support/services.js';
 import { type Stack, startStack, tokenFor } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
+import { sql } from './support/sql.js';
 
 async function ask(stack: Stack, query: string, subject: string) {
   const response = await fetch(stack.gatewayUrl, {
@@ -18,16 +18,6 @@ async function ask(stack: Stack, query: string, subject: string) {
     body: JSON.stringify({ query }),
   });
   return { status: response.status, text: await response.text(), source: response.headers.get('x-tributary-cache') };
-}
-
-async function sql(url: string, statement: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Until the change event of a plain SQL write reached the gateway (well within its 100 ms bound). */

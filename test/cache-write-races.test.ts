@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { closeGracefully, listen } from '@tributary/runtime';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { REDIS_URL } from './support/services.js';
 import { type Stack, startStack, tokenFor } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
+import { sql } from './support/sql.js';
 
 /**
  * Never stale, never foreign, when a write lands while a read is in flight (a gate holds one of
@@ -55,16 +55,6 @@ async function ask(stack: Stack, query: string, subject?: string) {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function sql(url: string, statement: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 let database: TestDatabase;
 let uncached: Stack;

@@ -7,6 +7,7 @@ import { startOwnRedis } from './support/redis-server.js';
 import { REDIS_URL } from './support/services.js';
 import { type Stack, startStack } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
+import { sql } from './support/sql.js';
 
 /**
  * The entity cache never stale across instances and races, and never failing a request when
@@ -17,16 +18,6 @@ import { type TestDatabase, cloneTemplateDatabase } from './support/test-databas
 async function ask(stack: Stack, query: string) {
   const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
   return { status: response.status, text: await response.text(), entities: response.headers.get('x-tributary-entity-cache') };
-}
-
-async function sql(url: string, statement: string, parameters: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement, parameters);
-  } finally {
-    await client.end();
-  }
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

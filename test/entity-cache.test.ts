@@ -1,10 +1,10 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { metricValue } from './support/metrics.js';
 import { DEEP_ALBUMS } from './support/queries.js';
 import { REDIS_URL } from './support/services.js';
 import { type Stack, startStack, tokenFor } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
+import { sql } from './support/sql.js';
 
 /**
  * The entity cache (issue 12) on Chinook, with the response cache off so that every request
@@ -34,16 +34,6 @@ async function ask(stack: Stack, query: string, variables?: Record<string, unkno
 async function metric(stack: Stack, name: string, labels: Record<string, string>): Promise<number> {
   const text = await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
   return metricValue(text, name, labels) ?? 0;
-}
-
-async function sql(url: string, statement: string, parameters: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(statement, parameters)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 /** Asks until `done(answer)` holds or `ms` passed (a change event is on its way); returns the last answer. */

@@ -1,9 +1,9 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { metricValue } from './support/metrics.js';
 import { REDIS_URL } from './support/services.js';
 import { type Stack, startStack, tokenFor } from './support/stack.js';
 import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
+import { sql } from './support/sql.js';
 
 /**
  * Field cells on Chinook (`ENTITY_CACHE_FIELDS`, `gateway/src/cache/root-cells.ts`), response
@@ -33,16 +33,6 @@ async function ask(stack: Stack, query: string, variables?: Record<string, unkno
 async function cells(stack: Stack, outcome: string): Promise<number> {
   const text = await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
   return metricValue(text, 'tributary_entity_cache_cells_total', { subgraph: 'catalog', outcome }) ?? 0;
-}
-
-async function sql(url: string, statement: string, parameters: unknown[] = []): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement, parameters);
-  } finally {
-    await client.end();
-  }
 }
 
 let database: TestDatabase;
