@@ -32,7 +32,8 @@ export function maskGatewayError(error: unknown, message: string, isDev?: boolea
     // as Apollo Server answers (Yoga would answer 200 to `application/json`).
     else if (REQUEST_ERROR_CODES.has(code)) extensions.http = { status: 400 };
     else if (http) extensions.http = http;
-    return new GraphQLError(graphqlError.message, { nodes: graphqlError.nodes, path: graphqlError.path, extensions });
+    // `source` and `positions` too: a syntax error has no nodes, only them, and its `locations` come from them (as Apollo Server and Yoga answer).
+    return new GraphQLError(graphqlError.message, { nodes: graphqlError.nodes, source: graphqlError.source, positions: graphqlError.positions, path: graphqlError.path, extensions });
   }
   if (error instanceof SyntaxError || (error instanceof RangeError && /call stack/.test(error.message))) {
     // JSON in GET parameters that does not parse, or input nested past the stack: the client's.
