@@ -8,7 +8,7 @@ import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { variablesKey } from '../gateway/src/cache/cache-key.js';
 import type { FetchAnalysis } from '../gateway/src/cache/entity-fetch.js';
-import { MAX_INLINE_REPRESENTATION_CHARS, fetchKey, representationKey } from '../gateway/src/cache/entity-key.js';
+import { INTERNED_REPRESENTATION_KEYS, MAX_INLINE_REPRESENTATION_CHARS, fetchKey, representationKey, representationKeys } from '../gateway/src/cache/entity-key.js';
 import { copyJson } from '../gateway/src/cache/json-copy.js';
 import { sha256Hex } from '../gateway/src/persisted/sha256.js';
 
@@ -52,6 +52,42 @@ describe('representationKey', () => {
   it('hashes a representation longer than the inline bound instead of writing it', () => {
     const long = { __typename: 'Track', id: '1', notes: 'x'.repeat(MAX_INLINE_REPRESENTATION_CHARS) };
     expect(representationKey('k', long)).toBe(`k#${sha256Hex(variablesKey(long))}`);
+  });
+});
+
+describe('representationKeys', () => {
+  it('gives representationKey and its public form, the same string objects at each call for { __typename, id }', () => {
+    const bare = () => Object.assign(Object.create(null), { __typename: 'Track', id: '42' });
+    const first = representationKeys('k1', bare());
+    expect(first).toEqual({ key: 'k1:{"__typename":"Track","id":"42"}', public: 'public:k1:{"__typename":"Track","id":"42"}' });
+    expect(representationKeys('k1', { id: '42', __typename: 'Track' })).toBe(first);
+    expect(representationKeys('k2', bare()).key).toBe('k2:{"__typename":"Track","id":"42"}');
+    expect(representationKeys('k1', { __typename: 'Album', id: '42' }).key).toBe('k1:{"__typename":"Album","id":"42"}');
+  });
+
+  it('agrees with representationKey for every kind of representation: escapes, other names, numbers, long ids', () => {
+    const cases: unknown[] = [
+      { __typename: 'T"', id: '\n' },
+      { __typename: 'Track', id: 42 },
+      { __typename: 'Album', id: '1', title: 'x' },
+      { __typename: 'Track', id: 'x'.repeat(MAX_INLINE_REPRESENTATION_CHARS) },
+      Object.assign(Object.create({ inherited: 1 }), { __typename: 'Track', id: '7' }),
+      null,
+    ];
+    for (const representation of cases) {
+      for (let i = 0; i < 2; i++) {
+        const keys = representationKeys('k', representation);
+        expect(keys.key).toBe(representationKey('k', representation));
+        expect(keys.public).toBe(`public:${keys.key}`);
+      }
+    }
+  });
+
+  it('stays right past its bound (older generations dropped, keys rebuilt)', () => {
+    for (let i = 0; i < 2 * INTERNED_REPRESENTATION_KEYS + 10; i++) representationKeys('bound', { __typename: 'Track', id: String(i) });
+    for (const i of [0, INTERNED_REPRESENTATION_KEYS, 2 * INTERNED_REPRESENTATION_KEYS + 9]) {
+      expect(representationKeys('bound', { __typename: 'Track', id: String(i) }).key).toBe(`bound:{"__typename":"Track","id":"${i}"}`);
+    }
   });
 });
 
