@@ -171,7 +171,9 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
     run,
     missing.filter((item) => item.claim!.kind === 'owner'),
   );
-  for (const item of missing) if (item.source !== undefined && item.claim?.kind === 'owner') item.claim.settle(item.entry && { value: item.entry.value, expiresAt: item.entry.expiresAt, subject: principalSubject(run.principal) });
+  for (const item of missing)
+    if (item.source !== undefined && item.claim?.kind === 'owner')
+      item.claim.settle(item.entry && { value: item.entry.value, expiresAt: item.entry.expiresAt, subject: principalSubject(run.principal) });
   const owned = missing.filter((item) => item.claim!.kind === 'owner' && item.source === undefined);
   const waiting = missing.filter((item) => item.claim!.kind === 'waiter');
   const results: SentResult[] = [];
