@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { variablesKey } from '../gateway/src/cache/cache-key.js';
 import type { FetchAnalysis } from '../gateway/src/cache/entity-fetch.js';
 import { INTERNED_REPRESENTATION_KEYS, MAX_INLINE_REPRESENTATION_CHARS, fetchKey, representationKey, representationKeys } from '../gateway/src/cache/entity-key.js';
-import { copyJson } from '../gateway/src/cache/json-copy.js';
+import { copierOf, copyJson } from '../gateway/src/cache/json-copy.js';
 import { sha256Hex } from '../gateway/src/persisted/sha256.js';
 
 const analysis = (selectionHash: string): FetchAnalysis => ({ shape: { kind: 'entities' }, selectionHash, hints: { uncacheable: false, private: false, maxAgeS: undefined } });
@@ -140,5 +140,49 @@ describe('copyJson', () => {
   it('copies primitives and arrays as they are', () => {
     for (const value of [null, 0, 'x', true, [], [1, [2, [3]]]]) expect(copyJson(value)).toEqual(value);
     expect(copyJson(parse('{ a }', { noLocation: true }))).toEqual(parse('{ a }', { noLocation: true }));
+  });
+});
+
+describe('copierOf', () => {
+  const bodies = [
+    '{"b":1,"1":[{"x":null,"y":true}],"a":{"n":1.5,"s":"é\\u2028\\"q"},"__proto__":{"polluted":true}}',
+    '{"_entities":[{"playlists":[{"name":"Music","_tributary_id":"1"},{"name":"TV","_tributary_id":"3"}],"_tributary_id":"7"},null,{"playlists":[],"_tributary_id":"8"}]}',
+    `{${Array.from({ length: 70 }, (_, i) => `"k${i}":{"v":${i}}`).join(',')}}`,
+    '{"9":1,"10":2,"01":3,"a b":4,"\\"":{"c":[[1,{"d":[]}]]}}',
+    '[1,"x",null,{"a":[]}]',
+    '"leaf"',
+  ];
+
+  it('copies as copyJson does: equal to a fresh parse, key order kept, nothing shared, a new copy at every call', () => {
+    for (const body of bodies) {
+      const template = JSON.parse(body);
+      const copy = copierOf(template);
+      const first = copy();
+      const second = copy();
+      expect(JSON.stringify(first)).toBe(JSON.stringify(JSON.parse(body)));
+      expect(JSON.stringify(second)).toBe(JSON.stringify(copyJson(template)));
+      if (template !== null && typeof template === 'object') {
+        expect(first).not.toBe(template);
+        expect(first).not.toBe(second);
+        const walk = (a: unknown, b: unknown, c: unknown) => {
+          if (a === null || typeof a !== 'object') return;
+          expect(a).not.toBe(b);
+          expect(a).not.toBe(c);
+          expect(Object.keys(a)).toEqual(Object.keys(b as object));
+          for (const key of Object.keys(a)) walk((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], (c as Record<string, unknown>)[key]);
+        };
+        walk(first, template, second);
+      }
+    }
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it('leaves the template as it was when a copy is changed', () => {
+    const template = JSON.parse(bodies[1]!);
+    const copy = copierOf(template)() as { _entities: Array<{ playlists: Array<{ name: string }>; __typename?: string } | null> };
+    copy._entities[0]!.playlists[0]!.name = 'changed';
+    copy._entities[0]!.__typename = 'Track';
+    copy._entities.push(null);
+    expect(JSON.stringify(template)).toBe(JSON.stringify(JSON.parse(bodies[1]!)));
   });
 });

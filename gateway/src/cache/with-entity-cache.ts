@@ -8,7 +8,7 @@ import type { CachePolicy } from './cache-policy.js';
 import type { InflightFetches, SharedEntry } from './entity-coalescer.js';
 import { type FetchAnalysis, analyseFetch } from './entity-fetch.js';
 import { fetchKey, representationKeys } from './entity-key.js';
-import { copyJson } from './json-copy.js';
+import { copierOf } from './json-copy.js';
 import type { EntityCacheMetrics } from './entity-metrics.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
 import { FetchRecorder } from './fetch-recorder.js';
@@ -270,10 +270,10 @@ function use(item: Item, entry: { value: EntityValue; expiresAt: number }, sourc
 /**
  * Parsed entries, by the stored value (one per L1 entry, gone with it): at an entry's first hit
  * only a mark (the parse is handed out as is, so an entry hit once costs one parse, as without
- * this); from its second hit on, its parsed form, of which each use gets a copy
- * ({@link copyJson}), three to four times cheaper than parsing the body again.
+ * this); from its second hit on, a copier of its parsed form ({@link copierOf}), of which each
+ * use gets a copy, several times cheaper than parsing the body again.
  */
-const parsed = new WeakMap<EntityValue, unknown>();
+const parsed = new WeakMap<EntityValue, typeof HIT_ONCE | (() => unknown)>();
 /** The mark of an entry hit once. */
 const HIT_ONCE = Symbol('hit once');
 
@@ -290,11 +290,11 @@ function materialise(items: Item[]): void {
       parsed.set(stored, HIT_ONCE);
       item.value = JSON.parse(stored.body);
     } else if (template === HIT_ONCE) {
-      const fresh = JSON.parse(stored.body);
-      parsed.set(stored, fresh);
-      item.value = copyJson(fresh);
+      const copy = copierOf(JSON.parse(stored.body));
+      parsed.set(stored, copy);
+      item.value = copy();
     } else {
-      item.value = copyJson(template);
+      item.value = template();
     }
   }
 }
