@@ -83,6 +83,24 @@ describe('request limits (defaults)', () => {
     expect(body.errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
   });
 
+  it('counts a chunked body (no Content-Length) and refuses it past 100 KiB with the same 413', async () => {
+    const chunked = async (text: string) => {
+      const bytes = new TextEncoder().encode(text);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 16_384) controller.enqueue(bytes.subarray(i, i + 16_384));
+          controller.close();
+        },
+      });
+      const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+      return { status: response.status, body: await response.text() };
+    };
+    const over = JSON.stringify({ query: `{ genres { id } } # ${'x'.repeat(110_000)}` });
+    const declared = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: over });
+    expect(await chunked(over)).toEqual({ status: 413, body: await declared.text() });
+    expect(await chunked(JSON.stringify({ query: `{ genre(id: "1") { name } } # ${'x'.repeat(90_000)}` }))).toEqual({ status: 200, body: '{"data":{"genre":{"name":"Rock"}}}' });
+  });
+
   it('runs batches of up to 10 operations and refuses larger ones with 413', async () => {
     const two = await post(stack, [{ query: '{ genre(id: "1") { name } }' }, { query: '{ genre(id: "2") { name } }' }]);
     expect(two).toEqual({ status: 200, body: [{ data: { genre: { name: 'Rock' } } }, { data: { genre: { name: 'Jazz' } } }] });

@@ -29,6 +29,7 @@ import { createTokenVerifier } from './identity/token-verifier.js';
 import { useIdentity } from './identity/use-identity.js';
 import { useBatchItemGuard } from './limits/use-batch-item-guard.js';
 import { useBatchLimit } from './limits/use-batch-limit.js';
+import { useBodyLimit } from './limits/use-body-limit.js';
 import { createOfflineGraphiQLRenderer } from './graphiql/render-offline-graphiql.js';
 import { useCsrfGuard } from './limits/use-csrf-guard.js';
 import { useDocumentLimits } from './limits/use-document-limits.js';
@@ -296,7 +297,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
     // Turns batched (array) requests on; the same bound as useBatchLimit below, which runs first
     // and refuses with BATCH_LIMIT_EXCEEDED (Yoga's own would say BAD_REQUEST): docs/decisions/0007.
     batching: { limit: limits.maxBatch },
-    maxRequestBodySize: limits.maxBodyBytes,
+    // Enforced by useBodyLimit, last below: Yoga's refusals, without its stream per request.
+    maxRequestBodySize: false,
     extraParamNames: ['documentId'],
     parserAndValidationCache: documentCaches,
     logging: createYogaLogger(logger, errors),
@@ -325,6 +327,8 @@ export async function createGateway(options: GatewayOptions): Promise<TributaryG
       useVariableErrors(),
       // Last: it plans and executes the document the plugins before it settled on.
       useApolloFederation({ gateway, logger }),
+      // Where Yoga runs its own body limit: after every other plugin's request parsing hooks.
+      useBodyLimit(limits.maxBodyBytes),
     ],
   });
 

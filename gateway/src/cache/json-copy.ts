@@ -23,3 +23,63 @@ export function copyJson<T>(value: T): T {
   }
   return out as T;
 }
+
+/** Distinct object shapes (names in order, which values are leaves) {@link copierOf} compiles a copy for; past it, objects copy as {@link copyJson} does. */
+export const COMPILED_SHAPES = 2_000;
+/** Objects with more names than this copy as {@link copyJson} does (no compiled literal). */
+const MAX_COMPILED_NAMES = 64;
+
+type Copy = (value: unknown) => unknown;
+/** Object literal builders by shape: `(children, value) => ({ "a": value["a"], "b": children[1](value["b"]) })`. */
+const builders = new Map<string, (children: Array<Copy | undefined>, value: Record<string, unknown>) => unknown>();
+
+/**
+ * A copy function made for `template` (a value `JSON.parse` produced, never changed afterwards):
+ * `copierOf(template)()` equals `copyJson(template)` (same keys in the same order, nothing
+ * shared), two to four times faster: each object is built as one object literal compiled per
+ * shape (its names in order, which values are leaves), where `copyJson` adds its names one by
+ * one. The copier holds the template; make one per template and reuse it.
+ *
+ * @example
+ * const template = JSON.parse('{"purchaseCount":3,"_tributary_id":"42"}');
+ * const copy = copierOf(template);
+ * copy() // { purchaseCount: 3, _tributary_id: '42' }, a new object at each call
+ */
+export function copierOf<T>(template: T): () => T {
+  const copy = copierOfValue(template);
+  return copy ? () => copy(template) as T : () => template;
+}
+
+/** The copy of one value of the template; undefined for a leaf (copied as is). */
+function copierOfValue(value: unknown): Copy | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    const elements = value.map(copierOfValue);
+    return (list) => {
+      const source = list as unknown[];
+      const out = new Array(source.length);
+      for (let i = 0; i < source.length; i++) {
+        const element = elements[i];
+        out[i] = element ? element(source[i]) : source[i];
+      }
+      return out;
+    };
+  }
+  const object = value as Record<string, unknown>;
+  const names = Object.keys(object);
+  if (names.length > MAX_COMPILED_NAMES || names.includes('__proto__')) return (v) => copyJson(v);
+  const children = names.map((name) => copierOfValue(object[name]));
+  const shape = JSON.stringify([names, children.map((c) => c !== undefined)]);
+  let build = builders.get(shape);
+  if (!build) {
+    if (builders.size >= COMPILED_SHAPES) return (v) => copyJson(v);
+    const fields = names.map((name, i) => {
+      const literal = JSON.stringify(name);
+      return `${literal}: ${children[i] ? `c[${i}](v[${literal}])` : `v[${literal}]`}`;
+    });
+    build = new Function('c', 'v', `return {${fields.join(', ')}};`) as (children: Array<Copy | undefined>, value: Record<string, unknown>) => unknown;
+    builders.set(shape, build);
+  }
+  const compiled = build;
+  return (v) => compiled(children, v as Record<string, unknown>);
+}

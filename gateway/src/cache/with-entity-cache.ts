@@ -8,8 +8,8 @@ import type { CachePolicy } from './cache-policy.js';
 import type { InflightFetches, SharedEntry } from './entity-coalescer.js';
 import { assembleFromCells, storeCells } from './entity-cells.js';
 import { type FetchAnalysis, analyseFetch } from './entity-fetch.js';
-import { fetchKey, representationKey } from './entity-key.js';
-import { copyJson } from './json-copy.js';
+import { fetchKey, representationKeys } from './entity-key.js';
+import { copierOf } from './json-copy.js';
 import type { EntityCacheMetrics } from './entity-metrics.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
 import { FetchRecorder } from './fetch-recorder.js';
@@ -52,6 +52,8 @@ interface Item {
   index: number;
   /** Key without scope. */
   key: string;
+  /** The key in the public scope (`scopedKey(key, 'public')`). */
+  publicKey: string;
   /** Metrics label: the representation's `__typename`, or the root type. */
   type: string;
   /** Its value, once known (from the cache, a waited-for fetch, or the subgraph). */
@@ -121,10 +123,18 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
       cells: analysis.shape.kind === 'root' && !analysis.hints.private && caching.fieldCells !== false ? (planCells(fetch, schema) ?? undefined) : undefined,
     };
     const base = fetchKey(policy.version, subgraph, analysis, variables);
-    const items: Item[] =
-      analysis.shape.kind === 'entities'
-        ? (representations as unknown[]).map((r, index) => ({ index, key: representationKey(base, r), type: typenameOf(r) }))
-        : [{ index: 0, key: `${base}:root`, type: schema.getQueryType()?.name ?? 'Query' }];
+    let items: Item[];
+    if (analysis.shape.kind === 'entities') {
+      const list = representations as unknown[];
+      items = new Array(list.length);
+      for (let index = 0; index < list.length; index++) {
+        const keys = representationKeys(base, list[index]);
+        items[index] = { index, key: keys.key, publicKey: keys.public, type: typenameOf(list[index]) };
+      }
+    } else {
+      const key = `${base}:root`;
+      items = [{ index: 0, key, publicKey: scopedKey(key, 'public'), type: schema.getQueryType()?.name ?? 'Query' }];
+    }
     return serve(run, items);
   };
   return source;
@@ -170,7 +180,9 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
     run,
     missing.filter((item) => item.claim!.kind === 'owner'),
   );
-  for (const item of missing) if (item.source !== undefined && item.claim?.kind === 'owner') item.claim.settle(item.entry && { ...item.entry, subject: principalSubject(run.principal) });
+  for (const item of missing)
+    if (item.source !== undefined && item.claim?.kind === 'owner')
+      item.claim.settle(item.entry && { value: item.entry.value, expiresAt: item.entry.expiresAt, subject: principalSubject(run.principal) });
   const owned = missing.filter((item) => item.claim!.kind === 'owner' && item.source === undefined);
   const waiting = missing.filter((item) => item.claim!.kind === 'waiter');
   const results: SentResult[] = [];
@@ -229,11 +241,11 @@ const PUBLIC_ONLY: Array<'public' | Principal> = ['public'];
  * Either scope's entry is a right answer for this principal, so L1 answers before any L2 round trip.
  */
 function lookUpLocal(run: FetchRun, items: Item[]): Item[] {
-  const scopes = scopesOf(run.principal);
+  const { store } = run.caching;
+  const principal = run.principal.kind === 'anonymous' ? undefined : run.principal;
   const notFound: Item[] = [];
   for (const item of items) {
-    let found: TieredHit<EntityValue> | undefined;
-    for (const scope of scopes) if ((found = run.caching.store.getLocal(scopedKey(item.key, scope)))) break;
+    const found: TieredHit<EntityValue> | undefined = (principal && store.getLocal(scopedKey(item.key, principal))) || store.getLocal(item.publicKey);
     if (found) use(item, found, 'l1');
     else notFound.push(item);
   }
@@ -245,7 +257,7 @@ async function lookUpShared(run: FetchRun, items: Item[]): Promise<void> {
   const scopes = scopesOf(run.principal);
   await Promise.all(
     items.map(async (item) => {
-      const found = await Promise.all(scopes.map((scope) => run.caching.store.getShared(scopedKey(item.key, scope))));
+      const found = await Promise.all(scopes.map((scope) => run.caching.store.getShared(scope === 'public' ? item.publicKey : scopedKey(item.key, scope))));
       const hit = found.find((f) => f !== undefined);
       if (hit) use(item, hit, 'l2');
     }),
@@ -274,17 +286,17 @@ async function awaitShared(run: FetchRun, item: Item): Promise<void> {
 
 /** Records where an item's value comes from; the value itself is made when the answer is ({@link materialise}). */
 function use(item: Item, entry: { value: EntityValue; expiresAt: number }, source: Item['source']): void {
-  item.entry = { value: entry.value, expiresAt: entry.expiresAt };
+  item.entry = entry;
   item.source = source;
 }
 
 /**
  * Parsed entries, by the stored value (one per L1 entry, gone with it): at an entry's first hit
  * only a mark (the parse is handed out as is, so an entry hit once costs one parse, as without
- * this); from its second hit on, its parsed form, of which each use gets a copy
- * ({@link copyJson}), three to four times cheaper than parsing the body again.
+ * this); from its second hit on, a copier of its parsed form ({@link copierOf}), of which each
+ * use gets a copy, several times cheaper than parsing the body again.
  */
-const parsed = new WeakMap<EntityValue, unknown>();
+const parsed = new WeakMap<EntityValue, typeof HIT_ONCE | (() => unknown)>();
 /** The mark of an entry hit once. */
 const HIT_ONCE = Symbol('hit once');
 
@@ -301,26 +313,32 @@ function materialise(items: Item[]): void {
       parsed.set(stored, HIT_ONCE);
       item.value = JSON.parse(stored.body);
     } else if (template === HIT_ONCE) {
-      const fresh = JSON.parse(stored.body);
-      parsed.set(stored, fresh);
-      item.value = copyJson(fresh);
+      const copy = copierOf(JSON.parse(stored.body));
+      parsed.set(stored, copy);
+      item.value = copy();
     } else {
-      item.value = copyJson(template);
+      item.value = template();
     }
   }
 }
 
 /** Counts the items served from the cache, once per type and tier (not once per item). */
 function countHits(run: FetchRun, items: Item[]): void {
-  const counts = new Map<string, { type: string; tier: 'l1' | 'l2' | 'coalesced'; n: number }>();
+  const counts: Array<{ type: string; tier: 'l1' | 'l2' | 'coalesced'; n: number }> = [];
+  // Items of one fetch mostly share one type and tier: the last count is checked first.
+  let last: (typeof counts)[number] | undefined;
   for (const item of items) {
-    if (item.source === undefined || item.source === 'subgraph') continue;
-    const label = `${item.type}\n${item.source}`;
-    const known = counts.get(label);
-    if (known) known.n++;
-    else counts.set(label, { type: item.type, tier: item.source, n: 1 });
+    const tier = item.source;
+    if (tier === undefined || tier === 'subgraph') continue;
+    if (last && last.type === item.type && last.tier === tier) {
+      last.n++;
+      continue;
+    }
+    last = counts.find((c) => c.type === item.type && c.tier === tier);
+    if (last) last.n++;
+    else counts.push((last = { type: item.type, tier, n: 1 }));
   }
-  for (const { type, tier, n } of counts.values()) run.caching.metrics.lookups.inc({ subgraph: run.subgraph, type, tier, result: 'hit' }, n);
+  for (const { type, tier, n } of counts) run.caching.metrics.lookups.inc({ subgraph: run.subgraph, type, tier, result: 'hit' }, n);
 }
 
 /**
@@ -391,7 +409,7 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
   if (caching.policy().version !== policy.version || !caching.invalidator.isTrusting) return void outcome('stale');
   const stored: EntityValue = { body: JSON.stringify(value), scope };
   const ttlMs = maxAgeS * 1000;
-  const result = caching.store.set(scopedKey(item.key, scope === 'public' ? 'public' : run.principal), stored, { tags, ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn });
+  const result = caching.store.set(scope === 'public' ? item.publicKey : scopedKey(item.key, run.principal), stored, { tags, ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn });
   if (!result.stored) return void outcome(result.reason === 'expired' ? 'uncacheable' : result.reason);
   outcome('stored');
   if (run.cells && scope === 'public') {
