@@ -63,7 +63,7 @@ let currentSize = 0;
 
 /**
  * {@link representationKey} and its public-scope form, the same string objects at every request
- * for a `{ __typename, id }` representation seen lately (two generations of
+ * for a `{ __typename, id }` representation seen lately whose key is written out, not hashed (two generations of
  * {@link INTERNED_REPRESENTATION_KEYS}): the L1 lookup of a key whose hash V8 has computed
  * once costs a few tens of nanoseconds, where building and hashing the ~110 characters again
  * costs ten times that, per representation of every entity fetch.
@@ -78,6 +78,8 @@ export function representationKeys(fetch: string, representation: unknown): Repr
     return { key, public: `public:${key}` };
   }
   const { __typename, id } = representation;
+  // A key this long is hashed anyway: interning it would keep the whole id (up to the body limit) for a 64-hex key.
+  if (__typename.length + id.length > MAX_INLINE_REPRESENTATION_CHARS) return newKeys(fetch, __typename, id);
   const known = current.get(fetch)?.get(__typename)?.get(id);
   if (known) return known;
   const keys = previous.get(fetch)?.get(__typename)?.get(id) ?? newKeys(fetch, __typename, id);
