@@ -24,7 +24,7 @@ export function copyJson<T>(value: T): T {
   return out as T;
 }
 
-/** Distinct object shapes (names in order, which values are leaves) {@link copierOf} compiles a copy for; past it, objects copy as {@link copyJson} does. */
+/** Distinct object shapes (names in order, which values are leaves) {@link copierOf} remembers a compiled copy for; when full it starts over. */
 export const COMPILED_SHAPES = 2_000;
 /** Objects with more names than this copy as {@link copyJson} does (no compiled literal). */
 const MAX_COMPILED_NAMES = 64;
@@ -72,7 +72,8 @@ function copierOfValue(value: unknown): Copy | undefined {
   const shape = JSON.stringify([names, children.map((c) => c !== undefined)]);
   let build = builders.get(shape);
   if (!build) {
-    if (builders.size >= COMPILED_SHAPES) return (v) => copyJson(v);
+    // Full: start over (copiers made so far keep their compiled builders), so that new shapes (a new supergraph, other aliases) still compile.
+    if (builders.size >= COMPILED_SHAPES) builders.clear();
     const fields = names.map((name, i) => {
       const literal = JSON.stringify(name);
       return `${literal}: ${children[i] ? `c[${i}](v[${literal}])` : `v[${literal}]`}`;
