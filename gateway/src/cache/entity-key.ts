@@ -98,7 +98,7 @@ export function representationKeys(fetch: string, representation: unknown): Repr
 }
 
 function newKeys(fetch: string, typename: string, id: string): RepresentationKeys {
-  const key = keyOf(fetch, `{"__typename":${JSON.stringify(typename)},"id":${JSON.stringify(id)}}`);
+  const key = keyOf(fetch, canonicalTypenameAndId(typename, id));
   return { key, public: `public:${key}` };
 }
 
@@ -124,5 +124,10 @@ function isTypenameAndId(representation: unknown): representation is { __typenam
 
 /** The canonical text of a `{ __typename, id }` representation with string values (as `variablesKey` writes it), else undefined. */
 function typenameAndId(representation: unknown): string | undefined {
-  return isTypenameAndId(representation) ? `{"__typename":${JSON.stringify(representation.__typename)},"id":${JSON.stringify(representation.id)}}` : undefined;
+  return isTypenameAndId(representation) ? canonicalTypenameAndId(representation.__typename, representation.id) : undefined;
+}
+
+/** `{"__typename":…,"id":…}`, as `variablesKey` writes such a representation (names in order). */
+function canonicalTypenameAndId(typename: string, id: string): string {
+  return `{"__typename":${JSON.stringify(typename)},"id":${JSON.stringify(id)}}`;
 }

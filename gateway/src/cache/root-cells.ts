@@ -1,5 +1,6 @@
 import {
   type ArgumentNode,
+  BREAK,
   type FieldNode,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -11,8 +12,10 @@ import {
   isUnionType,
   print,
   valueFromASTUntyped,
+  visit,
 } from 'graphql';
 import { variablesKey } from './cache-key.js';
+import { setOwn } from './json-copy.js';
 import { FETCH_ID_ALIAS, type TaggedFetch, entryTags } from './fetch-tagging.js';
 
 /**
@@ -185,13 +188,15 @@ function isKeyedById(schema: GraphQLSchema, type: GraphQLObjectType): boolean {
 }
 
 function mentionsVariables(field: CellField): boolean {
-  const inValue = (node: unknown): boolean => {
-    if (!node || typeof node !== 'object') return false;
-    if ((node as { kind?: string }).kind === Kind.VARIABLE) return true;
-    return Object.values(node).some((v) => (Array.isArray(v) ? v.some(inValue) : typeof v === 'object' && inValue(v)));
-  };
-  if (field.args.some((a) => inValue(a.value))) return true;
-  return field.kind === 'inline' && field.set!.fields.some(mentionsVariables);
+  let found = false;
+  for (const arg of field.args)
+    visit(arg, {
+      Variable() {
+        found = true;
+        return BREAK;
+      },
+    });
+  return found || (field.kind === 'inline' && field.set!.fields.some(mentionsVariables));
 }
 
 /**
@@ -302,7 +307,7 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
       if (entity) tags.add(`${entity}.${sub.name}`);
       const kept = keep(sub, object[sub.responseName], tags);
       if (kept === INVALID) return INVALID;
-      put(inline, sub.responseName, kept);
+      setOwn(inline, sub.responseName, kept);
     }
     return inline;
   };
@@ -310,15 +315,6 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
 }
 
 const INVALID = Symbol('invalid');
-
-/**
- * Sets `object[name]` as an own, enumerable property, as `JSON.parse` makes it: a response name
- * `__proto__` (a valid alias) would otherwise set the object's prototype and vanish from the answer.
- */
-function put(object: Record<string, unknown>, name: string, value: unknown): void {
-  if (name === '__proto__') Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
-  else object[name] = value;
-}
 
 /**
  * Reads a root fetch's answer from cells: `lookup(record, signature)` gives a cell's JSON text or
@@ -337,7 +333,7 @@ export function readCells(
     const object: Record<string, unknown> = {};
     for (const field of set.fields) {
       if (field.kind === 'typename') {
-        put(object, field.responseName, set.type.name);
+        setOwn(object, field.responseName, set.type.name);
         continue;
       }
       const sig = signature(field, variables);
@@ -349,7 +345,7 @@ export function readCells(
       }
       const value = restore(field, JSON.parse(body));
       if (value === INVALID) return undefined;
-      put(object, field.responseName, value);
+      setOwn(object, field.responseName, value);
     }
     return object;
   };
@@ -372,13 +368,13 @@ export function readCells(
     const object: Record<string, unknown> = {};
     for (const sub of set.fields) {
       if (sub.kind === 'typename') {
-        put(object, sub.responseName, set.type.name);
+        setOwn(object, sub.responseName, set.type.name);
         continue;
       }
       if (!Object.hasOwn(inline, sub.responseName)) return INVALID;
       const value = restore(sub, inline[sub.responseName]);
       if (value === INVALID) return INVALID;
-      put(object, sub.responseName, value);
+      setOwn(object, sub.responseName, value);
     }
     return object;
   };

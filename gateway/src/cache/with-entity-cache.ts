@@ -120,6 +120,7 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
       startedAt: caching.invalidator.startedAt(),
       principal: (options.context as { principal?: Principal }).principal ?? ANONYMOUS,
       alreadyTagged: fetch.query === options.request.query,
+      variables,
       cells: analysis.shape.kind === 'root' && !analysis.hints.private && caching.fieldCells !== false ? (planCells(fetch, schema) ?? undefined) : undefined,
     };
     const base = fetchKey(policy.version, subgraph, analysis, variables);
@@ -155,6 +156,8 @@ interface FetchRun {
   principal: Principal;
   /** The fetch arrived tagged (the response cache's wrapper is above): its answer is the caller's as is. */
   alreadyTagged: boolean;
+  /** The fetch's variables as the planner sent them. */
+  variables: Record<string, unknown>;
   /** A root fetch that field cells can answer and keep (see `root-cells.ts`). */
   cells?: CellPlan;
 }
@@ -267,8 +270,7 @@ async function lookUpShared(run: FetchRun, items: Item[]): Promise<void> {
 /** Answers a root fetch's item from field cells, when every cell it needs is cached. */
 async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void> {
   const { caching, subgraph } = run;
-  const variables = (run.options.request.variables ?? {}) as Record<string, unknown>;
-  const assembled = await assembleFromCells(caching.store, run.policy.version, subgraph, plan, variables);
+  const assembled = await assembleFromCells(caching.store, run.policy.version, subgraph, plan, run.variables);
   caching.metrics.cells.inc({ subgraph, outcome: assembled ? 'assembled' : 'incomplete' });
   if (!assembled) return;
   item.value = assembled.data;
@@ -413,8 +415,7 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
   if (!result.stored) return void outcome(result.reason === 'expired' ? 'uncacheable' : result.reason);
   outcome('stored');
   if (run.cells && scope === 'public') {
-    const variables = (run.options.request.variables ?? {}) as Record<string, unknown>;
-    const cells = storeCells(caching.store, policy.version, subgraph, run.cells, value as Record<string, unknown>, variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn });
+    const cells = storeCells(caching.store, policy.version, subgraph, run.cells, value as Record<string, unknown>, run.variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn });
     caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
     if (cells?.refused) caching.metrics.cells.inc({ subgraph, outcome: 'refused' }, cells.refused);
     if (cells?.kept) caching.metrics.cells.inc({ subgraph, outcome: 'kept' }, cells.kept);
