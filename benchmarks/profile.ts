@@ -4,8 +4,9 @@
  * (`BENCH_DURATION_S`, default 10 s, 10 connections), and prints, per process, the share of CPU
  * samples by area (GraphQL execution, federation planning and result shaping, HTTP and Yoga,
  * Postgres driver and Kysely, JSON, idle) and the top functions by self time. Systems:
- * `tributary-nocache` over batched subgraphs and `tributary-naive` over row-by-row ones.
- * Needs `DATABASE_URL` (a Chinook database) and `REDIS_URL`.
+ * `tributary-nocache` over batched subgraphs and `tributary-naive` over row-by-row ones, or those
+ * named in `BENCH_PROFILE_SYSTEMS` (comma-separated systems of `pnpm bench`, over batched subgraphs;
+ * e.g. `tributary-entity` for a warm entity cache). Needs `DATABASE_URL` (a Chinook database) and `REDIS_URL`.
  */
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,16 +74,19 @@ function summarise(file: string): string {
   lines.push(
     ...[...functions]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, 12)
+      .slice(0, 20)
       .map(([name, us]) => `  ${pct(us)}  ${name}`),
   );
   return lines.join('\n');
 }
 
-for (const [system, loaders] of [
-  ['tributary-nocache', 'batched'],
-  ['tributary-naive', 'per-item'],
-] as const) {
+const systems: (readonly [string, 'batched' | 'per-item'])[] = process.env.BENCH_PROFILE_SYSTEMS
+  ? process.env.BENCH_PROFILE_SYSTEMS.split(',').map((name) => [name, 'batched'] as const)
+  : [
+      ['tributary-nocache', 'batched'],
+      ['tributary-naive', 'per-item'],
+    ];
+for (const [system, loaders] of systems) {
   const dirs = { subgraphs: mkdtempSync(path.join(tmpdir(), 'prof-sub-')), gateway: mkdtempSync(path.join(tmpdir(), 'prof-gw-')) };
   const ports = { catalog: await freePort(), customers: await freePort(), sales: await freePort(), playlists: await freePort() };
   const subgraphs = await startProcess('benchmarks/lib/subgraphs-main.ts', [], { ...common, BENCH_PORTS: JSON.stringify(ports), BENCH_LOADERS: loaders }, 120_000, [
@@ -97,7 +101,7 @@ for (const [system, loaders] of [
     dirs.gateway,
   ]);
   const url = `http://127.0.0.1:${port}/graphql`;
-  await fetch(url, deep.request(system));
+  for (let i = 0; i < 20; i++) await (await fetch(url, deep.request(system))).arrayBuffer();
   const result = await autocannon({ url, connections: 10, duration: DURATION_S, requests: [deep.request(system)] });
   await gateway.stop();
   await subgraphs.stop();

@@ -6,20 +6,12 @@
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import InMemoryLRUCache from '@graphql-mesh/cache-inmemory-lru';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { useApolloFederation } from '@envelop/apollo-federation';
-import { useResponseCache } from '@envelop/response-cache';
-import { createRedisCache } from '@envelop/response-cache-redis';
-import { createYoga } from 'graphql-yoga';
-import { Redis } from 'ioredis';
-import { REPO_ROOT } from '@tributary/database';
 import cluster from 'node:cluster';
-import { createGateway, readGatewayConfig, runGatewayWorker, startGatewayCluster } from '@tributary/gateway';
+import { REPO_ROOT } from '@tributary/database';
 import { pino } from 'pino';
+
+// Each system imports its own modules (below), so that a process loads only the system it runs:
+// stock `@apollo/gateway` for the peers, Tributary's way of loading it for Tributary.
 
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 const system = process.argv[2]!;
@@ -28,6 +20,7 @@ const subgraphs = JSON.parse(process.env.BENCH_SUBGRAPHS ?? '{}') as Record<stri
 const logger = pino({ level: 'silent' });
 
 async function tributary(env: NodeJS.ProcessEnv, workers = 1): Promise<void> {
+  const { createGateway, readGatewayConfig, runGatewayWorker, startGatewayCluster } = await import('@tributary/gateway');
   const config = readGatewayConfig({ ...env, NODE_ENV: 'production', GATEWAY_JWT_SECRET: 'b'.repeat(32), INTERNAL_JWT_SECRET: process.env.INTERNAL_JWT_SECRET, GATEWAY_MAX_COST: '1000000' });
   const withSubgraphs = { ...config, subgraphUrls: subgraphs, port, host: '127.0.0.1' };
   if (workers > 1) {
@@ -69,6 +62,9 @@ switch (system) {
     await tributary({ ...redis, CACHE_L2: 'off' }, 2);
     break;
   case 'apollo-gateway': {
+    const { ApolloGateway, RemoteGraphQLDataSource } = await import('@apollo/gateway');
+    const { ApolloServer } = await import('@apollo/server');
+    const { startStandaloneServer } = await import('@apollo/server/standalone');
     // Stock Apollo Server 4 with @apollo/gateway over the same supergraph and subgraphs, no cache.
     const gateway = new ApolloGateway({
       supergraphSdl: readFileSync(path.join(REPO_ROOT, 'schema/supergraph.graphql'), 'utf8'),
@@ -80,6 +76,8 @@ switch (system) {
   }
   case 'hive-gateway':
   case 'hive-gateway-cache': {
+    const { createGatewayRuntime } = await import('@graphql-hive/gateway-runtime');
+    const { default: InMemoryLRUCache } = await import('@graphql-mesh/cache-inmemory-lru');
     process.env.LOG_LEVEL = 'error'; // Hive's logger refuses pino's "silent"
     // The Guild's Hive Gateway runtime over the same supergraph, its URLs pointed at our subgraphs;
     // `hive-gateway-cache` with its response cache (in memory, entity-level invalidation).
@@ -94,6 +92,12 @@ switch (system) {
     break;
   }
   case 'yoga-envelop-cache': {
+    const { ApolloGateway, RemoteGraphQLDataSource } = await import('@apollo/gateway');
+    const { useApolloFederation } = await import('@envelop/apollo-federation');
+    const { useResponseCache } = await import('@envelop/response-cache');
+    const { createRedisCache } = await import('@envelop/response-cache-redis');
+    const { createYoga } = await import('graphql-yoga');
+    const { Redis } = await import('ioredis');
     // What a Yoga user would reach for first: Yoga + @apollo/gateway (the same supergraph and
     // subgraphs), with @envelop/response-cache on its Redis store; default settings plus a TTL
     // (Tributary's default, 300 s) and the Chinook key field (`id`). Its own key prefix per start,

@@ -2,7 +2,7 @@ import { createWritePositions, shareWritePositions } from './write-positions.js'
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway } from './apollo/apollo-gateway.js';
 import { useApolloFederation } from '@envelop/apollo-federation';
 import { REPO_ROOT } from './repo-root.js';
 import {

@@ -1,4 +1,4 @@
-import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { RemoteGraphQLDataSource } from './apollo/apollo-gateway.js';
 import { ANONYMOUS, IDENTITY_HEADER, MIN_LSN_HEADER, type Principal, WRITE_LSN_HEADER, principalSubject } from '@tributary/runtime';
 import { Kind, type SelectionSetNode, parse } from 'graphql';
 import type { GatewayMetrics } from './metrics.js';

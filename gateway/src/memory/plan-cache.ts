@@ -1,4 +1,4 @@
-import type { ApolloGateway } from '@apollo/gateway';
+import type { ApolloGateway } from '../apollo/apollo-gateway.js';
 import { LRUCache } from 'lru-cache';
 
 /** Query plans kept. */
