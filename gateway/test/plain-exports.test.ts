@@ -33,7 +33,10 @@ Object.defineProperty(exports, "__esModule", { value: true });
 __exportStar(require("./defs"), exports);
 `,
   );
-  writeFileSync(path.join(dir, 'consumer.js'), `"use strict";\nconst index_1 = require("./index");\nexports.read = () => index_1.twice(index_1.LIMIT) + index_1.Colour.RED;\nexports.index = index_1;\n`);
+  writeFileSync(
+    path.join(dir, 'consumer.js'),
+    `"use strict";\nconst index_1 = require("./index");\nexports.read = () => index_1.twice(index_1.LIMIT) + index_1.Colour.RED;\nexports.index = index_1;\n`,
+  );
   return { dir, index: path.join(dir, 'index.js'), consumer: path.join(dir, 'consumer.js') };
 }
 
