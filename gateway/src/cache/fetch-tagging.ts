@@ -149,9 +149,25 @@ export function isAboutAddedSelections(error: { path?: ReadonlyArray<string | nu
  * unknown; and the `@cacheControl` hints of every type and field read (through interfaces and
  * unions: the concrete type comes from `__typename`). Returns false when a value's type cannot be
  * told (an abstract value without `__typename`): the response must then not be stored.
+ *
+ * Once `reads.tags` holds more than {@link MAX_TAGS_PER_ENTRY} tags, the entry can only keep the
+ * coarse form ({@link entryTags}), which drops `Type:id` and `Type:id.field`: from then on those
+ * are no longer made (the walk goes on for the tags the coarse form keeps, the hints and whether
+ * every value's type is known), so that `entryTags` gives the same tags as after a full walk.
+ * Each type's and each selection's hints are applied once per call.
  */
 export function readFetchResult(data: Record<string, unknown>, fetch: TaggedFetch, schema: GraphQLSchema, policy: CachePolicy, reads: ResponseReads): boolean {
   let complete = true;
+  const hintedTypes = new Set<GraphQLObjectType>();
+  const hintedSets = new Map<SelectionSetNode, Set<GraphQLObjectType>>();
+  /** Whether `set`'s field hints on `type` were applied before in this call (then marks them). */
+  const hintedBefore = (set: SelectionSetNode, type: GraphQLObjectType): boolean => {
+    let types = hintedSets.get(set);
+    if (!types) hintedSets.set(set, (types = new Set()));
+    if (types.has(type)) return true;
+    types.add(type);
+    return false;
+  };
   const hint = (coordinate: string) => {
     const h = policy.hintOf(coordinate);
     if (!h) return;
@@ -178,12 +194,16 @@ export function readFetchResult(data: Record<string, unknown>, fetch: TaggedFetc
       return;
     }
     const concrete = type as GraphQLObjectType; // an interface here is an `@interfaceObject`
-    hint(concrete.name);
+    if (!hintedTypes.has(concrete)) {
+      hintedTypes.add(concrete);
+      hint(concrete.name);
+    }
     const id = object[FETCH_ID_ALIAS];
-    const entity = id === undefined || id === null ? undefined : `${concrete.name}:${String(id)}`;
-    if (entity) {
-      reads.tags.add(entity);
+    let entity: string | undefined;
+    if (id !== undefined && id !== null) {
       reads.tags.add(`type:${concrete.name}`);
+      // Past the bound only the coarse form is kept: no entity or field tags (see above).
+      if (reads.tags.size <= MAX_TAGS_PER_ENTRY) reads.tags.add((entity = `${concrete.name}:${String(id)}`));
     } else if (!root && concrete.getFields().id) {
       reads.tags.add(`any:${concrete.name}`);
     }
@@ -191,6 +211,7 @@ export function readFetchResult(data: Record<string, unknown>, fetch: TaggedFetc
   };
 
   const walkSet = (set: SelectionSetNode, type: GraphQLObjectType, object: Record<string, unknown>, entity: string | undefined, root: boolean): void => {
+    const hinted = hintedBefore(set, type);
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
@@ -203,9 +224,10 @@ export function readFetchResult(data: Record<string, unknown>, fetch: TaggedFetc
         }
         const field = type.getFields()[name];
         if (!field) continue;
-        hint(`${type.name}.${name}`);
-        if (entity) reads.tags.add(`${entity}.${name}`);
-        else if (root) reads.tags.add(`${type.name}.${name}`);
+        if (!hinted) hint(`${type.name}.${name}`);
+        if (entity) {
+          if (reads.tags.size <= MAX_TAGS_PER_ENTRY) reads.tags.add(`${entity}.${name}`);
+        } else if (root) reads.tags.add(`${type.name}.${name}`);
         if (selection.selectionSet) walkValue(selection.selectionSet, getNamedType(field.type), object[key], false);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         if (applies(selection.typeCondition?.name.value, type)) walkSet(selection.selectionSet, type, object, entity, root);
