@@ -128,6 +128,41 @@ describe('field cells, response cache off', () => {
     expect(again.text).toContain('"7.77"');
   });
 
+  it('after a change, different documents lacking the same evicted cell send one fetch: the others wait for it and read the new value', async () => {
+    // Eight documents over one album, each its own root fetch, all reading the tracks' unitPrice.
+    const documents = [
+      'query P0($id: ID!) { album(id: $id) { tracks { unitPrice } } }',
+      'query P1($id: ID!) { album(id: $id) { title tracks { unitPrice name } } }',
+      'query P2($id: ID!) { album(id: $id) { tracks { name unitPrice } title } }',
+      'query P3($id: ID!) { album(id: $id) { id tracks { id unitPrice } } }',
+      'query P4($id: ID!) { album(id: $id) { a: title tracks { p: unitPrice } } }',
+      'query P5($id: ID!) { album(id: $id) { tracks { unitPrice composer } } }',
+      'query P6($id: ID!) { album(id: $id) { tracks { __typename unitPrice } } }',
+      'query P7($id: ID!) { album(id: $id) { title tracks { unitPrice milliseconds } } }',
+    ];
+    const warm = await ask(first, 'query Wide11 { album(id: "11") { id title tracks { id name composer unitPrice milliseconds } } }');
+    const track = (JSON.parse(warm.text) as { data: { album: { tracks: Array<{ id: string }> } } }).data.album.tracks[0]!.id;
+    for (const query of documents) {
+      await ask(first, query, { id: '12' }); // plans made, so that the eight below run side by side
+      expect((await ask(first, query, { id: '11' })).statements, query).toBe(0);
+    }
+    const metrics = async () => metricValue(await (await fetch(first.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text(), 'tributary_cache_invalidations_total', { kind: 'update' }) ?? 0;
+    const heard = await metrics();
+    const awaited = await cells(first, 'awaited');
+    await sql(database.url, 'UPDATE catalog.track SET unit_price = 8.88 WHERE track_id = $1', [Number(track)]);
+    const deadline = Date.now() + 5_000;
+    while ((await metrics()) === heard && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+
+    const burst = await first.countStatements(() => Promise.all(documents.map((query) => ask(first, query, { id: '11' }))));
+    for (const [i, answer] of burst.result.entries()) {
+      expect(answer.text).toContain('"8.88"');
+      expect(answer.text).toBe((await ask(uncached, documents[i]!, { id: '11' })).text);
+    }
+    // One root fetch's statements (as the warm-up's), not eight.
+    expect(burst.bySubgraph.catalog).toBe(warm.catalog);
+    expect(await cells(first, 'awaited')).toBeGreaterThan(awaited);
+  });
+
   it('keeps no private fetch in cells: a customer page is never answered for another principal', async () => {
     const query = '{ customer(id: "5") { firstName email } }';
     const storedBefore = await cells(first, 'stored');

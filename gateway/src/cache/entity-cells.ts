@@ -34,6 +34,30 @@ export interface Assembled {
   tier: 'l1' | 'l2';
 }
 
+/** One read of a root fetch's cells from L1: the answer if complete, the earliest expiry of the cells read, the keys missing. */
+function readLocal(store: EntityStore, base: string, plan: CellPlan, vars: Record<string, unknown>): { data: Record<string, unknown> | undefined; expiresAt: number; missing: string[] } {
+  let expiresAt = Number.POSITIVE_INFINITY;
+  const missing: Array<{ record: string; signature: string }> = [];
+  const lookup = (record: string, signature: string) => {
+    const hit = store.getLocal(cellKey(base, record, signature));
+    if (!hit) return undefined;
+    if (hit.expiresAt < expiresAt) expiresAt = hit.expiresAt;
+    return hit.value.body;
+  };
+  const data = readCells(plan, vars, lookup, missing);
+  return { data, expiresAt, missing: data ? [] : [...new Set(missing.map((m) => cellKey(base, m.record, m.signature)))] };
+}
+
+/**
+ * Answers a root fetch from field cells in L1 only, synchronously: the answer, or the keys of
+ * the cells missing at the first level found incomplete (what another fetch in flight may be
+ * getting: see `InflightFetches.markCells`).
+ */
+export function assembleLocal(store: EntityStore, version: string, subgraph: string, plan: CellPlan, variables: Record<string, unknown>): Assembled | { missing: string[] } {
+  const { data, expiresAt, missing } = readLocal(store, cellBase(version, subgraph), plan, effectiveVariables(plan, variables));
+  return data ? { data, expiresAt, tier: 'l1' } : { missing };
+}
+
 /**
  * Answers a root fetch from field cells (see `root-cells.ts`): reads L1, then, while cells are
  * missing and L2 finds some of them, L2 (a round per level, at most {@link MAX_CELL_ROUNDS}).
@@ -44,21 +68,12 @@ export interface Assembled {
 export async function assembleFromCells(store: EntityStore, version: string, subgraph: string, plan: CellPlan, variables: Record<string, unknown>): Promise<Assembled | undefined> {
   const vars = effectiveVariables(plan, variables);
   const base = cellBase(version, subgraph);
-  let expiresAt = Number.POSITIVE_INFINITY;
   let tier: 'l1' | 'l2' = 'l1';
-  const lookup = (record: string, signature: string) => {
-    const hit = store.getLocal(cellKey(base, record, signature));
-    if (!hit) return undefined;
-    if (hit.expiresAt < expiresAt) expiresAt = hit.expiresAt;
-    return hit.value.body;
-  };
   const absent = new Set<string>();
   for (let round = 0; round <= MAX_CELL_ROUNDS; round++) {
-    const missing: Array<{ record: string; signature: string }> = [];
-    expiresAt = Number.POSITIVE_INFINITY;
-    const data = readCells(plan, vars, lookup, missing);
+    const { data, expiresAt, missing } = readLocal(store, base, plan, vars);
     if (data) return { data, expiresAt, tier };
-    const keys = [...new Set(missing.map((m) => cellKey(base, m.record, m.signature)))].filter((key) => !absent.has(key));
+    const keys = missing.filter((key) => !absent.has(key));
     if (!store.hasShared || keys.length === 0 || round === MAX_CELL_ROUNDS) return undefined;
     // A hit from L2 fills L1 (checked against the ledger there), so the next round reads it locally.
     const found = await Promise.all(keys.map((key) => store.getShared(key)));

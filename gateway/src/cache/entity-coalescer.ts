@@ -44,4 +44,55 @@ export class InflightFetches {
   get size(): number {
     return this.pending.size;
   }
+
+  /** Field cells (by key) that a root fetch in flight is getting into L1, from L2 or from its subgraph. */
+  private readonly cells = new Map<string, Promise<void>>();
+
+  /**
+   * Marks the field cells `keys` as being got into L1 by the calling fetch (those not marked by
+   * another fetch already): a fetch that lacks only marked cells waits for them
+   * ({@link cellsPending}) instead of asking its subgraph too, so that after a hot entity's field
+   * is invalidated, the different documents that read it send one fetch, not one each. The
+   * returned function ends the mark, once the fetch stored its cells or gave up: the caller must
+   * call it in every case (calls after the first do nothing).
+   */
+  markCells(keys: readonly string[]): () => void {
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    const mine: string[] = [];
+    for (const key of keys) {
+      if (this.cells.has(key)) continue;
+      this.cells.set(key, done);
+      mine.push(key);
+    }
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      for (const key of mine) if (this.cells.get(key) === done) this.cells.delete(key);
+      resolve();
+    };
+  }
+
+  /**
+   * When every one of `keys` (at least one) is marked ({@link markCells}): a promise that settles
+   * once each fetch that marked them has ended its mark (whatever it stored); else `undefined`.
+   * Never rejects. A fetch that waits has marked nothing yet, and a marking fetch never waits for
+   * cells, so waits cannot form a cycle.
+   */
+  cellsPending(keys: readonly string[]): Promise<void> | undefined {
+    if (keys.length === 0) return undefined;
+    const marks = new Set<Promise<void>>();
+    for (const key of keys) {
+      const mark = this.cells.get(key);
+      if (!mark) return undefined;
+      marks.add(mark);
+    }
+    return Promise.all(marks).then(() => undefined);
+  }
+
+  /** Field cells marked now. */
+  get markedCells(): number {
+    return this.cells.size;
+  }
 }

@@ -20,6 +20,7 @@ export interface EntityCacheMetrics {
   /**
    * `tributary_entity_cache_cells_total{subgraph, outcome}`: field cells of root fetches;
    * `assembled` / `incomplete` (a root fetch not cached whole, answered from cells or not),
+   * `awaited` (it lacked only cells another fetch in flight was getting, and waited for that one),
    * `stored` / `refused` / `kept` (cells written, refused by store-time freshness, or already in
    * L1 with the same value), `unfit` (an answer that did not fit its plan, or
    * would take more than 2,000 cells).

@@ -2,6 +2,7 @@ import {
   type ArgumentNode,
   BREAK,
   type FieldNode,
+  type GraphQLInputType,
   type GraphQLObjectType,
   type GraphQLSchema,
   Kind,
@@ -11,6 +12,8 @@ import {
   isObjectType,
   isUnionType,
   print,
+  typeFromAST,
+  valueFromAST,
   valueFromASTUntyped,
   visit,
 } from 'graphql';
@@ -59,6 +62,8 @@ export interface CellField {
   /** The selection on the field's object type (`entity` and `inline`). */
   set?: CellSet;
   args: readonly ArgumentNode[];
+  /** The declared type of each argument, by name (values are read as the subgraph coerces them: `id: 11` and `id: "11"` of an `ID` are one value). */
+  argTypes?: ReadonlyMap<string, GraphQLInputType>;
   /** The field's signature when no argument below it names a variable (then computed per fetch). */
   fixed?: string;
 }
@@ -94,7 +99,14 @@ export function planCells(fetch: TaggedFetch, schema: GraphQLSchema): CellPlan |
   if (root && operation.operation === 'query' && !operation.directives?.length) {
     const set = planSet(operation.selectionSet, root, schema, fetch, 0);
     if (set && !set.fields.some((f) => f.name === '_entities' || f.name === '_service')) {
-      const defaults = (operation.variableDefinitions ?? []).filter((d) => d.defaultValue !== undefined).map((d) => ({ name: d.variable.name.value, value: valueFromASTUntyped(d.defaultValue!) }));
+      // Coerced by the variable's declared type, as arguments are (see `signature`).
+      const defaults = (operation.variableDefinitions ?? [])
+        .filter((d) => d.defaultValue !== undefined)
+        .map((d) => {
+          const type = typeFromAST(schema, d.type) as GraphQLInputType | undefined;
+          const coerced = type ? valueFromAST(d.defaultValue!, type) : undefined;
+          return { name: d.variable.name.value, value: coerced === undefined ? valueFromASTUntyped(d.defaultValue!) : coerced };
+        });
       plan = { root: set, defaults };
     }
   }
@@ -158,6 +170,7 @@ function planField(node: FieldNode, type: GraphQLObjectType, schema: GraphQLSche
   } else {
     return null;
   }
+  if (args.length > 0) field.argTypes = new Map(definition.args.map((arg) => [arg.name, arg.type]));
   if (!mentionsVariables(field)) field.fixed = signature(field, {});
   return field;
 }
@@ -210,7 +223,13 @@ export function signature(field: CellField, variables: Record<string, unknown>):
   let text = field.name;
   if (field.args.length > 0) {
     const args: Record<string, unknown> = {};
-    for (const arg of field.args) args[arg.name.value] = valueFromASTUntyped(arg.value, variables);
+    for (const arg of field.args) {
+      // Coerced by its declared type, as the subgraph will (GraphQL spec, CoerceArgumentValues); a
+      // value that does not coerce, or a variable (passed as sent), is kept as written.
+      const type = field.argTypes?.get(arg.name.value);
+      const coerced = type && arg.value.kind !== Kind.VARIABLE ? valueFromAST(arg.value, type, variables) : undefined;
+      args[arg.name.value] = coerced === undefined ? valueFromASTUntyped(arg.value, variables) : coerced;
+    }
     text += `(${variablesKey(args)})`;
   }
   if (field.kind === 'inline') text += `{${field.set!.fields.map((f) => (f.kind === 'typename' ? `${f.responseName}:__typename` : `${f.responseName}:${signature(f, variables)}`)).join(' ')}}`;

@@ -6,7 +6,7 @@ import type { CacheInvalidator } from './cache-invalidator.js';
 import { scopedKey } from './cache-key.js';
 import type { CachePolicy } from './cache-policy.js';
 import type { InflightFetches, SharedEntry } from './entity-coalescer.js';
-import { assembleFromCells, storeCells } from './entity-cells.js';
+import { assembleFromCells, assembleLocal, storeCells } from './entity-cells.js';
 import { type FetchAnalysis, analyseFetch } from './entity-fetch.js';
 import { fetchKey, representationKeys } from './entity-key.js';
 import { copierOf } from './json-copy.js';
@@ -136,7 +136,12 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
       const key = `${base}:root`;
       items = [{ index: 0, key, publicKey: scopedKey(key, 'public'), type: schema.getQueryType()?.name ?? 'Query' }];
     }
-    return serve(run, items);
+    try {
+      return await serve(run, items);
+    } finally {
+      // Its cells are stored (or it gave up): fetches waiting for them read L1 again.
+      run.endCellMark?.();
+    }
   };
   return source;
 }
@@ -160,6 +165,8 @@ interface FetchRun {
   variables: Record<string, unknown>;
   /** A root fetch that field cells can answer and keep (see `root-cells.ts`). */
   cells?: CellPlan;
+  /** Ends this fetch's mark on the cells it is getting (`InflightFetches.markCells`), once it is done. */
+  endCellMark?: () => void;
 }
 
 async function serve(run: FetchRun, items: Item[]): Promise<Response> {
@@ -267,15 +274,37 @@ async function lookUpShared(run: FetchRun, items: Item[]): Promise<void> {
   );
 }
 
-/** Answers a root fetch's item from field cells, when every cell it needs is cached. */
+/**
+ * Answers a root fetch's item from field cells, when every cell it needs is cached. When L1 lacks
+ * only cells that another fetch in flight is getting (`InflightFetches.markCells`), it waits for
+ * that fetch and reads L1 again (outcome `awaited`); otherwise it marks the cells it lacks, for
+ * the fetches after it, until it is done (`endCellMark`), and reads L2, then its subgraph.
+ */
 async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void> {
   const { caching, subgraph } = run;
-  const assembled = await assembleFromCells(caching.store, run.policy.version, subgraph, plan, run.variables);
+  const version = run.policy.version;
+  let local = assembleLocal(caching.store, version, subgraph, plan, run.variables);
+  let assembled = 'data' in local ? local : undefined;
+  let source: Item['source'] = 'l1';
+  if (!('data' in local)) {
+    const pending = caching.inflight.cellsPending(local.missing);
+    if (pending) {
+      await pending;
+      caching.metrics.cells.inc({ subgraph, outcome: 'awaited' });
+      local = assembleLocal(caching.store, version, subgraph, plan, run.variables);
+      if ('data' in local) [assembled, source] = [local, 'coalesced'];
+    }
+  }
+  if (!assembled && !('data' in local)) {
+    run.endCellMark = caching.inflight.markCells(local.missing);
+    assembled = await assembleFromCells(caching.store, version, subgraph, plan, run.variables);
+    if (assembled) source = assembled.tier;
+  }
   caching.metrics.cells.inc({ subgraph, outcome: assembled ? 'assembled' : 'incomplete' });
   if (!assembled) return;
   item.value = assembled.data;
   item.entry = { value: CELLS_VALUE, expiresAt: assembled.expiresAt };
-  item.source = assembled.tier;
+  item.source = source;
 }
 /** The stand-in entry of an answer assembled from cells (always public: private fetches are never kept in cells). */
 const CELLS_VALUE: EntityValue = { body: '', scope: 'public' };
