@@ -282,23 +282,21 @@ async function lookUpShared(run: FetchRun, items: Item[]): Promise<void> {
  */
 async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void> {
   const { caching, subgraph } = run;
-  const version = run.policy.version;
-  let local = assembleLocal(caching.store, version, subgraph, plan, run.variables);
-  let assembled = 'data' in local ? local : undefined;
+  const readLocal = () => assembleLocal(caching.store, run.policy.version, subgraph, plan, run.variables);
+  let local = readLocal();
   let source: Item['source'] = 'l1';
-  if (!('data' in local)) {
-    const pending = caching.inflight.cellsPending(local.missing);
-    if (pending) {
-      await pending;
-      caching.metrics.cells.inc({ subgraph, outcome: 'awaited' });
-      local = assembleLocal(caching.store, version, subgraph, plan, run.variables);
-      if ('data' in local) [assembled, source] = [local, 'coalesced'];
-    }
+  const pending = 'missing' in local ? caching.inflight.cellsPending(local.missing) : undefined;
+  if (pending) {
+    await pending;
+    caching.metrics.cells.inc({ subgraph, outcome: 'awaited' });
+    local = readLocal();
+    source = 'coalesced';
   }
-  if (!assembled && !('data' in local)) {
+  let assembled = 'missing' in local ? undefined : local;
+  if ('missing' in local) {
     run.endCellMark = caching.inflight.markCells(local.missing);
-    assembled = await assembleFromCells(caching.store, version, subgraph, plan, run.variables);
-    if (assembled) source = assembled.tier;
+    assembled = await assembleFromCells(caching.store, run.policy.version, subgraph, plan, run.variables);
+    source = assembled?.tier;
   }
   caching.metrics.cells.inc({ subgraph, outcome: assembled ? 'assembled' : 'incomplete' });
   if (!assembled) return;
