@@ -102,4 +102,23 @@ describe('usePlainExports', () => {
       expect(module.count).toBeGreaterThan(module.name === '@apollo/query-planner' ? 10 : 300);
     }
   });
+  it('makes the indexes plain also when the entry imports a value of @apollo/gateway statically (its module exists, not yet loaded, as the ESM graph links)', () => {
+    // Node creates a CommonJS module's require.cache entry (unloaded) when it links an ES module
+    // graph that imports it; @apollo/gateway evaluates after @tributary/gateway here.
+    const script = `
+      import { createRequire } from 'node:module';
+      import { ApolloGateway as Ours } from ${JSON.stringify(path.join(REPO_ROOT, 'gateway/src/apollo/apollo-gateway.ts'))};
+      import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
+      const root = createRequire(${JSON.stringify(path.join(REPO_ROOT, 'gateway/package.json'))});
+      const load = createRequire(root.resolve('@apollo/gateway'));
+      const plain = load('@apollo/federation-internals');
+      console.log(JSON.stringify({
+        frozen: Object.isFrozen(plain),
+        accessors: Object.keys(plain).filter((k) => Object.getOwnPropertyDescriptor(plain, k).get).length,
+        same: Ours === ApolloGateway && typeof LocalGraphQLDataSource === 'function',
+      }));
+    `;
+    const stdout = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: path.join(REPO_ROOT, 'gateway'), encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ frozen: true, accessors: 0, same: true });
+  });
 });

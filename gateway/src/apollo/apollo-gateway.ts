@@ -12,7 +12,9 @@ import { usePlainExports } from './plain-exports.js';
  */
 const load = createRequire(import.meta.url);
 const gatewayFile = load.resolve('@apollo/gateway');
-if (!load.cache[gatewayFile]) usePlainExports(gatewayFile, ['@apollo/federation-internals', '@apollo/query-planner']);
+// `loaded`, not just present: linking an ES module graph that imports `@apollo/gateway` puts an
+// unloaded entry in require.cache before any module of the graph runs.
+if (!load.cache[gatewayFile]?.loaded) usePlainExports(gatewayFile, ['@apollo/federation-internals', '@apollo/query-planner']);
 const gateway = load('@apollo/gateway') as typeof Gateway;
 
 /** `@apollo/gateway`'s `ApolloGateway`: plans and executes operations over the supergraph. */

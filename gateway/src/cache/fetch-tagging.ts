@@ -202,8 +202,9 @@ export function readFetchResult(data: Record<string, unknown>, fetch: TaggedFetc
     let entity: string | undefined;
     if (id !== undefined && id !== null) {
       reads.tags.add(`type:${concrete.name}`);
-      // Past the bound only the coarse form is kept: no entity or field tags (see above).
-      if (reads.tags.size <= MAX_TAGS_PER_ENTRY) reads.tags.add((entity = `${concrete.name}:${String(id)}`));
+      // Past the bound only the coarse form is kept: no entity or field tags (see above), but for
+      // the types whose entity tags the coarse form cannot tell from its own.
+      if (reads.tags.size <= MAX_TAGS_PER_ENTRY || COARSE_LOOKALIKES.has(concrete.name)) reads.tags.add((entity = `${concrete.name}:${String(id)}`));
     } else if (!root && concrete.getFields().id) {
       reads.tags.add(`any:${concrete.name}`);
     }
@@ -211,7 +212,9 @@ export function readFetchResult(data: Record<string, unknown>, fetch: TaggedFetc
   };
 
   const walkSet = (set: SelectionSetNode, type: GraphQLObjectType, object: Record<string, unknown>, entity: string | undefined, root: boolean): void => {
-    const hinted = hintedBefore(set, type);
+    // At the root `_entities` is not a field read (it is not hinted): a root walk of a set (a
+    // fragment on Query spread at the root) is not the walk of that set below the root.
+    const hinted = !root && hintedBefore(set, type);
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
@@ -226,7 +229,7 @@ export function readFetchResult(data: Record<string, unknown>, fetch: TaggedFetc
         if (!field) continue;
         if (!hinted) hint(`${type.name}.${name}`);
         if (entity) {
-          if (reads.tags.size <= MAX_TAGS_PER_ENTRY) reads.tags.add(`${entity}.${name}`);
+          if (reads.tags.size <= MAX_TAGS_PER_ENTRY || COARSE_LOOKALIKES.has(type.name)) reads.tags.add(`${entity}.${name}`);
         } else if (root) reads.tags.add(`${type.name}.${name}`);
         if (selection.selectionSet) walkValue(selection.selectionSet, getNamedType(field.type), object[key], false);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -250,6 +253,13 @@ export function readFetchResult(data: Record<string, unknown>, fetch: TaggedFetc
  * which every change to that type evicts: less precise, never stale, and cheap to store.
  */
 export const MAX_TAGS_PER_ENTRY = 500;
+
+/**
+ * Type names whose `Type:id` and `Type:id.field` tags {@link entryTags}' coarse form keeps (as
+ * `type:…`, `any:…`, or `private:any` for the id `any`), so {@link readFetchResult} makes them past
+ * the bound too: GraphQL allows these names, and the coarse form is what the full walk gives.
+ */
+const COARSE_LOOKALIKES: ReadonlySet<string> = new Set(['type', 'any', PRIVATE_TAG.slice(0, PRIVATE_TAG.indexOf(':'))]);
 
 /**
  * The tags an entry is stored with: `reads.tags`, plus `private:any` on private entries (access
