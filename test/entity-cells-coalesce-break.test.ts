@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type CorpusStack, startCorpusStack } from './support/corpus-stack.js';
+import type { CorpusShape } from './support/federation-corpus.js';
+import { type DelayProxy, startDelayProxy } from './support/delay-proxy.js';
+import { metricValue } from './support/metrics.js';
+import { REDIS_URL } from './support/services.js';
+
+/**
+ * Cell-level coalescing (`InflightFetches.markCells`, `assemble` in `with-entity-cache.ts`) under
+ * slow owners, failing owners and slow L2: a fetch waiting for marked cells must never wait
+ * longer than it would have taken alone by much, never hang, and be answered byte for byte as a
+ * gateway without caches answers.
+ */
+
+const FEDERATION = `
+  extend schema
+    @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+`;
+
+/** What the subgraph does now: how long `slow` takes, whether `fail` fails; and what it was asked. */
+const control = { slowMs: 0, failMs: 0, calls: 0 };
+
+const SHAPE: CorpusShape = {
+  name: 'coalescing break',
+  minimumStored: 0,
+  subgraphs: [
+    {
+      name: 'lib',
+      typeDefs: `${FEDERATION}
+        type Query { album(id: ID!): Album }
+        type Album @key(fields: "id") { id: ID! title: String price: Float slow: String fail: String }`,
+      resolvers: {
+        Query: {
+          album: (_: unknown, { id }: { id: string }) => {
+            control.calls++;
+            return { id };
+          },
+        },
+        Album: {
+          __resolveReference: (ref: { id: string }) => ref,
+          title: (a: { id: string }) => `title ${a.id}`,
+          price: (a: { id: string }) => Number(a.id) + 0.5,
+          slow: async (a: { id: string }) => {
+            await sleep(control.slowMs);
+            return `slow ${a.id}`;
+          },
+          fail: async () => {
+            await sleep(control.failMs);
+            throw new Error('fail fails');
+          },
+        },
+      },
+    },
+  ],
+  requests: [],
+};
+
+async function ask(url: string, query: string, variables?: Record<string, unknown>, signal?: AbortSignal): Promise<{ text: string; ms: number }> {
+  const started = performance.now();
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }), signal });
+  const text = await response.text();
+  return { text, ms: performance.now() - started };
+}
+
+async function cells(url: string, outcome: string): Promise<number> {
+  const text = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+  return metricValue(text, 'tributary_entity_cache_cells_total', { subgraph: 'lib', outcome }) ?? 0;
+}
+
+let stack: CorpusStack;
+let uncached: string;
+const proxies: DelayProxy[] = [];
+beforeAll(async () => {
+  stack = await startCorpusStack(SHAPE);
+  uncached = await stack.gateway({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+  await Promise.all(proxies.map((p) => p.close()));
+});
+
+let prefixes = 0;
+const prefix = () => `${inject('redisPrefix')}coalesce-break${prefixes++}:`;
+
+const OWNER = 'query Owner($id: ID!) { album(id: $id) { title slow } }';
+const WAITER = 'query Waiter($id: ID!) { album(id: $id) { t: title } }';
+
+describe('cell-level coalescing, slow and failing owners', () => {
+  it('a fetch lacking only cells another fetch found in L2 does not wait for that fetch’s slow subgraph answer', async () => {
+    const shared = prefix();
+    const warm = await stack.gateway({ REDIS_URL, REDIS_KEY_PREFIX: shared, RESPONSE_CACHE: 'off' });
+    // A second instance, cold, whose Redis is 120 ms away (a round trip): its L2 reads are slow, its subgraph slower.
+    const proxy = await startDelayProxy(Number(new URL(REDIS_URL).port || 6379), 60);
+    proxies.push(proxy);
+    const cold = await stack.gateway({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: shared, RESPONSE_CACHE: 'off' });
+    for (const query of [OWNER, WAITER]) await ask(cold, query, { id: '2' }); // plans made
+    // The album's title is in L2 (stored by the first instance), not in the second's L1.
+    await ask(warm, '{ album(id: "1") { title } }');
+    await sleep(300);
+
+    control.slowMs = 2_000;
+    try {
+      const owner = ask(cold, OWNER, { id: '1' });
+      await sleep(60);
+      const waiter = await ask(cold, WAITER, { id: '1' });
+      expect(waiter.text).toBe((await ask(uncached, WAITER, { id: '1' })).text);
+      expect((await owner).text).toBe((await ask(uncached, OWNER, { id: '1' })).text);
+      // Alone it takes two L2 rounds (~250 ms); waiting for the owner's subgraph answer, 2 s.
+      expect(waiter.ms).toBeLessThan(1_200);
+    } finally {
+      control.slowMs = 0;
+    }
+  }, 30_000);
+});
