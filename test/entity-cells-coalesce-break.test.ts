@@ -112,4 +112,32 @@ describe('cell-level coalescing, slow and failing owners', () => {
       control.slowMs = 0;
     }
   }, 30_000);
+
+  it('a fetch lacking a cell the owner found in L2, then one below it the owner sends for, waits twice and sends nothing', async () => {
+    const shared = prefix();
+    const warm = await stack.gateway({ REDIS_URL, REDIS_KEY_PREFIX: shared, RESPONSE_CACHE: 'off' });
+    const proxy = await startDelayProxy(Number(new URL(REDIS_URL).port || 6379), 60);
+    proxies.push(proxy);
+    const cold = await stack.gateway({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: shared, RESPONSE_CACHE: 'off' });
+    const owner = 'query Owner2($id: ID!) { album(id: $id) { title price slow } }';
+    const waiter = 'query Waiter2($id: ID!) { album(id: $id) { t: title price } }';
+    for (const query of [owner, waiter]) await ask(cold, query, { id: '2' });
+    await ask(warm, '{ album(id: "3") { title } }');
+    await sleep(300);
+    const awaited = await cells(cold, 'awaited');
+    control.slowMs = 1_000;
+    const calls = control.calls;
+    try {
+      const first = ask(cold, owner, { id: '3' });
+      await sleep(60);
+      const second = await ask(cold, waiter, { id: '3' });
+      expect(second.text).toBe((await ask(uncached, waiter, { id: '3' })).text);
+      expect((await first).text).toBe((await ask(uncached, owner, { id: '3' })).text);
+      // Only the owner's fetch (and the two uncached asks) reached the subgraph.
+      expect(control.calls - calls).toBe(3);
+      expect(await cells(cold, 'awaited')).toBe(awaited + 2);
+    } finally {
+      control.slowMs = 0;
+    }
+  }, 30_000);
 });
