@@ -140,4 +140,89 @@ describe('cell-level coalescing, slow and failing owners', () => {
       control.slowMs = 0;
     }
   }, 30_000);
+
+  /** Asks `owner` (not awaited), then after 100 ms `waiter`; both answers must be the uncached gateway's. */
+  async function race(url: string, owner: string, waiter: string, id: string, abortOwnerAfterMs?: number, ownerAnswered = true): Promise<{ waiterMs: number; ownerMs: number }> {
+    const controller = new AbortController();
+    const started = performance.now();
+    const first = ask(url, owner, { id }, controller.signal).then(
+      (answer) => ({ ...answer, aborted: false }),
+      () => ({ text: '', ms: performance.now() - started, aborted: true }),
+    );
+    if (abortOwnerAfterMs !== undefined) setTimeout(() => controller.abort(), abortOwnerAfterMs);
+    await sleep(100);
+    const second = await ask(url, waiter, { id });
+    expect(second.text).toBe((await ask(uncached, waiter, { id })).text);
+    const done = await first;
+    if (!done.aborted && ownerAnswered) expect(done.text).toBe((await ask(uncached, owner, { id })).text);
+    return { waiterMs: second.ms, ownerMs: done.ms };
+  }
+
+  /** No mark left behind: an owner failing alone, then a fetch lacking the same cells, answered at once. */
+  async function noMarkLeft(url: string, owner: string, id: string, abortAfterMs?: number): Promise<void> {
+    const controller = new AbortController();
+    if (abortAfterMs !== undefined) setTimeout(() => controller.abort(), abortAfterMs);
+    await ask(url, owner, { id }, controller.signal).catch(() => undefined);
+    await sleep(abortAfterMs === undefined ? 0 : 200);
+    const after = await ask(url, WAITER, { id });
+    expect(after.text).toBe((await ask(uncached, WAITER, { id })).text);
+    expect(after.ms).toBeLessThan(500);
+  }
+
+  const FAILING = 'query OwnerF($id: ID!) { album(id: $id) { title fail } }';
+
+  it('an owner whose subgraph answer is an error: the waiter goes on after it, and no mark is left', async () => {
+    const url = await stack.gateway({ RESPONSE_CACHE: 'off', CACHE_DEBUG: 'true' });
+    for (const query of [FAILING, WAITER]) await ask(url, query, { id: '2' });
+    control.failMs = 800;
+    try {
+      const { waiterMs } = await race(url, FAILING, WAITER, '10');
+      console.log(`owner failing after 800 ms: waiter ${waiterMs.toFixed(0)} ms`);
+      expect(waiterMs).toBeLessThan(3_000);
+      await noMarkLeft(url, FAILING, '11');
+    } finally {
+      control.failMs = 0;
+    }
+  }, 30_000);
+
+  it('an owner whose client went away: its subgraph fetch is aborted, the waiter goes on, no mark is left', async () => {
+    const url = await stack.gateway({ RESPONSE_CACHE: 'off', CACHE_DEBUG: 'true' });
+    for (const query of [OWNER, WAITER]) await ask(url, query, { id: '2' });
+    control.slowMs = 5_000;
+    try {
+      const { waiterMs } = await race(url, OWNER, WAITER, '20', 400);
+      console.log(`owner's client gone after 400 ms (subgraph 5 s): waiter ${waiterMs.toFixed(0)} ms`);
+      expect(waiterMs).toBeLessThan(2_000);
+      await noMarkLeft(url, OWNER, '21', 300);
+    } finally {
+      control.slowMs = 0;
+    }
+  }, 30_000);
+
+  it('an owner whose subgraph fetch times out: the waiter goes on after it, and no mark is left', async () => {
+    const url = await stack.gateway({ RESPONSE_CACHE: 'off', CACHE_DEBUG: 'true', GATEWAY_SUBGRAPH_TIMEOUT_MS: '600' });
+    for (const query of [OWNER, WAITER]) await ask(url, query, { id: '2' });
+    control.slowMs = 3_000;
+    try {
+      const { waiterMs } = await race(url, OWNER, WAITER, '30', undefined, false);
+      console.log(`owner timing out after 600 ms: waiter ${waiterMs.toFixed(0)} ms`);
+      expect(waiterMs).toBeLessThan(2_000);
+      await noMarkLeft(url, OWNER, '31');
+    } finally {
+      control.slowMs = 0;
+    }
+  }, 30_000);
+
+  it('measures: a cheap document waiting for a slow owner over the same cell', async () => {
+    const url = await stack.gateway({ RESPONSE_CACHE: 'off', CACHE_DEBUG: 'true' });
+    for (const query of [OWNER, WAITER]) await ask(url, query, { id: '2' });
+    const alone = await ask(url, WAITER, { id: '40' });
+    control.slowMs = 1_500;
+    try {
+      const { waiterMs, ownerMs } = await race(url, OWNER, WAITER, '41');
+      console.log(`slow owner (1.5 s field): waiter ${waiterMs.toFixed(0)} ms, owner ${ownerMs.toFixed(0)} ms; the waiter alone ${alone.ms.toFixed(0)} ms`);
+    } finally {
+      control.slowMs = 0;
+    }
+  }, 30_000);
 });
