@@ -303,7 +303,7 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
     run.endCellMark = mark;
     assembled = await assembleFromCells(caching.store, run.policy.version, subgraph, plan, run.variables);
     source = assembled?.tier;
-    if (!assembled) {
+    if (!assembled && caching.store.hasShared) {
       const now = readLocal();
       if ('missing' in now) mark.extend(now.missing);
       mark.release(local.missing.filter((key) => caching.store.peekLocal(key) !== undefined));
