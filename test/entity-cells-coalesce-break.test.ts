@@ -225,4 +225,20 @@ describe('cell-level coalescing, slow and failing owners', () => {
       control.slowMs = 0;
     }
   }, 30_000);
+
+  it('fetches lacking cells that failing owners keep failing to get wait for one owner only, not one after another', async () => {
+    const url = await stack.gateway({ RESPONSE_CACHE: 'off', CACHE_DEBUG: 'true' });
+    const documents = [0, 1, 2, 3].map((i) => `query F${i}($id: ID!) { album(id: $id) { ${['title', 'price', 'id', '__typename'][i]} fail } }`);
+    for (const query of documents) await ask(url, query, { id: '2' });
+    control.failMs = 500;
+    try {
+      const [owner, ...waiters] = await Promise.all(documents.map((query, i) => sleep(i * 30).then(() => ask(url, query, { id: '50' }))));
+      for (const [i, answer] of [owner!, ...waiters].entries()) expect(answer.text).toBe((await ask(uncached, documents[i]!, { id: '50' })).text);
+      console.log(`failing owners: ${[owner!, ...waiters].map((a) => a.ms.toFixed(0)).join(', ')} ms`);
+      // Each at most one wait (for the first owner's failure) and its own failing fetch.
+      for (const waiter of waiters) expect(waiter.ms).toBeLessThan(2 * 500 + 300);
+    } finally {
+      control.failMs = 0;
+    }
+  }, 30_000);
 });

@@ -277,7 +277,8 @@ async function lookUpShared(run: FetchRun, items: Item[]): Promise<void> {
 /**
  * Answers a root fetch's item from field cells, when every cell it needs is cached. While L1
  * lacks only cells that other fetches in flight are getting (`InflightFetches.markCells`), it
- * waits for them and reads L1 again (outcome `awaited`, at most {@link MAX_CELL_WAITS} times);
+ * waits for them and reads L1 again (outcome `awaited`; again only if that brought some of them,
+at most {@link MAX_CELL_WAITS} times);
  * otherwise it marks the cells it lacks, for the fetches after it, and reads L2, then its
  * subgraph. What L2 gave it is in L1 at once: its mark on those cells ends there (nobody waits
  * for its subgraph for them), and the cells it then lacks below them are marked until it is
@@ -288,12 +289,18 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
   const readLocal = () => assembleLocal(caching.store, run.policy.version, subgraph, plan, run.variables);
   let local = readLocal();
   let source: Item['source'] = 'l1';
-  // It marks nothing before it stops waiting: no cycle of waits.
+  // It marks nothing before it stops waiting: no cycle of waits. It waits again only when the
+  // last wait brought some of what it lacked (a fetch that failed to get them is not waited for
+  // in turn by everyone after it).
+  let lacked: string | undefined;
   for (let waits = 0; 'missing' in local && waits < MAX_CELL_WAITS; waits++) {
+    const lacking = local.missing.join('\n');
+    if (lacking === lacked) break;
     const pending = caching.inflight.cellsPending(local.missing);
     if (!pending) break;
     await pending;
     caching.metrics.cells.inc({ subgraph, outcome: 'awaited' });
+    lacked = lacking;
     local = readLocal();
     source = 'coalesced';
   }
