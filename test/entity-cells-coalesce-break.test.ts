@@ -241,4 +241,23 @@ describe('cell-level coalescing, slow and failing owners', () => {
       control.failMs = 0;
     }
   }, 30_000);
+
+  it('Redis hanging under an owner and its waiter: both answered, within the L2 timeouts and their fetches', async () => {
+    const shared = prefix();
+    const proxy = await startDelayProxy(Number(new URL(REDIS_URL).port || 6379), 0);
+    proxies.push(proxy);
+    const url = await stack.gateway({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: shared, RESPONSE_CACHE: 'off' });
+    for (const query of [OWNER, WAITER]) await ask(url, query, { id: '2' });
+    proxy.delayMs = 60_000; // every Redis reply from now on comes after a minute
+    control.slowMs = 300;
+    try {
+      const { waiterMs, ownerMs } = await race(url, OWNER, WAITER, '60');
+      console.log(`Redis hanging: owner ${ownerMs.toFixed(0)} ms, waiter ${waiterMs.toFixed(0)} ms`);
+      expect(Math.max(waiterMs, ownerMs)).toBeLessThan(3_000);
+      await noMarkLeft(url, OWNER, '61');
+    } finally {
+      control.slowMs = 0;
+      proxy.delayMs = 0;
+    }
+  }, 30_000);
 });
