@@ -58,4 +58,29 @@ describe('InflightFetches: field cells being got', () => {
     end();
     expect(await settled(waiting)).toBe(true);
   });
+
+  it('releases cells early (those a fetch found in L2) and marks more below them, until its mark ends', async () => {
+    const inflight = new InflightFetches();
+    const other = inflight.markCells(['c']);
+    const mark = inflight.markCells(['a', 'b', 'c']);
+    const onA = inflight.cellsPending(['a'])!;
+    const onAB = inflight.cellsPending(['a', 'b'])!;
+    mark.extend(['d', 'c']); // `c` stays the other fetch's
+    mark.release(['a', 'c']); // `c` is not its own: not released
+    expect(await settled(onA)).toBe(true);
+    expect(await settled(onAB)).toBe(false);
+    expect(inflight.cellsPending(['a'])).toBeUndefined();
+    const onD = inflight.cellsPending(['d'])!;
+    const onC = inflight.cellsPending(['c'])!;
+    expect(inflight.markedCells).toBe(3);
+    mark();
+    expect(await settled(onAB)).toBe(true);
+    expect(await settled(onD)).toBe(true);
+    expect(await settled(onC)).toBe(false);
+    mark.extend(['e']); // ended: marks nothing
+    expect(inflight.markedCells).toBe(1);
+    other();
+    expect(await settled(onC)).toBe(true);
+    expect(inflight.markedCells).toBe(0);
+  });
 });

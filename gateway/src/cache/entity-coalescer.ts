@@ -45,40 +45,55 @@ export class InflightFetches {
     return this.pending.size;
   }
 
-  /** Field cells (by key) that a root fetch in flight is getting into L1, from L2 or from its subgraph. */
-  private readonly cells = new Map<string, Promise<void>>();
+  /** Field cells (by key) that a root fetch in flight is getting into L1, from L2 or from its subgraph: each settles once that fetch has it there or gave up. */
+  private readonly cells = new Map<string, CellWait>();
 
   /**
    * Marks the field cells `keys` as being got into L1 by the calling fetch (those not marked by
    * another fetch already): a fetch that lacks only marked cells waits for them
    * ({@link cellsPending}) instead of asking its subgraph too, so that after a hot entity's field
    * is invalidated, the different documents that read it send one fetch, not one each. The
-   * returned function ends the mark, once the fetch stored its cells or gave up: the caller must
-   * call it in every case (calls after the first do nothing).
+   * returned mark ends once the fetch stored its cells or gave up: the caller must call it in
+   * every case (calls after the first do nothing); `release` ends it early on the cells the fetch
+   * already has in L1 (found in L2), so that nobody waits for its subgraph for those, and
+   * `extend` marks the cells it now knows it lacks (below those).
    */
-  markCells(keys: readonly string[]): () => void {
-    let resolve!: () => void;
-    const done = new Promise<void>((r) => (resolve = r));
-    const mine: string[] = [];
-    for (const key of keys) {
-      if (this.cells.has(key)) continue;
-      this.cells.set(key, done);
-      mine.push(key);
-    }
+  markCells(keys: readonly string[]): CellMark {
+    const mine = new Map<string, CellWait>();
     let ended = false;
-    return () => {
+    const release = (keys: Iterable<string>) => {
+      for (const key of keys) {
+        const wait = mine.get(key);
+        if (!wait) continue;
+        mine.delete(key);
+        if (this.cells.get(key) === wait) this.cells.delete(key);
+        wait.resolve();
+      }
+    };
+    const extend = (keys: readonly string[]) => {
+      if (ended) return;
+      for (const key of keys) {
+        if (this.cells.has(key)) continue;
+        let resolve!: () => void;
+        const wait: CellWait = { done: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
+        this.cells.set(key, wait);
+        mine.set(key, wait);
+      }
+    };
+    extend(keys);
+    const end = () => {
       if (ended) return;
       ended = true;
-      for (const key of mine) if (this.cells.get(key) === done) this.cells.delete(key);
-      resolve();
+      release([...mine.keys()]);
     };
+    return Object.assign(end, { release: (keys: readonly string[]) => release(keys), extend });
   }
 
   /**
    * When every one of `keys` (at least one) is marked ({@link markCells}): a promise that settles
-   * once each fetch that marked them has ended its mark (whatever it stored); else `undefined`.
-   * Never rejects. A fetch that waits has marked nothing yet, and a marking fetch never waits for
-   * cells, so waits cannot form a cycle.
+   * once each of them is released or its fetch ended its mark (whatever it stored); else
+   * `undefined`. Never rejects. A fetch waits only before it marks anything, and a marking fetch
+   * never waits for cells, so waits cannot form a cycle.
    */
   cellsPending(keys: readonly string[]): Promise<void> | undefined {
     if (keys.length === 0) return undefined;
@@ -86,7 +101,7 @@ export class InflightFetches {
     for (const key of keys) {
       const mark = this.cells.get(key);
       if (!mark) return undefined;
-      marks.add(mark);
+      marks.add(mark.done);
     }
     return Promise.all(marks).then(() => undefined);
   }
@@ -95,4 +110,19 @@ export class InflightFetches {
   get markedCells(): number {
     return this.cells.size;
   }
+}
+
+/** One marked cell: settles when its fetch has it in L1 or gave up. */
+interface CellWait {
+  done: Promise<void>;
+  resolve(): void;
+}
+
+/** A fetch's mark on the field cells it is getting ({@link InflightFetches.markCells}): call it to end the mark. */
+export interface CellMark {
+  (): void;
+  /** Ends the mark on `keys` only (cells the fetch already has in L1). */
+  release(keys: readonly string[]): void;
+  /** Marks `keys` too (those not marked by another fetch), until the mark ends. */
+  extend(keys: readonly string[]): void;
 }

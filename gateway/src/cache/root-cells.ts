@@ -7,13 +7,16 @@ import {
   type GraphQLSchema,
   Kind,
   type SelectionSetNode,
+  type ValueNode,
   getNamedType,
+  isInputObjectType,
   isLeafType,
+  isListType,
+  isNonNullType,
   isObjectType,
   isUnionType,
   print,
   typeFromAST,
-  valueFromAST,
   valueFromASTUntyped,
   visit,
 } from 'graphql';
@@ -104,7 +107,7 @@ export function planCells(fetch: TaggedFetch, schema: GraphQLSchema): CellPlan |
         .filter((d) => d.defaultValue !== undefined)
         .map((d) => {
           const type = typeFromAST(schema, d.type) as GraphQLInputType | undefined;
-          const coerced = type ? valueFromAST(d.defaultValue!, type) : undefined;
+          const coerced = type ? coerceLiteral(d.defaultValue!, type, {}) : undefined;
           return { name: d.variable.name.value, value: coerced === undefined ? valueFromASTUntyped(d.defaultValue!) : coerced };
         });
       plan = { root: set, defaults };
@@ -227,7 +230,7 @@ export function signature(field: CellField, variables: Record<string, unknown>):
       // Coerced by its declared type, as the subgraph will (GraphQL spec, CoerceArgumentValues); a
       // value that does not coerce, or a variable (passed as sent), is kept as written.
       const type = field.argTypes?.get(arg.name.value);
-      const coerced = type && arg.value.kind !== Kind.VARIABLE ? valueFromAST(arg.value, type, variables) : undefined;
+      const coerced = type && arg.value.kind !== Kind.VARIABLE ? coerceLiteral(arg.value, type, variables) : undefined;
       args[arg.name.value] = coerced === undefined ? valueFromASTUntyped(arg.value, variables) : coerced;
     }
     text += `(${variablesKey(args)})`;
@@ -235,6 +238,54 @@ export function signature(field: CellField, variables: Record<string, unknown>):
   if (field.kind === 'inline') text += `{${field.set!.fields.map((f) => (f.kind === 'typename' ? `${f.responseName}:__typename` : `${f.responseName}:${signature(f, variables)}`)).join(' ')}}`;
   else if (field.kind === 'entity') text += '@';
   return text;
+}
+
+/**
+ * A literal's value as the subgraph coerces it (graphql's `valueFromAST`: an `ID` written `11` is
+ * `"11"`, one value where a list is expected is a list of it, an input object's fields in its
+ * type's order), except that an input object's absent fields (or fields given a variable not
+ * sent) stay absent: their defaults are the subgraph's to apply, and what it applies is its
+ * stored default, which is not always what coercing the default's literal gives (an enum with
+ * internal values, a custom scalar: the default is kept as parsed when the schema was built).
+ * Variables are passed as sent. `undefined` when the value does not coerce.
+ */
+function coerceLiteral(node: ValueNode, type: GraphQLInputType, variables: Record<string, unknown>): unknown {
+  if (node.kind === Kind.VARIABLE) return variables[node.name.value];
+  if (isNonNullType(type)) return node.kind === Kind.NULL ? undefined : coerceLiteral(node, type.ofType, variables);
+  if (node.kind === Kind.NULL) return null;
+  if (isListType(type)) {
+    const item = type.ofType;
+    if (node.kind !== Kind.LIST) {
+      const value = coerceLiteral(node, item, variables);
+      return value === undefined ? undefined : [value];
+    }
+    const list: unknown[] = [];
+    for (const element of node.values) {
+      // A variable not sent in a list is null there (or invalid where items are non-null).
+      const value = element.kind === Kind.VARIABLE && variables[element.name.value] === undefined ? (isNonNullType(item) ? undefined : null) : coerceLiteral(element, item, variables);
+      if (value === undefined) return undefined;
+      list.push(value);
+    }
+    return list;
+  }
+  if (isInputObjectType(type)) {
+    if (node.kind !== Kind.OBJECT) return undefined;
+    const given = new Map(node.fields.map((f) => [f.name.value, f.value]));
+    const object: Record<string, unknown> = {};
+    for (const field of Object.values(type.getFields())) {
+      const value = given.get(field.name);
+      if (value === undefined || (value.kind === Kind.VARIABLE && variables[value.name.value] === undefined)) continue;
+      const coerced = coerceLiteral(value, field.type, variables);
+      if (coerced === undefined) return undefined;
+      setOwn(object, field.name, coerced);
+    }
+    return object;
+  }
+  try {
+    return type.parseLiteral(node, variables);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The fetch's variables with the operation's defaults applied. */

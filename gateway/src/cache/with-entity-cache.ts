@@ -275,28 +275,46 @@ async function lookUpShared(run: FetchRun, items: Item[]): Promise<void> {
 }
 
 /**
- * Answers a root fetch's item from field cells, when every cell it needs is cached. When L1 lacks
- * only cells that another fetch in flight is getting (`InflightFetches.markCells`), it waits for
- * that fetch and reads L1 again (outcome `awaited`); otherwise it marks the cells it lacks, for
- * the fetches after it, until it is done (`endCellMark`), and reads L2, then its subgraph.
+ * Answers a root fetch's item from field cells, when every cell it needs is cached. While L1
+ * lacks only cells that other fetches in flight are getting (`InflightFetches.markCells`), it
+ * waits for them and reads L1 again (outcome `awaited`; again only if that brought some of them,
+at most {@link MAX_CELL_WAITS} times);
+ * otherwise it marks the cells it lacks, for the fetches after it, and reads L2, then its
+ * subgraph. What L2 gave it is in L1 at once: its mark on those cells ends there (nobody waits
+ * for its subgraph for them), and the cells it then lacks below them are marked until it is
+ * done (`endCellMark`).
  */
 async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void> {
   const { caching, subgraph } = run;
   const readLocal = () => assembleLocal(caching.store, run.policy.version, subgraph, plan, run.variables);
   let local = readLocal();
   let source: Item['source'] = 'l1';
-  const pending = 'missing' in local ? caching.inflight.cellsPending(local.missing) : undefined;
-  if (pending) {
+  // It marks nothing before it stops waiting: no cycle of waits. It waits again only when the
+  // last wait brought some of what it lacked (a fetch that failed to get them is not waited for
+  // in turn by everyone after it).
+  let lacked: string | undefined;
+  for (let waits = 0; 'missing' in local && waits < MAX_CELL_WAITS; waits++) {
+    const lacking = local.missing.join('\n');
+    if (lacking === lacked) break;
+    const pending = caching.inflight.cellsPending(local.missing);
+    if (!pending) break;
     await pending;
     caching.metrics.cells.inc({ subgraph, outcome: 'awaited' });
+    lacked = lacking;
     local = readLocal();
     source = 'coalesced';
   }
   let assembled = 'missing' in local ? undefined : local;
   if ('missing' in local) {
-    run.endCellMark = caching.inflight.markCells(local.missing);
+    const mark = caching.inflight.markCells(local.missing);
+    run.endCellMark = mark;
     assembled = await assembleFromCells(caching.store, run.policy.version, subgraph, plan, run.variables);
     source = assembled?.tier;
+    if (!assembled && caching.store.hasShared) {
+      const now = readLocal();
+      if ('missing' in now) mark.extend(now.missing);
+      mark.release(local.missing.filter((key) => caching.store.peekLocal(key) !== undefined));
+    }
   }
   caching.metrics.cells.inc({ subgraph, outcome: assembled ? 'assembled' : 'incomplete' });
   if (!assembled) return;
@@ -304,6 +322,8 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
   item.entry = { value: CELLS_VALUE, expiresAt: assembled.expiresAt };
   item.source = source;
 }
+/** Most times a root fetch waits for cells other fetches are getting (one level of records below another, each found in L2 or sent for). */
+const MAX_CELL_WAITS = 3;
 /** The stand-in entry of an answer assembled from cells (always public: private fetches are never kept in cells). */
 const CELLS_VALUE: EntityValue = { body: '', scope: 'public' };
 
