@@ -278,11 +278,10 @@ async function lookUpShared(run: FetchRun, items: Item[]): Promise<void> {
  * Answers a root fetch's item from field cells, when every cell it needs is cached. While L1
  * lacks only cells that other fetches in flight are getting (`InflightFetches.markCells`), it
  * waits for them and reads L1 again (outcome `awaited`; again only if that brought some of them,
-at most {@link MAX_CELL_WAITS} times);
- * otherwise it marks the cells it lacks, for the fetches after it, and reads L2, then its
- * subgraph. What L2 gave it is in L1 at once: its mark on those cells ends there (nobody waits
- * for its subgraph for them), and the cells it then lacks below them are marked until it is
- * done (`endCellMark`).
+ * at most {@link MAX_CELL_WAITS} times); otherwise it marks the cells it lacks, for the fetches
+ * after it, and reads L2, then its subgraph. What L2 gave it is in L1 at once: its mark on those
+ * cells ends there (nobody waits for its subgraph for them), and the cells it then lacks below
+ * them are marked until it is done (`endCellMark`).
  */
 async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void> {
   const { caching, subgraph } = run;
