@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CorpusStack, startCorpusStack } from './support/corpus-stack.js';
 import type { CorpusShape } from './support/federation-corpus.js';
-import { type DelayProxy, startDelayProxy } from './support/delay-proxy.js';
+import { type TcpProxy, startTcpProxy } from './support/tcp-proxy.js';
 import { metricValue } from './support/metrics.js';
 import { REDIS_URL } from './support/services.js';
 
@@ -70,7 +70,7 @@ async function cells(url: string, outcome: string): Promise<number> {
 
 let stack: CorpusStack;
 let uncached: string;
-const proxies: DelayProxy[] = [];
+const proxies: TcpProxy[] = [];
 beforeAll(async () => {
   stack = await startCorpusStack(SHAPE);
   uncached = await stack.gateway({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
@@ -91,7 +91,8 @@ describe('cell-level coalescing, slow and failing owners', () => {
     const shared = prefix();
     const warm = await stack.gateway({ REDIS_URL, REDIS_KEY_PREFIX: shared, RESPONSE_CACHE: 'off' });
     // A second instance, cold, whose Redis is 120 ms away (a round trip): its L2 reads are slow, its subgraph slower.
-    const proxy = await startDelayProxy(Number(new URL(REDIS_URL).port || 6379), 60);
+    const proxy = await startTcpProxy(Number(new URL(REDIS_URL).port || 6379));
+    proxy.delayMs = 60;
     proxies.push(proxy);
     const cold = await stack.gateway({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: shared, RESPONSE_CACHE: 'off' });
     for (const query of [OWNER, WAITER]) await ask(cold, query, { id: '2' }); // plans made
@@ -116,7 +117,8 @@ describe('cell-level coalescing, slow and failing owners', () => {
   it('a fetch lacking a cell the owner found in L2, then one below it the owner sends for, waits twice and sends nothing', async () => {
     const shared = prefix();
     const warm = await stack.gateway({ REDIS_URL, REDIS_KEY_PREFIX: shared, RESPONSE_CACHE: 'off' });
-    const proxy = await startDelayProxy(Number(new URL(REDIS_URL).port || 6379), 60);
+    const proxy = await startTcpProxy(Number(new URL(REDIS_URL).port || 6379));
+    proxy.delayMs = 60;
     proxies.push(proxy);
     const cold = await stack.gateway({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: shared, RESPONSE_CACHE: 'off' });
     const owner = 'query Owner2($id: ID!) { album(id: $id) { title price slow } }';
@@ -244,7 +246,7 @@ describe('cell-level coalescing, slow and failing owners', () => {
 
   it('Redis hanging under an owner and its waiter: both answered, within the L2 timeouts and their fetches', async () => {
     const shared = prefix();
-    const proxy = await startDelayProxy(Number(new URL(REDIS_URL).port || 6379), 0);
+    const proxy = await startTcpProxy(Number(new URL(REDIS_URL).port || 6379));
     proxies.push(proxy);
     const url = await stack.gateway({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: shared, RESPONSE_CACHE: 'off' });
     for (const query of [OWNER, WAITER]) await ask(url, query, { id: '2' });

@@ -15,6 +15,8 @@ export interface TcpProxy {
   reset(): number;
   /** Connections open through the proxy now. */
   readonly open: number;
+  /** While forwarding, each chunk is passed on after this many ms (each way, order kept): a slow network. Default 0; changeable while connections are open. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,10 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     const pipeWhenForwarding = (from: net.Socket, to: net.Socket) =>
       from.on('data', (chunk: Buffer) => {
         if (mode !== 'hang') {
-          to.write(chunk);
+          // Timers of one duration fire in the order they were set: chunks keep their order.
+          const delay = proxy.delayMs;
+          if (delay <= 0) to.write(chunk);
+          else setTimeout(() => to.writable && to.write(chunk), delay);
           return;
         }
         // Held until the proxy forwards again: the peer sees silence, not an error.
@@ -62,8 +67,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     pairs.clear();
     return count;
   };
-  return {
+  const proxy: TcpProxy = {
     port,
+    delayMs: 0,
     get open() {
       return pairs.size;
     },
@@ -83,4 +89,5 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       if (mode !== 'refuse') await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return proxy;
 }
