@@ -5,6 +5,7 @@ import type { CorpusShape } from './support/federation-corpus.js';
 import { type TcpProxy, startTcpProxy } from './support/tcp-proxy.js';
 import { metricValue } from './support/metrics.js';
 import { REDIS_URL } from './support/services.js';
+import { MAX_CELL_WAIT_MS } from '../gateway/src/cache/with-entity-cache.js';
 
 /**
  * Cell-level coalescing (`InflightFetches.markCells`, `assemble` in `with-entity-cache.ts`) under
@@ -127,7 +128,8 @@ describe('cell-level coalescing, slow and failing owners', () => {
     await ask(warm, '{ album(id: "3") { title } }');
     await sleep(300);
     const awaited = await cells(cold, 'awaited');
-    control.slowMs = 1_000;
+    // The owner's subgraph answer comes within the waiter's MAX_CELL_WAIT_MS (L2 rounds of 120 ms included).
+    control.slowMs = 100;
     const calls = control.calls;
     try {
       const first = ask(cold, owner, { id: '3' });
@@ -215,7 +217,7 @@ describe('cell-level coalescing, slow and failing owners', () => {
     }
   }, 30_000);
 
-  it('measures: a cheap document waiting for a slow owner over the same cell', async () => {
+  it('a cheap document lacking a cell a slow owner is getting waits at most MAX_CELL_WAIT_MS for it, then fetches by itself', async () => {
     const url = await stack.gateway({ RESPONSE_CACHE: 'off', CACHE_DEBUG: 'true' });
     for (const query of [OWNER, WAITER]) await ask(url, query, { id: '2' });
     const alone = await ask(url, WAITER, { id: '40' });
@@ -223,6 +225,11 @@ describe('cell-level coalescing, slow and failing owners', () => {
     try {
       const { waiterMs, ownerMs } = await race(url, OWNER, WAITER, '41');
       console.log(`slow owner (1.5 s field): waiter ${waiterMs.toFixed(0)} ms, owner ${ownerMs.toFixed(0)} ms; the waiter alone ${alone.ms.toFixed(0)} ms`);
+      // Without the bound it took the owner's remaining 1.4 s.
+      expect(waiterMs).toBeGreaterThanOrEqual(MAX_CELL_WAIT_MS);
+      expect(waiterMs).toBeLessThan(MAX_CELL_WAIT_MS + 600);
+      expect(ownerMs).toBeGreaterThanOrEqual(1_500);
+      expect(await cells(url, 'awaited')).toBeGreaterThan(0);
     } finally {
       control.slowMs = 0;
     }

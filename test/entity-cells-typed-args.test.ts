@@ -163,16 +163,21 @@ const CASES: Case[] = [
 ];
 
 /**
- * Known, and older than typed values (`valueFromASTUntyped` conflated them too): a custom scalar
- * whose literal and variable coercions disagree (`parseLiteral` against `parseValue`, which the
- * spec expects to agree) is answered from the cells of the other form.
+ * A custom scalar whose literal and variable coercions disagree (`parseLiteral` against
+ * `parseValue`, which the spec expects to agree): answered from the cells of the other form until
+ * fields with custom-scalar arguments were kept out of cells (they are cached whole only).
  */
-const KNOWN: Case[] = [
+const DISAGREEING: Case[] = [
   { name: 'custom scalar: a string literal, then a variable', warm: [{ query: '{ raw(v: "x") { id again } }' }], probe: { query: 'query($v: Raw) { raw(v: $v) { again } }', variables: { v: 'x' } } },
   {
     name: 'custom scalar: a variable default, then the variable sent',
     warm: [{ query: 'query($v: Raw = "x") { raw(v: $v) { id again } }' }],
     probe: { query: 'query($v: Raw = "x") { raw(v: $v) { again } }', variables: { v: 'x' } },
+  },
+  {
+    name: 'custom scalar in an input object: a literal, then a variable',
+    warm: [{ query: '{ opt(o: { raw: "x", n: 1 }) { id again } }' }],
+    probe: { query: 'query($r: Raw) { opt(o: { raw: $r, n: 1 }) { again } }', variables: { r: 'x' } },
   },
 ];
 
@@ -203,5 +208,5 @@ async function check({ warm, probe }: Case, index: number): Promise<void> {
 describe('field cells, typed argument values', () => {
   let index = 0;
   it.each(CASES)('$name', (c) => check(c, index++), 60_000);
-  it.fails.each(KNOWN)('known: $name', (c) => check(c, 1_000 + index++), 60_000);
+  it.each(DISAGREEING)('$name', (c) => check(c, 1_000 + index++), 60_000);
 });

@@ -14,6 +14,8 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  isScalarType,
+  isSpecifiedScalarType,
   isUnionType,
   print,
   typeFromAST,
@@ -158,6 +160,9 @@ function planField(node: FieldNode, type: GraphQLObjectType, schema: GraphQLSche
   const definition = type.getFields()[name];
   // An `@external` field is answered here only along an `@provides` path: its value may depend on the path, not on the entity alone.
   if (!definition || definition.astNode?.directives?.some((d) => d.name.value === 'external')) return null;
+  // A custom scalar's literal and variable forms are parsed by different functions (`parseLiteral`,
+  // `parseValue`) that a subgraph may make disagree: one signature cannot stand for both.
+  if (args.length > 0 && definition.args.some((arg) => hasCustomScalar(arg.type))) return null;
   const named = getNamedType(definition.type);
   let field: CellField;
   if (isLeafType(named)) {
@@ -176,6 +181,15 @@ function planField(node: FieldNode, type: GraphQLObjectType, schema: GraphQLSche
   if (args.length > 0) field.argTypes = new Map(definition.args.map((arg) => [arg.name, arg.type]));
   if (!mentionsVariables(field)) field.fixed = signature(field, {});
   return field;
+}
+
+/** Whether an input type is, holds in a list, or has in a field of an input object (at any depth), a scalar that is not one of GraphQL's own. */
+function hasCustomScalar(type: GraphQLInputType, seen = new Set<GraphQLInputType>()): boolean {
+  const named = getNamedType(type);
+  if (seen.has(named)) return false;
+  seen.add(named);
+  if (isScalarType(named)) return !isSpecifiedScalarType(named);
+  return isInputObjectType(named) && Object.values(named.getFields()).some((field) => hasCustomScalar(field.type, seen));
 }
 
 /** Whether two selections under one response name are the same scalar field with the same arguments (GraphQL merges them). */

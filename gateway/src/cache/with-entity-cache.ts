@@ -278,7 +278,7 @@ async function lookUpShared(run: FetchRun, items: Item[]): Promise<void> {
  * Answers a root fetch's item from field cells, when every cell it needs is cached. While L1
  * lacks only cells that other fetches in flight are getting (`InflightFetches.markCells`), it
  * waits for them and reads L1 again (outcome `awaited`; again only if that brought some of them,
- * at most {@link MAX_CELL_WAITS} times); otherwise it marks the cells it lacks, for the fetches
+ * at most {@link MAX_CELL_WAITS} times and {@link MAX_CELL_WAIT_MS} in all); otherwise it marks the cells it lacks, for the fetches
  * after it, and reads L2, then its subgraph. What L2 gave it is in L1 at once: its mark on those
  * cells ends there (nobody waits for its subgraph for them), and the cells it then lacks below
  * them are marked until it is done (`endCellMark`).
@@ -291,17 +291,21 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
   // It marks nothing before it stops waiting: no cycle of waits. It waits again only when the
   // last wait brought some of what it lacked (a fetch that failed to get them is not waited for
   // in turn by everyone after it).
+  // All its waits together last at most MAX_CELL_WAIT_MS: past that it goes on by itself (its own
+  // fetch may be cheaper than the slow one it waited for).
+  const deadline = performance.now() + MAX_CELL_WAIT_MS;
   let lacked: string | undefined;
   for (let waits = 0; 'missing' in local && waits < MAX_CELL_WAITS; waits++) {
     const lacking = local.missing.join('\n');
     if (lacking === lacked) break;
     const pending = caching.inflight.cellsPending(local.missing);
     if (!pending) break;
-    await pending;
+    const settled = await settledWithin(pending, deadline - performance.now());
     caching.metrics.cells.inc({ subgraph, outcome: 'awaited' });
     lacked = lacking;
     local = readLocal();
     source = 'coalesced';
+    if (!settled) break;
   }
   let assembled = 'missing' in local ? undefined : local;
   if ('missing' in local) {
@@ -323,6 +327,23 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
 }
 /** Most times a root fetch waits for cells other fetches are getting (one level of records below another, each found in L2 or sent for). */
 const MAX_CELL_WAITS = 3;
+/**
+ * Longest a root fetch waits for cells other fetches are getting, all waits together, ms: a hot
+ * cell's fetch normally answers within tens of ms, even with L2 rounds; one that takes longer (a
+ * slow field the waiter does not select, a subgraph timing out) is not waited for past this.
+ */
+export const MAX_CELL_WAIT_MS = 500;
+
+/** Resolves `true` once `promise` settles, or `false` after `ms` (≤ 0: at once), whichever comes first. */
+function settledWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), Math.max(0, ms));
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
 /** The stand-in entry of an answer assembled from cells (always public: private fetches are never kept in cells). */
 const CELLS_VALUE: EntityValue = { body: '', scope: 'public' };
 
