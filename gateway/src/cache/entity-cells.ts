@@ -60,26 +60,45 @@ export function assembleLocal(store: EntityStore, version: string, subgraph: str
 
 /**
  * Answers a root fetch from field cells (see `root-cells.ts`): reads L1, then, while cells are
- * missing and L2 finds some of them, L2 (a round per level, at most {@link MAX_CELL_ROUNDS}).
- * Cells are public only: a fetch that reads anything private is never kept in cells. Every cell
- * passed the store's freshness rules when written and when read from L2, so the answer is as
- * fresh as a whole cached fetch. `undefined` when some cell is in neither tier.
+ * missing and L2 finds some of them, L2 ({@link assembleFromShared}). Cells are public only: a
+ * fetch that reads anything private is never kept in cells. Every cell passed the store's
+ * freshness rules when written and when read from L2, so the answer is as fresh as a whole
+ * cached fetch. `undefined` when some cell is in neither tier.
  */
 export async function assembleFromCells(store: EntityStore, version: string, subgraph: string, plan: CellPlan, variables: Record<string, unknown>): Promise<Assembled | undefined> {
+  const local = assembleLocal(store, version, subgraph, plan, variables);
+  return 'data' in local ? local : assembleFromShared(store, version, subgraph, plan, variables, local.missing);
+}
+
+/**
+ * The L2 part of {@link assembleFromCells}, after an L1 read ({@link assembleLocal}) that lacked
+ * `missing`: reads those from L2, then L1 again, one round per level (root, its entities,
+ * theirs…, at most {@link MAX_CELL_ROUNDS}), while L2 finds some. `undefined` when some cell is in
+ * neither tier.
+ */
+export async function assembleFromShared(
+  store: EntityStore,
+  version: string,
+  subgraph: string,
+  plan: CellPlan,
+  variables: Record<string, unknown>,
+  missing: readonly string[],
+): Promise<Assembled | undefined> {
+  if (!store.hasShared) return undefined;
   const vars = effectiveVariables(plan, variables);
   const base = cellBase(version, subgraph);
-  let tier: 'l1' | 'l2' = 'l1';
   const absent = new Set<string>();
-  for (let round = 0; round <= MAX_CELL_ROUNDS; round++) {
-    const { data, expiresAt, missing } = readLocal(store, base, plan, vars);
-    if (data) return { data, expiresAt, tier };
-    const keys = missing.filter((key) => !absent.has(key));
-    if (!store.hasShared || keys.length === 0 || round === MAX_CELL_ROUNDS) return undefined;
-    // A hit from L2 fills L1 (checked against the ledger there), so the next round reads it locally.
+  let lacking = missing;
+  for (let round = 0; round < MAX_CELL_ROUNDS; round++) {
+    const keys = lacking.filter((key) => !absent.has(key));
+    if (keys.length === 0) return undefined;
+    // A hit from L2 fills L1 (checked against the ledger there), so the next read finds it locally.
     const found = await Promise.all(keys.map((key) => store.getShared(key)));
     for (const [i, key] of keys.entries()) if (found[i] === undefined) absent.add(key);
     if (found.every((f) => f === undefined)) return undefined;
-    tier = 'l2';
+    const read = readLocal(store, base, plan, vars);
+    if (read.data) return { data: read.data, expiresAt: read.expiresAt, tier: 'l2' };
+    lacking = read.missing;
   }
   return undefined;
 }

@@ -6,7 +6,7 @@ import type { CacheInvalidator } from './cache-invalidator.js';
 import { scopedKey } from './cache-key.js';
 import type { CachePolicy } from './cache-policy.js';
 import type { InflightFetches, SharedEntry } from './entity-coalescer.js';
-import { assembleFromCells, assembleLocal, storeCells } from './entity-cells.js';
+import { assembleFromShared, assembleLocal, storeCells } from './entity-cells.js';
 import { type FetchAnalysis, analyseFetch } from './entity-fetch.js';
 import { fetchKey, representationKeys } from './entity-key.js';
 import { copierOf } from './json-copy.js';
@@ -278,8 +278,8 @@ async function lookUpShared(run: FetchRun, items: Item[]): Promise<void> {
  * Answers a root fetch's item from field cells, when every cell it needs is cached. While L1
  * lacks only cells that other fetches in flight are getting (`InflightFetches.markCells`), it
  * waits for them and reads L1 again (outcome `awaited`; again only if that brought some of them,
- * at most {@link MAX_CELL_WAITS} times and {@link MAX_CELL_WAIT_MS} in all); otherwise it marks the cells it lacks, for the fetches
- * after it, and reads L2, then its subgraph. What L2 gave it is in L1 at once: its mark on those
+ * at most {@link MAX_CELL_WAITS} times and {@link MAX_CELL_WAIT_MS} in all); otherwise it marks
+ * the cells it lacks, for the fetches after it, and reads L2, then its subgraph. What L2 gave it is in L1 at once: its mark on those
  * cells ends there (nobody waits for its subgraph for them), and the cells it then lacks below
  * them are marked until it is done (`endCellMark`).
  */
@@ -290,9 +290,8 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
   let source: Item['source'] = 'l1';
   // It marks nothing before it stops waiting: no cycle of waits. It waits again only when the
   // last wait brought some of what it lacked (a fetch that failed to get them is not waited for
-  // in turn by everyone after it).
-  // All its waits together last at most MAX_CELL_WAIT_MS: past that it goes on by itself (its own
-  // fetch may be cheaper than the slow one it waited for).
+  // in turn by everyone after it), and all its waits together last at most MAX_CELL_WAIT_MS (its
+  // own fetch may be cheaper than the slow one it waited for).
   const deadline = performance.now() + MAX_CELL_WAIT_MS;
   let lacked: string | undefined;
   for (let waits = 0; 'missing' in local && waits < MAX_CELL_WAITS; waits++) {
@@ -311,7 +310,8 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
   if ('missing' in local) {
     const mark = caching.inflight.markCells(local.missing);
     run.endCellMark = mark;
-    assembled = await assembleFromCells(caching.store, run.policy.version, subgraph, plan, run.variables);
+    // L1 was just read (no await since): L2 for what it lacked.
+    assembled = await assembleFromShared(caching.store, run.policy.version, subgraph, plan, run.variables, local.missing);
     source = assembled?.tier;
     if (!assembled && caching.store.hasShared) {
       const now = readLocal();
