@@ -10,7 +10,8 @@ import { tokenFor } from './support/stack.js';
  * change an answer, over every federation shape of the corpus: after each request of the corpus
  * has been asked once, documents that ask the same data in another form (selections in reverse
  * order; aliased; scalar fields selected twice; one field fewer; `__typename` everywhere) are not
- * cached whole anywhere, so the entity cache answers their root fetches from cells where it can:
+ * cached whole anywhere, so the entity cache answers their root fetches, and the representations of
+ * their entity fetches, from cells where it can:
  * from L2 on another instance, then from L1. Each answer equals, byte for byte, that of a gateway without caches.
  */
 
@@ -46,10 +47,11 @@ async function send(url: string, request: CorpusRequest): Promise<{ text: string
   return { status: response.status, text: await response.text(), entities: response.headers.get('x-tributary-entity-cache') };
 }
 
-async function assembled(url: string): Promise<number> {
+/** Root fetches (`assembled`) or representations of entity fetches (`entity-assembled`) an instance answered from cells. */
+async function assembled(url: string, outcome: 'assembled' | 'entity-assembled'): Promise<number> {
   const text = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
   let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith('tributary_entity_cache_cells_total{') && line.includes('outcome="assembled"')) sum += Number(line.split(' ').at(-1));
+  for (const line of text.split('\n')) if (line.startsWith('tributary_entity_cache_cells_total{') && line.includes(`outcome="${outcome}"`)) sum += Number(line.split(' ').at(-1));
   return sum;
 }
 
@@ -60,6 +62,8 @@ afterAll(async () => {
 
 /** Root fetches answered from cells, per shape: summed and checked at the end (interfaces and unions are never kept in cells). */
 const assembledByShape = new Map<string, number>();
+/** Representations of entity fetches answered from their entities' cells, per shape. */
+const entitiesAssembledByShape = new Map<string, number>();
 
 describe.each(CORPUS.map((shape, index) => ({ shape, index })))('field cells never change an answer: $shape.name', ({ shape, index }) => {
   it('answers other forms of each request byte for byte as without caches, from L2 cells on another instance and from L1 cells', async () => {
@@ -87,7 +91,8 @@ describe.each(CORPUS.map((shape, index) => ({ shape, index })))('field cells nev
       }
     }
     expect(differences).toEqual([]);
-    assembledByShape.set(shape.name, (await assembled(first)) + (await assembled(second)));
+    assembledByShape.set(shape.name, (await assembled(first, 'assembled')) + (await assembled(second, 'assembled')));
+    entitiesAssembledByShape.set(shape.name, (await assembled(first, 'entity-assembled')) + (await assembled(second, 'entity-assembled')));
   }, 120_000);
 });
 
@@ -96,5 +101,11 @@ describe('field cells over the corpus', () => {
     expect(assembledByShape.size).toBe(CORPUS.length);
     const total = [...assembledByShape.values()].reduce((a, b) => a + b, 0);
     expect(total, JSON.stringify([...assembledByShape])).toBeGreaterThan(20);
+  });
+
+  it('answered representations of entity fetches from their entities\' cells, in several shapes', () => {
+    const total = [...entitiesAssembledByShape.values()].reduce((a, b) => a + b, 0);
+    expect(total, JSON.stringify([...entitiesAssembledByShape])).toBeGreaterThan(15);
+    expect([...entitiesAssembledByShape.values()].filter((n) => n > 0).length, JSON.stringify([...entitiesAssembledByShape])).toBeGreaterThanOrEqual(3);
   });
 });

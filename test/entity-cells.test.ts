@@ -163,6 +163,48 @@ describe('field cells, response cache off', () => {
     expect(await cells(first, 'awaited')).toBeGreaterThan(awaited);
   });
 
+  it('answers the representations of an entity fetch from the cells root fetches kept, and root fetches from the cells entity fetches kept', async () => {
+    // topTracks is a sales root fetch; the tracks' catalog fields come from a catalog entity fetch.
+    const top = (fields: string) => `query Top { topTracks(first: 5) { ${fields} } }`;
+    const ids = (JSON.parse((await ask(uncached, top('id'))).text) as { data: { topTracks: Array<{ id: string }> } }).data.topTracks.map((t) => t.id);
+    expect(ids).toHaveLength(5);
+    // Root fetches keep the five tracks' name and unitPrice in cells.
+    for (const id of ids) await ask(first, 'query One($id: ID!) { track(id: $id) { id name unitPrice } }', { id });
+    const assembledBefore = await cells(first, 'entity-assembled');
+
+    // Another document's entity fetch over the same tracks and fields: no catalog SQL, on this instance (L1) or another (L2).
+    const prices = top('id unitPrice name');
+    const expected = (await ask(uncached, prices)).text;
+    for (const stack of [first, second]) {
+      const answer = await ask(stack, prices);
+      expect(answer.text).toBe(expected);
+      expect(answer.catalog).toBe(0);
+      expect(answer.entities).toMatch(/representations=5\/5$/);
+    }
+    expect((await cells(first, 'entity-assembled')) - assembledBefore).toBe(5);
+
+    // The other way: fields an entity fetch read (composer) answer a root fetch of another document from cells.
+    await ask(first, top('id composer'));
+    const composer = 'query Composer($id: ID!) { track(id: $id) { composer name } }';
+    const fromCells = await ask(first, composer, { id: ids[0] });
+    expect(fromCells.text).toBe((await ask(uncached, composer, { id: ids[0] })).text);
+    expect(fromCells.statements).toBe(0);
+
+    // A price change evicts that track's price cell only: the next entity fetch sends that one
+    // representation, and keeps the new price in cells, from which another selection is answered.
+    await sql(database.url, 'UPDATE catalog.track SET unit_price = 6.66 WHERE track_id = $1', [Number(ids[1])]);
+    const deadline = Date.now() + 2_000;
+    let changed = await ask(first, prices);
+    while (!changed.text.includes('"6.66"') && Date.now() < deadline) changed = await ask(first, prices);
+    expect(changed.text).toBe((await ask(uncached, prices)).text);
+    expect(changed.entities).toMatch(/representations=4\/5$/);
+    const other = top('unitPrice id');
+    const after = await ask(first, other);
+    expect(after.text).toBe((await ask(uncached, other)).text);
+    expect(after.text).toContain('"6.66"');
+    expect(after.catalog).toBe(0);
+  });
+
   it('keeps no private fetch in cells: a customer page is never answered for another principal', async () => {
     const query = '{ customer(id: "5") { firstName email } }';
     const storedBefore = await cells(first, 'stored');

@@ -1,7 +1,7 @@
 import { sha256Hex } from '../persisted/sha256.js';
 import { scopedKey } from './cache-key.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
-import { type CellPlan, effectiveVariables, readCells, writeCells } from './root-cells.js';
+import { type CellPlan, ROOT_RECORD, effectiveVariables, readCells, writeCells } from './root-cells.js';
 
 /** Rounds of L2 reads one assembly may take (each reaches one level deeper: root, entities, their entities…). */
 export const MAX_CELL_ROUNDS = 6;
@@ -34,8 +34,8 @@ export interface Assembled {
   tier: 'l1' | 'l2';
 }
 
-/** One read of a root fetch's cells from L1: the answer if complete, the earliest expiry of the cells read, the keys missing. */
-function readLocal(store: EntityStore, base: string, plan: CellPlan, vars: Record<string, unknown>): { data: Record<string, unknown> | undefined; expiresAt: number; missing: string[] } {
+/** One read of a root fetch's cells (or an entity's, from its `record`) from L1: the answer if complete, the earliest expiry of the cells read, the keys missing. */
+function readLocal(store: EntityStore, base: string, plan: CellPlan, vars: Record<string, unknown>, record: string): { data: Record<string, unknown> | undefined; expiresAt: number; missing: string[] } {
   let expiresAt = Number.POSITIVE_INFINITY;
   const missing: Array<{ record: string; signature: string }> = [];
   const lookup = (record: string, signature: string) => {
@@ -44,17 +44,18 @@ function readLocal(store: EntityStore, base: string, plan: CellPlan, vars: Recor
     if (hit.expiresAt < expiresAt) expiresAt = hit.expiresAt;
     return hit.value.body;
   };
-  const data = readCells(plan, vars, lookup, missing);
+  const data = readCells(plan, vars, lookup, missing, record);
   return { data, expiresAt, missing: data ? [] : [...new Set(missing.map((m) => cellKey(base, m.record, m.signature)))] };
 }
 
 /**
  * Answers a root fetch from field cells in L1 only, synchronously: the answer, or the keys of
  * the cells missing at the first level found incomplete (what another fetch in flight may be
- * getting: see `InflightFetches.markCells`).
+ * getting: see `InflightFetches.markCells`). Given an entity's `record` (`Track:"42"`) and its
+ * type's plan (see `planEntityCells`), the same for that entity's answer to an entity fetch.
  */
-export function assembleLocal(store: EntityStore, version: string, subgraph: string, plan: CellPlan, variables: Record<string, unknown>): Assembled | { missing: string[] } {
-  const { data, expiresAt, missing } = readLocal(store, cellBase(version, subgraph), plan, effectiveVariables(plan, variables));
+export function assembleLocal(store: EntityStore, version: string, subgraph: string, plan: CellPlan, variables: Record<string, unknown>, record = ROOT_RECORD): Assembled | { missing: string[] } {
+  const { data, expiresAt, missing } = readLocal(store, cellBase(version, subgraph), plan, effectiveVariables(plan, variables), record);
   return data ? { data, expiresAt, tier: 'l1' } : { missing };
 }
 
@@ -83,6 +84,7 @@ export async function assembleFromShared(
   plan: CellPlan,
   variables: Record<string, unknown>,
   missing: readonly string[],
+  record = ROOT_RECORD,
 ): Promise<Assembled | undefined> {
   if (!store.hasShared) return undefined;
   const vars = effectiveVariables(plan, variables);
@@ -96,7 +98,7 @@ export async function assembleFromShared(
     const found = await Promise.all(keys.map((key) => store.getShared(key)));
     for (const [i, key] of keys.entries()) if (found[i] === undefined) absent.add(key);
     if (found.every((f) => f === undefined)) return undefined;
-    const read = readLocal(store, base, plan, vars);
+    const read = readLocal(store, base, plan, vars, record);
     if (read.data) return { data: read.data, expiresAt: read.expiresAt, tier: 'l2' };
     lacking = read.missing;
   }
@@ -111,7 +113,8 @@ export interface CellsStored {
 }
 
 /**
- * Keeps a root fetch's answer (the tagged fetch's `data`, read from public data) in field cells,
+ * Keeps a root fetch's answer (the tagged fetch's `data`, read from public data), or with
+ * `asEntity` one entity's answer to an entity fetch (in its type's plan, see `planEntityCells`), in field cells,
  * each with its own tags, under the same store-time freshness rule as a whole fetch
  * (`startedAt`, `readLsn`). A cell whose value L1 already holds is not written again (most of a
  * page's cells, when one field or the root was what was missing). `undefined` when the answer does
@@ -124,9 +127,9 @@ export function storeCells(
   plan: CellPlan,
   data: Record<string, unknown>,
   variables: Record<string, unknown>,
-  options: { ttlMs: number; startedAt: number; readLsn?: string },
+  { asEntity = false, ...options }: { ttlMs: number; startedAt: number; readLsn?: string; asEntity?: boolean },
 ): CellsStored | undefined {
-  const cells = writeCells(plan, data, effectiveVariables(plan, variables));
+  const cells = writeCells(plan, data, effectiveVariables(plan, variables), undefined, asEntity);
   if (!cells) return undefined;
   const outcome: CellsStored = { stored: 0, refused: 0, kept: 0 };
   const base = cellBase(version, subgraph);

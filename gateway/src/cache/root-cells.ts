@@ -6,6 +6,8 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
   Kind,
+  type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
   type ValueNode,
   getNamedType,
@@ -103,20 +105,92 @@ export function planCells(fetch: TaggedFetch, schema: GraphQLSchema): CellPlan |
   let plan: CellPlan | null = null;
   if (root && operation.operation === 'query' && !operation.directives?.length) {
     const set = planSet(operation.selectionSet, root, schema, fetch, 0);
-    if (set && !set.fields.some((f) => f.name === '_entities' || f.name === '_service')) {
-      // Coerced by the variable's declared type, as arguments are (see `signature`).
-      const defaults = (operation.variableDefinitions ?? [])
-        .filter((d) => d.defaultValue !== undefined)
-        .map((d) => {
-          const type = typeFromAST(schema, d.type) as GraphQLInputType | undefined;
-          const coerced = type ? coerceLiteral(d.defaultValue!, type, {}) : undefined;
-          return { name: d.variable.name.value, value: coerced === undefined ? valueFromASTUntyped(d.defaultValue!) : coerced };
-        });
-      plan = { root: set, defaults };
-    }
+    if (set && !set.fields.some((f) => f.name === '_entities' || f.name === '_service')) plan = { root: set, defaults: variableDefaults(operation, schema) };
   }
   plans.set(fetch, { schema, plan });
   return plan;
+}
+
+/** The operation's variable defaults, each coerced by the variable's declared type, as arguments are (see `signature`). */
+function variableDefaults(operation: OperationDefinitionNode, schema: GraphQLSchema): CellPlan['defaults'] {
+  return (operation.variableDefinitions ?? [])
+    .filter((d) => d.defaultValue !== undefined)
+    .map((d) => {
+      const type = typeFromAST(schema, d.type) as GraphQLInputType | undefined;
+      const coerced = type ? coerceLiteral(d.defaultValue!, type, {}) : undefined;
+      return { name: d.variable.name.value, value: coerced === undefined ? valueFromASTUntyped(d.defaultValue!) : coerced };
+    });
+}
+
+/**
+ * The cell plans of an entity fetch (`_entities(representations: $representations)`), by entity
+ * type: for each type of the subgraph keyed by `id` that the fetch selects, the plan of one
+ * representation's answer, whose `root` is the selection on that type (the `__typename`s asked of
+ * `_entities` and the fragments on that type, in document order, which is the answer's order). A
+ * representation of that type that carries its `id` and nothing else is then answered from, and
+ * kept in, the cells of its record (`Track:"42"`), the same cells root fetches of the subgraph read
+ * and write: the fields of one entity are one set of cells, whichever way the plan reaches them.
+ * A type selected through a fragment on an interface or union, or with a selection that root
+ * fetches could not keep in cells (see {@link planCells}), gets no plan; `null` when no type has one
+ * (remembered per fetch and schema).
+ *
+ * @example
+ * planEntityCells(tagFetch('query($representations:[_Any!]!){_entities(representations:$representations){...on Track{name}}}', catalog)!, catalog)
+ * // Map { 'Track' => { root: { type: Track, fields: [name, _tributary_id] }, defaults: [] } }
+ */
+export function planEntityCells(fetch: TaggedFetch, schema: GraphQLSchema): EntityCellPlans | null {
+  const known = entityPlans.get(fetch);
+  if (known?.schema === schema) return known.plans;
+  const operation = fetch.operation;
+  const [only, ...rest] = operation.selectionSet.selections;
+  const entities = schema.getType('_Entity');
+  let plans: Map<string, CellPlan> | null = null;
+  if (operation.operation === 'query' && !operation.directives?.length && rest.length === 0 && only?.kind === Kind.FIELD && only.name.value === '_entities' && !only.directives?.length && only.selectionSet && entities && isUnionType(entities)) {
+    const defaults = variableDefaults(operation, schema);
+    for (const member of entities.getTypes()) {
+      if (!isKeyedById(schema, member)) continue;
+      const selections = selectionsOn(only.selectionSet, member, schema, fetch);
+      const set = selections && planSet({ kind: Kind.SELECTION_SET, selections }, member, schema, fetch, 1);
+      if (!set || !set.fields.some(isIdField)) continue;
+      plans ??= new Map();
+      plans.set(member.name, { root: set, defaults });
+    }
+  }
+  entityPlans.set(fetch, { schema, plans });
+  return plans;
+}
+
+/** The cell plans of an entity fetch, by the entity type a representation names (see {@link planEntityCells}). */
+export type EntityCellPlans = ReadonlyMap<string, CellPlan>;
+
+const entityPlans = new WeakMap<TaggedFetch, { schema: GraphQLSchema; plans: EntityCellPlans | null }>();
+
+/**
+ * The selections of `_entities`' selection set that apply to objects of `type`: its `__typename`
+ * fields and the fragments on `type` (or on no type), in order; fragments on another object type
+ * left out. `null` when a fragment is on an interface or union (not planned) or something else is
+ * there.
+ */
+function selectionsOn(set: SelectionSetNode, type: GraphQLObjectType, schema: GraphQLSchema, fetch: TaggedFetch): SelectionNode[] | null {
+  const selections: SelectionNode[] = [];
+  for (const selection of set.selections) {
+    if (selection.directives?.length) return null;
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value !== '__typename' || selection.selectionSet) return null;
+      selections.push(selection);
+      continue;
+    }
+    const condition = selection.kind === Kind.INLINE_FRAGMENT ? selection.typeCondition?.name.value : fetch.fragments.get(selection.name.value)?.typeCondition.name.value;
+    if (selection.kind === Kind.FRAGMENT_SPREAD && condition === undefined) return null;
+    if (condition === undefined || condition === type.name) selections.push(selection);
+    else if (!isObjectType(schema.getType(condition))) return null;
+  }
+  return selections;
+}
+
+/** Whether a planned field is the `_tributary_id: id` that `tagFetch` adds (the entity's id in the answer). */
+function isIdField(field: CellField): boolean {
+  return field.responseName === FETCH_ID_ALIAS && field.name === 'id' && field.args.length === 0;
 }
 
 function planSet(selectionSet: SelectionSetNode, type: GraphQLObjectType, schema: GraphQLSchema, fetch: TaggedFetch, depth: number): CellSet | null {
@@ -158,8 +232,9 @@ function planField(node: FieldNode, type: GraphQLObjectType, schema: GraphQLSche
   const args = node.arguments ?? [];
   if (name === '__typename') return { responseName, name, kind: 'typename', args };
   const definition = type.getFields()[name];
-  // An `@external` field is answered here only along an `@provides` path: its value may depend on the path, not on the entity alone.
-  if (!definition || definition.astNode?.directives?.some((d) => d.name.value === 'external')) return null;
+  // An `@external` field is answered here only along an `@provides` path, and a `@requires` field from
+  // the fields a representation carries: either value may depend on the path, not on the entity alone.
+  if (!definition || definition.astNode?.directives?.some((d) => d.name.value === 'external' || d.name.value === 'requires')) return null;
   // A custom scalar's literal and variable forms are parsed by different functions (`parseLiteral`,
   // `parseValue`) that a subgraph may make disagree: one signature cannot stand for both.
   if (args.length > 0 && definition.args.some((arg) => hasCustomScalar(arg.type))) return null;
@@ -173,7 +248,7 @@ function planField(node: FieldNode, type: GraphQLObjectType, schema: GraphQLSche
     if (!set) return null;
     const entity = isKeyedById(schema, named);
     // An entity's id must be in the answer (`tagFetch` adds `_tributary_id: id` to every selection of a type with an `id`).
-    if (entity && !set.fields.some((f) => f.responseName === FETCH_ID_ALIAS && f.name === 'id' && f.args.length === 0)) return null;
+    if (entity && !set.fields.some(isIdField)) return null;
     field = { responseName, name, kind: entity ? 'entity' : 'inline', set, args };
   } else {
     return null;
@@ -312,12 +387,14 @@ export function effectiveVariables(plan: CellPlan, variables: Record<string, unk
 
 /** The record of the root, and of an entity by type and `id`. */
 export const ROOT_RECORD = 'Query';
-function recordOf(type: string, id: unknown): string {
+export function recordOf(type: string, id: unknown): string {
   return `${type}:${JSON.stringify(id)}`;
 }
 
 /**
- * The cells of a root fetch's answer (`data` of the tagged fetch), with their tags: for a cell of
+ * The cells of a root fetch's answer (`data` of the tagged fetch), or with `asEntity` of one
+ * entity's answer to an entity fetch (the plan's `root` is then its type's selection, see
+ * {@link planEntityCells}, and the record is the entity's, by the `id` in the answer), with their tags: for a cell of
  * entity `Track:42`, `Track:42`, `type:Track` and `Track:42.<field>`; for a root cell,
  * `Query.<field>`; plus, for what a cell holds, the tags `readFetchResult` gives it: each entity
  * it names (`Album:3`, `type:Album`), and each inline object with an `id` and its fields.
@@ -325,7 +402,7 @@ function recordOf(type: string, id: unknown): string {
  * than `maxCells` cells (a list of thousands: kept whole only, since writing and reading that
  * many cells costs more than the fetch): nothing is kept.
  */
-export function writeCells(plan: CellPlan, data: Record<string, unknown>, variables: Record<string, unknown>, maxCells = MAX_CELLS_PER_FETCH): CellWrite[] | undefined {
+export function writeCells(plan: CellPlan, data: Record<string, unknown>, variables: Record<string, unknown>, maxCells = MAX_CELLS_PER_FETCH, asEntity = false): CellWrite[] | undefined {
   const cells: CellWrite[] = [];
   const seen = new Set<string>();
   const writeRecord = (set: CellSet, record: string, tagPrefix: string | undefined, object: Record<string, unknown>): boolean => {
@@ -395,13 +472,18 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
     }
     return inline;
   };
-  return writeRecord(plan.root, ROOT_RECORD, undefined, data) ? cells : undefined;
+  if (!asEntity) return writeRecord(plan.root, ROOT_RECORD, undefined, data) ? cells : undefined;
+  const id = data[FETCH_ID_ALIAS];
+  if (id === null || id === undefined) return undefined;
+  const type = plan.root.type.name;
+  return writeRecord(plan.root, recordOf(type, id), `${type}:${String(id)}`, data) ? cells : undefined;
 }
 
 const INVALID = Symbol('invalid');
 
 /**
- * Reads a root fetch's answer from cells: `lookup(record, signature)` gives a cell's JSON text or
+ * Reads a root fetch's answer from cells (or, given the `record` of an entity, that entity's
+ * answer to an entity fetch: see {@link planEntityCells}): `lookup(record, signature)` gives a cell's JSON text or
  * `undefined`. Returns the answer (the subgraph's shape: response names in selection order,
  * `__typename` from the type) or `undefined` when a cell is missing; `missing` collects the
  * missing cells it reached (what lies below them is unknown until they are found).
@@ -411,6 +493,7 @@ export function readCells(
   variables: Record<string, unknown>,
   lookup: (record: string, signature: string) => string | undefined,
   missing: Array<{ record: string; signature: string }>,
+  record = ROOT_RECORD,
 ): Record<string, unknown> | undefined {
   let complete = true;
   const readRecord = (set: CellSet, record: string): Record<string, unknown> | undefined => {
@@ -462,6 +545,6 @@ export function readCells(
     }
     return object;
   };
-  const data = readRecord(plan.root, ROOT_RECORD);
+  const data = readRecord(plan.root, record);
   return complete ? data : undefined;
 }

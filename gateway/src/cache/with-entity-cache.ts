@@ -14,7 +14,7 @@ import type { EntityCacheMetrics } from './entity-metrics.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
 import { FetchRecorder } from './fetch-recorder.js';
 import { type TaggedFetch, entryTags, readFetchResult, refusesAddedSelections, tagFetch } from './fetch-tagging.js';
-import { type CellPlan, planCells } from './root-cells.js';
+import { type CellPlan, type EntityCellPlans, planCells, planEntityCells, recordOf } from './root-cells.js';
 
 type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
 type ResponseError = NonNullable<Response['errors']>[number];
@@ -108,6 +108,8 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
     const variables = (options.request.variables ?? {}) as Record<string, unknown>;
     const representations = variables.representations;
     if (analysis.shape.kind === 'entities' && !Array.isArray(representations)) return bypass();
+    // Field cells are public only: a fetch that selects anything private is never kept in, or answered from, cells.
+    const cellsFit = !analysis.hints.private && caching.fieldCells !== false;
     const run: FetchRun = {
       options,
       process,
@@ -121,7 +123,8 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
       principal: (options.context as { principal?: Principal }).principal ?? ANONYMOUS,
       alreadyTagged: fetch.query === options.request.query,
       variables,
-      cells: analysis.shape.kind === 'root' && !analysis.hints.private && caching.fieldCells !== false ? (planCells(fetch, schema) ?? undefined) : undefined,
+      cells: analysis.shape.kind === 'root' && cellsFit ? (planCells(fetch, schema) ?? undefined) : undefined,
+      entityCells: analysis.shape.kind === 'entities' && cellsFit ? (planEntityCells(fetch, schema) ?? undefined) : undefined,
     };
     const base = fetchKey(policy.version, subgraph, analysis, variables);
     let items: Item[];
@@ -165,6 +168,8 @@ interface FetchRun {
   variables: Record<string, unknown>;
   /** A root fetch that field cells can answer and keep (see `root-cells.ts`). */
   cells?: CellPlan;
+  /** An entity fetch whose representations of these types field cells can answer and keep (see `planEntityCells`). */
+  entityCells?: EntityCellPlans;
   /** Ends this fetch's mark on the cells it is getting (`InflightFetches.markCells`), once it is done. */
   endCellMark?: () => void;
 }
@@ -176,6 +181,8 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   if (notLocal.length > 0 && caching.store.hasShared) await lookUpShared(run, notLocal);
   // A root fetch not cached whole: from the cells of what earlier fetches read, if all are there.
   if (run.cells && items[0]!.source === undefined) await assemble(run, items[0]!, run.cells);
+  // Representations not cached for this selection: from the cells of their entities, if all are there.
+  else if (run.entityCells && notLocal.length > 0) await assembleEntities(run, notLocal, run.entityCells);
   const missing = notLocal.filter((item) => item.source === undefined);
   if (missing.length === 0) {
     // Everything from the cache: no claim, no request.
@@ -325,6 +332,67 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
   item.entry = { value: CELLS_VALUE, expiresAt: assembled.expiresAt };
   item.source = source;
 }
+/**
+ * Answers the representations among `items` that no entry answered from their entities' field
+ * cells (see `planEntityCells`), when every cell their selection needs is cached: L1 first,
+ * then L2 for the rest, all at once. Only a representation that carries its type's `id` and
+ * nothing else is read this way (see {@link cellRecordOf}); it waits for no other fetch's cells.
+ * Counted per representation in the cells metric (`entity-assembled`, `entity-incomplete`).
+ */
+async function assembleEntities(run: FetchRun, items: Item[], plans: EntityCellPlans): Promise<void> {
+  const { caching, subgraph } = run;
+  const { store } = caching;
+  const version = run.policy.version;
+  const representations = run.variables.representations as unknown[];
+  const fill = (item: Item, assembled: { data: Record<string, unknown>; expiresAt: number; tier: 'l1' | 'l2' }) => {
+    item.value = assembled.data;
+    item.entry = { value: CELLS_VALUE, expiresAt: assembled.expiresAt };
+    item.source = assembled.tier;
+  };
+  let assembled = 0;
+  let incomplete = 0;
+  const shared: Array<Promise<void>> = [];
+  for (const item of items) {
+    if (item.source !== undefined) continue;
+    const plan = plans.get(item.type);
+    const record = plan && cellRecordOf(representations[item.index], item.type);
+    if (!plan || !record) continue;
+    const local = assembleLocal(store, version, subgraph, plan, run.variables, record);
+    if ('data' in local) {
+      fill(item, local);
+      assembled++;
+    } else if (!store.hasShared) {
+      incomplete++;
+    } else {
+      shared.push(
+        assembleFromShared(store, version, subgraph, plan, run.variables, local.missing, record).then((found) => {
+          if (found) {
+            fill(item, found);
+            assembled++;
+          } else {
+            incomplete++;
+          }
+        }),
+      );
+    }
+  }
+  await Promise.all(shared);
+  if (assembled > 0) caching.metrics.cells.inc({ subgraph, outcome: 'entity-assembled' }, assembled);
+  if (incomplete > 0) caching.metrics.cells.inc({ subgraph, outcome: 'entity-incomplete' }, incomplete);
+}
+
+/**
+ * The cell record (`Track:"42"`) of a representation of `type` that carries its `id` (a string or
+ * a number) and nothing else; `undefined` for any other (one with fields a `@requires` needs, or
+ * another key), which is then cached per selection only.
+ */
+function cellRecordOf(representation: unknown, type: string): string | undefined {
+  if (typeof representation !== 'object' || representation === null) return undefined;
+  const { id } = representation as { id?: unknown };
+  if ((typeof id !== 'string' && typeof id !== 'number') || Object.keys(representation).length !== 2 || (representation as { __typename?: unknown }).__typename !== type) return undefined;
+  return recordOf(type, id);
+}
+
 /** Most times a root fetch waits for cells other fetches are getting (one level of records below another, each found in L2 or sent for). */
 const MAX_CELL_WAITS = 3;
 /**
@@ -481,9 +549,13 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
   const result = caching.store.set(scope === 'public' ? item.publicKey : scopedKey(item.key, run.principal), stored, { tags, ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn });
   if (!result.stored) return void outcome(result.reason === 'expired' ? 'uncacheable' : result.reason);
   outcome('stored');
-  if (run.cells && scope === 'public') {
-    const cells = storeCells(caching.store, policy.version, subgraph, run.cells, value as Record<string, unknown>, run.variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn });
-    caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
+  if (scope === 'public') {
+    // A root fetch's answer, or an entity's (one that carries its id and nothing else), kept in field cells too.
+    const entityPlan = run.entityCells?.get(item.type);
+    const asEntity = entityPlan !== undefined && cellRecordOf((run.variables.representations as unknown[])[item.index], item.type) !== undefined;
+    const plan = asEntity ? entityPlan : run.cells;
+    const cells = plan && storeCells(caching.store, policy.version, subgraph, plan, value as Record<string, unknown>, run.variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn, asEntity });
+    if (plan) caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
     if (cells?.refused) caching.metrics.cells.inc({ subgraph, outcome: 'refused' }, cells.refused);
     if (cells?.kept) caching.metrics.cells.inc({ subgraph, outcome: 'kept' }, cells.kept);
   }
