@@ -103,7 +103,7 @@ describe('field cells over the corpus', () => {
     expect(total, JSON.stringify([...assembledByShape])).toBeGreaterThan(20);
   });
 
-  it('answered representations of entity fetches from their entities\' cells, in several shapes', () => {
+  it("answered representations of entity fetches from their entities' cells, in several shapes", () => {
     const total = [...entitiesAssembledByShape.values()].reduce((a, b) => a + b, 0);
     expect(total, JSON.stringify([...entitiesAssembledByShape])).toBeGreaterThan(15);
     expect([...entitiesAssembledByShape.values()].filter((n) => n > 0).length, JSON.stringify([...entitiesAssembledByShape])).toBeGreaterThanOrEqual(3);

@@ -35,7 +35,13 @@ export interface Assembled {
 }
 
 /** One read of a root fetch's cells (or an entity's, from its `record`) from L1: the answer if complete, the earliest expiry of the cells read, the keys missing. */
-function readLocal(store: EntityStore, base: string, plan: CellPlan, vars: Record<string, unknown>, record: string): { data: Record<string, unknown> | undefined; expiresAt: number; missing: string[] } {
+function readLocal(
+  store: EntityStore,
+  base: string,
+  plan: CellPlan,
+  vars: Record<string, unknown>,
+  record: string,
+): { data: Record<string, unknown> | undefined; expiresAt: number; missing: string[] } {
   let expiresAt = Number.POSITIVE_INFINITY;
   const missing: Array<{ record: string; signature: string }> = [];
   const lookup = (record: string, signature: string) => {

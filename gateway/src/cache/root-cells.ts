@@ -145,13 +145,23 @@ export function planEntityCells(fetch: TaggedFetch, schema: GraphQLSchema): Enti
   const [only, ...rest] = operation.selectionSet.selections;
   const entities = schema.getType('_Entity');
   let plans: Map<string, CellPlan> | null = null;
-  if (operation.operation === 'query' && !operation.directives?.length && rest.length === 0 && only?.kind === Kind.FIELD && only.name.value === '_entities' && !only.directives?.length && only.selectionSet && entities && isUnionType(entities)) {
+  if (
+    operation.operation === 'query' &&
+    !operation.directives?.length &&
+    rest.length === 0 &&
+    only?.kind === Kind.FIELD &&
+    only.name.value === '_entities' &&
+    !only.directives?.length &&
+    only.selectionSet &&
+    entities &&
+    isUnionType(entities)
+  ) {
     const defaults = variableDefaults(operation, schema);
     for (const member of entities.getTypes()) {
       if (!isKeyedById(schema, member)) continue;
       const selections = selectionsOn(only.selectionSet, member, schema, fetch);
       const set = selections && planSet({ kind: Kind.SELECTION_SET, selections }, member, schema, fetch, 1);
-      if (!set || !set.fields.some(isIdField)) continue;
+      if (!set?.fields.some(isIdField)) continue;
       plans ??= new Map();
       plans.set(member.name, { root: set, defaults });
     }

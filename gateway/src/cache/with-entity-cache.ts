@@ -554,7 +554,8 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
     const entityPlan = run.entityCells?.get(item.type);
     const asEntity = entityPlan !== undefined && cellRecordOf((run.variables.representations as unknown[])[item.index], item.type) !== undefined;
     const plan = asEntity ? entityPlan : run.cells;
-    const cells = plan && storeCells(caching.store, policy.version, subgraph, plan, value as Record<string, unknown>, run.variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn, asEntity });
+    const cells =
+      plan && storeCells(caching.store, policy.version, subgraph, plan, value as Record<string, unknown>, run.variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn, asEntity });
     if (plan) caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
     if (cells?.refused) caching.metrics.cells.inc({ subgraph, outcome: 'refused' }, cells.refused);
     if (cells?.kept) caching.metrics.cells.inc({ subgraph, outcome: 'kept' }, cells.kept);
