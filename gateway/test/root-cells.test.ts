@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleFromCells, storeCells } from '../src/cache/entity-cells.js';
 import { createEntityStore } from '../src/cache/entity-store.js';
 import { tagFetch } from '../src/cache/fetch-tagging.js';
-import { planCells, readCells, writeCells } from '../src/cache/root-cells.js';
+import { planCells, planEntityCells, readCells, recordOf, writeCells } from '../src/cache/root-cells.js';
 
 /** A subgraph schema as the supergraph extraction gives it: `_Entity`, and `@key` on the entity types. */
 const schema = buildSchema(`
@@ -149,5 +149,65 @@ describe('a fetch too large for cells', () => {
     // 1 root cell + 3 × (title, id).
     expect(writeCells(p!, data, {}, 7)).toHaveLength(7);
     expect(writeCells(p!, data, {}, 6)).toBeUndefined();
+  });
+});
+
+describe('planEntityCells', () => {
+  const entities = buildSchema(`
+    directive @key(fields: String!) on OBJECT
+    directive @requires(fields: String!) on FIELD_DEFINITION
+    directive @external on FIELD_DEFINITION
+    scalar _Any
+    interface Named { name: String }
+    type Query { _entities(representations: [_Any!]!): [_Entity]! album(id: ID!): Album }
+    type Album @key(fields: "id") { id: ID! title: String tracks: [Track!]! }
+    type Track implements Named @key(fields: "id") { id: ID! name: String weight: Int @external shipping: Int @requires(fields: "weight") }
+    type Label @key(fields: "name") { id: ID! name: String }
+    union _Entity = Album | Track | Label
+  `);
+  const entityPlans = (selection: string) => {
+    const fetch = tagFetch(`query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`, entities)!;
+    return { fetch, plans: planEntityCells(fetch, entities) };
+  };
+
+  it("plans each type keyed by id that the fetch selects, in the answer's order, and nothing for other types", () => {
+    const { plans } = entityPlans('__typename ... on Track { name } ... on Album { title tracks { name } } ... on Label { id }');
+    expect([...plans!.keys()].sort()).toEqual(['Album', 'Track']);
+    expect(plans!.get('Track')!.root.fields.map((f) => f.responseName)).toEqual(['__typename', 'name', '_tributary_id', '_tributary_type']);
+    expect(plans!.get('Album')!.root.fields.find((f) => f.name === 'tracks')!.kind).toBe('entity');
+  });
+
+  it('refuses fragments on an interface, @requires and @external fields, and directives', () => {
+    expect(entityPlans('... on Named { name } ... on Track { id }').plans).toBeNull();
+    expect(entityPlans('... on Track { shipping }').plans).toBeNull();
+    expect(entityPlans('... on Track { weight }').plans).toBeNull();
+    expect(entityPlans('... on Track @skip(if: false) { name }').plans).toBeNull();
+    // A root fetch is not an entity fetch, and an entity fetch no root fetch.
+    expect(planEntityCells(tagFetch('{ album(id: "1") { title } }', entities)!, entities)).toBeNull();
+    expect(planCells(entityPlans('... on Track { name }').fetch, entities)).toBeNull();
+  });
+
+  it("shares cells with root fetches: an entity written by a root fetch is read as an entity fetch's answer, and the other way", () => {
+    const root = tagFetch('{ album(id: "4") { title tracks { name } } }', entities)!;
+    const rootPlan = planCells(root, entities)!;
+    const rootData = { album: { title: 'Rock', tracks: [{ name: 'Go Down', _tributary_id: '15' }], _tributary_id: '4' } };
+    const { map, lookup } = cellMap(writeCells(rootPlan, rootData, {})!);
+    const track = entityPlans('... on Track { name }').plans!.get('Track')!;
+    expect(JSON.stringify(readCells(track, {}, lookup, [], recordOf('Track', '15')))).toBe(JSON.stringify({ name: 'Go Down', _tributary_id: '15', _tributary_type: 'Track' }));
+    const missing: Array<{ record: string; signature: string }> = [];
+    expect(readCells(track, {}, lookup, missing, recordOf('Track', '16'))).toBeUndefined();
+    expect(missing.map((m) => m.record)).toEqual(['Track:"16"', 'Track:"16"']);
+
+    // An entity's answer, kept under the id it answers with, with the field and entity tags a root fetch gives it.
+    const written = writeCells(track, { name: 'Dog Eat Dog', _tributary_id: '16', _tributary_type: 'Track' }, {}, undefined, true)!;
+    expect(written.map((c) => [c.record, c.signature])).toEqual([
+      ['Track:"16"', 'name'],
+      ['Track:"16"', 'id'],
+    ]);
+    expect(written[0]!.tags).toEqual(expect.arrayContaining(['Track:16', 'Track:16.name']));
+    for (const cell of written) map.set(`${cell.record}\n${cell.signature}`, cell.body);
+    expect(readCells(track, {}, lookup, [], recordOf('Track', '16'))).toEqual({ name: 'Dog Eat Dog', _tributary_id: '16', _tributary_type: 'Track' });
+    // Without its id, an entity's answer is not kept.
+    expect(writeCells(track, { name: 'x', _tributary_type: 'Track' }, {}, undefined, true)).toBeUndefined();
   });
 });
