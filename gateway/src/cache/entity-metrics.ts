@@ -18,8 +18,9 @@ export interface EntityCacheMetrics {
   /** `tributary_entity_cache_representations_sent_total{subgraph}`: representations actually sent to the subgraph. */
   representationsSent: Counter<'subgraph'>;
   /**
-   * `tributary_entity_cache_cells_total{subgraph, outcome}`: field cells of root fetches;
+   * `tributary_entity_cache_cells_total{subgraph, outcome}`: field cells of root and entity fetches;
    * `assembled` / `incomplete` (a root fetch not cached whole, answered from cells or not),
+   * `entity-assembled` / `entity-incomplete` (the same per representation of an entity fetch),
    * `awaited` (it lacked only cells another fetch in flight was getting, and waited for that one),
    * `stored` / `refused` / `kept` (cells written, refused by store-time freshness, or already in
    * L1 with the same value), `unfit` (an answer that did not fit its plan, or
@@ -72,7 +73,7 @@ export function createEntityCacheMetrics(registry: Registry, size: () => { entri
     }),
     cells: new Counter({
       name: 'tributary_entity_cache_cells_total',
-      help: 'Field cells of root fetches: fetches assembled from cells or not, cells stored or refused',
+      help: 'Field cells: root fetches and representations of entity fetches assembled from cells or not, cells stored or refused',
       labelNames: ['subgraph', 'outcome'],
       registers: [registry],
     }),
