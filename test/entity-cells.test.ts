@@ -170,9 +170,12 @@ describe('field cells, response cache off', () => {
     expect(ids).toHaveLength(5);
     // Root fetches keep the five tracks' name and unitPrice in cells.
     for (const id of ids) await ask(first, 'query One($id: ID!) { track(id: $id) { id name unitPrice } }', { id });
+    // Entity fetches answer from the cells of entities `_entities` resolved before (here with another selection).
+    const resolved = await ask(first, top('id genre { name }'));
+    expect(resolved.catalog).toBeGreaterThan(0);
     const assembledBefore = await cells(first, 'entity-assembled');
 
-    // Another document's entity fetch over the same tracks and fields: no catalog SQL, on this instance (L1) or another (L2).
+    // Another document's entity fetch over the same tracks, with fields only root fetches read: no catalog SQL, on this instance (L1) or another (L2).
     const prices = top('id unitPrice name');
     const expected = (await ask(uncached, prices)).text;
     for (const stack of [first, second]) {

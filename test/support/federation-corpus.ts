@@ -49,7 +49,7 @@ interface Shelf {
 }
 const shelves: Shelf[] = [
   { id: 's1', label: 'Fiction', books: [1, 2, 3], grid: [[1, null], [2]], place: { room: 'A', coords: [1.5, 2] } },
-  { id: 's2', label: 'Science', books: [4], grid: [], place: null },
+  { id: 's2', label: 'Science', books: [4, 5], grid: [], place: null },
   { id: 's3', label: 'Empty', books: [], grid: [[]], place: { room: 'C', coords: [] } },
 ];
 const books = [
@@ -68,6 +68,8 @@ const books = [
   { id: 2, title: 'Emma', subtitle: 'A Novel', genre: 'ROMANCE', tags: [], meta: null, shelf: 's1' },
   { id: 3, title: 'Solaris', subtitle: null, genre: null, tags: [{ id: 't2', name: null }], meta: [1, 'x'], shelf: 's1' },
   { id: 4, title: 'Cosmos', subtitle: 'Space', genre: 'SF', tags: [], meta: 'plain', shelf: 's2' },
+  // Listed by its shelf, but its reference resolver answers null: `_entities` never gives its fields.
+  { id: 5, title: 'Withdrawn', subtitle: null, genre: null, tags: [], meta: null, shelf: 's2', withdrawn: true },
 ];
 const bookById = (id: number) => books.find((b) => b.id === id)!;
 /** Two authors with the same `id`: keyed by name, so never one record. */
@@ -404,7 +406,7 @@ export const CORPUS: CorpusShape[] = [
             grid: (shelf: Shelf) => shelf.grid.map((row) => row.map((id) => (id === null ? null : bookById(id)))),
           },
           Book: {
-            __resolveReference: (ref: { id: number }) => books.find((b) => b.id === ref.id) ?? null,
+            __resolveReference: (ref: { id: number }) => books.find((b) => b.id === ref.id && !b.withdrawn) ?? null,
             shelf: (book: { shelf: string }) => shelves.find((s) => s.id === book.shelf) ?? null,
           },
           Author: { books: (author: { books: number[] }) => author.books.map(bookById) },
@@ -413,8 +415,12 @@ export const CORPUS: CorpusShape[] = [
       {
         name: 'loans',
         typeDefs: `${CACHE_CONTROL}
+          type Query { popular: [Book]! }
           type Book @key(fields: "id") { id: Int! loans: Int }`,
-        resolvers: { Book: { __resolveReference: (ref: { id: number }) => ({ id: ref.id, loans: ref.id * 7 }) } },
+        resolvers: {
+          Query: { popular: () => [1, 5, 4].map((id) => ({ id, loans: id * 7 })) },
+          Book: { __resolveReference: (ref: { id: number }) => ({ id: ref.id, loans: ref.id * 7 }) },
+        },
       },
     ],
     minimumStored: 12,
@@ -435,6 +441,9 @@ export const CORPUS: CorpusShape[] = [
       { query: '{ shelf(id: "s3") { books { title } grid { title } place { coords } } }' },
       { query: '{ book(id: 1) { __typename tags { __typename name } meta } }' },
       { query: '{ shelf(id: "s1") { ...F } } fragment F on Shelf { label books { title } }' },
+      // Book 5's title is in cells (from its shelf), but `_entities` resolves it to null.
+      { query: '{ shelf(id: "s2") { books { id title } } }' },
+      { query: '{ popular { id title loans } }' },
     ],
   },
 ];

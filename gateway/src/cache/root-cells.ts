@@ -486,14 +486,27 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
   const id = data[FETCH_ID_ALIAS];
   if (id === null || id === undefined) return undefined;
   const type = plan.root.type.name;
-  return writeRecord(plan.root, recordOf(type, id), `${type}:${String(id)}`, data) ? cells : undefined;
+  const record = recordOf(type, id);
+  const entity = `${type}:${String(id)}`;
+  if (!writeRecord(plan.root, record, entity, data)) return undefined;
+  cells.push({ record, signature: RESOLVED_SIGNATURE, body: 'true', tags: [entity, `type:${type}`] });
+  return cells;
 }
+
+/**
+ * The signature of the cell that says `_entities` resolved a record (no field name can contain
+ * `@`). Entity fetches are answered from a record's cells only when it is there: root fields may
+ * list an entity that the subgraph's reference resolver would answer `null` for, and that is
+ * only known from `_entities` itself. Tagged with the entity (`Track:42`): its deletion evicts it.
+ */
+export const RESOLVED_SIGNATURE = '@resolved';
 
 const INVALID = Symbol('invalid');
 
 /**
  * Reads a root fetch's answer from cells (or, given the `record` of an entity, that entity's
- * answer to an entity fetch: see {@link planEntityCells}): `lookup(record, signature)` gives a cell's JSON text or
+ * answer to an entity fetch, if `_entities` resolved it before: see {@link planEntityCells} and
+ * {@link RESOLVED_SIGNATURE}): `lookup(record, signature)` gives a cell's JSON text or
  * `undefined`. Returns the answer (the subgraph's shape: response names in selection order,
  * `__typename` from the type) or `undefined` when a cell is missing; `missing` collects the
  * missing cells it reached (what lies below them is unknown until they are found).
@@ -556,5 +569,10 @@ export function readCells(
     return object;
   };
   const data = readRecord(plan.root, record);
+  // An entity's answer only if `_entities` resolved that record (see RESOLVED_SIGNATURE).
+  if (record !== ROOT_RECORD && lookup(record, RESOLVED_SIGNATURE) === undefined) {
+    complete = false;
+    missing.push({ record, signature: RESOLVED_SIGNATURE });
+  }
   return complete ? data : undefined;
 }
