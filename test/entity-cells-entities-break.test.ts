@@ -202,7 +202,7 @@ const CASES: Case[] = [
   },
   {
     shape: CANONICAL,
-    name: 'a representation the subgraph answers with another id: its answer is not that id\'s',
+    name: "a representation the subgraph answers with another id: its answer is not that id's",
     warm: [{ query: '{ picks(ids: ["01"]) { id label } }' }],
     probe: { query: '{ picks(ids: ["1"]) { label } }' },
   },
@@ -222,11 +222,11 @@ const CASES: Case[] = [
   },
 ];
 
-async function send(url: string, request: CorpusRequest): Promise<{ text: string; status: number; entities: string | null; cacheControl: string | null }> {
+async function send(url: string, request: CorpusRequest): Promise<{ text: string; status: number; entities: string | null; ttl: string | null }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (request.as) headers.authorization = `Bearer ${await tokenFor(request.as)}`;
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }) });
-  return { status: response.status, text: await response.text(), entities: response.headers.get('x-tributary-entity-cache'), cacheControl: `${response.headers.get('cache-control')} ttl=${response.headers.get('x-tributary-cache-ttl')}` };
+  return { status: response.status, text: await response.text(), entities: response.headers.get('x-tributary-entity-cache'), ttl: response.headers.get('x-tributary-cache-ttl') };
 }
 
 /** Representations of entity fetches an instance answered from cells. */
@@ -270,3 +270,26 @@ describe('entity fetches over field cells, adversarial shapes', () => {
   );
 });
 
+describe('the TTL of an entity answer from cells', () => {
+  it('is no longer than its own fetch would give it, though a root field hinted maxAge 3600 kept the cells', async () => {
+    const stack = await stackOf(REFS);
+    const uncached = await stack.gateway({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: `${inject('redisPrefix')}breakecttl:`, CACHE_DEBUG: 'true' };
+    const cells = await stack.gateway(env);
+    const whole = await stack.gateway({ ...env, ENTITY_CACHE_FIELDS: 'off', REDIS_KEY_PREFIX: `${inject('redisPrefix')}breakecttlwhole:` });
+    await send(cells, { query: '{ allItems { id name } }' });
+    const probe = { query: '{ picks(ids: ["1", "2"]) { id name } }' };
+    const before = await entityAssembled(cells);
+    const expected = (await send(uncached, probe)).text;
+    expect((await send(cells, probe)).text).toBe(expected);
+    expect((await entityAssembled(cells)) - before).toBe(2);
+    // The response cache's entry: its TTL is what the entity answers in it had left.
+    const fromCells = await send(cells, probe);
+    expect(fromCells.text).toBe(expected);
+    await send(whole, probe);
+    const fromSubgraph = await send(whole, probe);
+    expect(Number(fromSubgraph.ttl)).toBeGreaterThan(290);
+    expect(Number(fromCells.ttl)).toBeGreaterThan(290);
+    expect(Number(fromCells.ttl)).toBeLessThanOrEqual(300);
+  });
+});

@@ -13,7 +13,7 @@ import { copierOf } from './json-copy.js';
 import type { EntityCacheMetrics } from './entity-metrics.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
 import { FetchRecorder } from './fetch-recorder.js';
-import { type TaggedFetch, entryTags, readFetchResult, refusesAddedSelections, tagFetch } from './fetch-tagging.js';
+import { FETCH_ID_ALIAS, type TaggedFetch, entryTags, readFetchResult, refusesAddedSelections, tagFetch } from './fetch-tagging.js';
 import { type CellPlan, type EntityCellPlans, planCells, planEntityCells, recordOf } from './root-cells.js';
 
 type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -329,7 +329,7 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
   caching.metrics.cells.inc({ subgraph, outcome: assembled ? 'assembled' : 'incomplete' });
   if (!assembled) return;
   item.value = assembled.data;
-  item.entry = { value: CELLS_VALUE, expiresAt: assembled.expiresAt };
+  item.entry = { value: CELLS_VALUE, expiresAt: Math.min(assembled.expiresAt, latest) };
   item.source = source;
 }
 /**
@@ -337,16 +337,20 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
  * cells (see `planEntityCells`), when every cell their selection needs is cached: L1 first,
  * then L2 for the rest, all at once. Only a representation that carries its type's `id` and
  * nothing else is read this way (see {@link cellRecordOf}); it waits for no other fetch's cells.
- * Counted per representation in the cells metric (`entity-assembled`, `entity-incomplete`).
+ * An answer so made expires when its first cell does, and no later than this fetch's answer from
+ * the subgraph would (its selection's `maxAge`, or the default). Counted per representation in the cells metric (`entity-assembled`, `entity-incomplete`).
  */
 async function assembleEntities(run: FetchRun, items: Item[], plans: EntityCellPlans): Promise<void> {
   const { caching, subgraph } = run;
   const { store } = caching;
   const version = run.policy.version;
   const representations = run.variables.representations as unknown[];
+  // Cells keep the TTL of the fetch that wrote them, which a root field's `maxAge` may have made longer than this
+  // fetch's own (its selection's hints, or the default): an answer from cells is never kept longer than an answer from the subgraph would be.
+  const latest = store.now() + (run.analysis.hints.maxAgeS ?? caching.defaultMaxAgeS) * 1000;
   const fill = (item: Item, assembled: { data: Record<string, unknown>; expiresAt: number; tier: 'l1' | 'l2' }) => {
     item.value = assembled.data;
-    item.entry = { value: CELLS_VALUE, expiresAt: assembled.expiresAt };
+    item.entry = { value: CELLS_VALUE, expiresAt: Math.min(assembled.expiresAt, latest) };
     item.source = assembled.tier;
   };
   let assembled = 0;
@@ -552,11 +556,14 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
   if (scope === 'public') {
     // A root fetch's answer, or an entity's (one that carries its id and nothing else), kept in field cells too.
     const entityPlan = run.entityCells?.get(item.type);
-    const asEntity = entityPlan !== undefined && cellRecordOf((run.variables.representations as unknown[])[item.index], item.type) !== undefined;
-    const plan = asEntity ? entityPlan : run.cells;
+    const record = entityPlan && cellRecordOf((run.variables.representations as unknown[])[item.index], item.type);
+    const asEntity = record !== undefined;
+    // Only an answer with the id its representation asked for: the subgraph's answer to `Item:"01"` that
+    // says it is item 1 may hold what was asked by way of "01" (never what `Item:"1"` answers), so it is kept whole only.
+    const plan = asEntity ? (recordOf(item.type, (value as Record<string, unknown>)[FETCH_ID_ALIAS]) === record ? entityPlan : undefined) : run.cells;
     const cells =
       plan && storeCells(caching.store, policy.version, subgraph, plan, value as Record<string, unknown>, run.variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn, asEntity });
-    if (plan) caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
+    if (plan || asEntity) caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
     if (cells?.refused) caching.metrics.cells.inc({ subgraph, outcome: 'refused' }, cells.refused);
     if (cells?.kept) caching.metrics.cells.inc({ subgraph, outcome: 'kept' }, cells.kept);
   }
