@@ -329,8 +329,17 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
   caching.metrics.cells.inc({ subgraph, outcome: assembled ? 'assembled' : 'incomplete' });
   if (!assembled) return;
   item.value = assembled.data;
-  item.entry = { value: CELLS_VALUE, expiresAt: Math.min(assembled.expiresAt, latest) };
+  item.entry = { value: CELLS_VALUE, expiresAt: Math.min(assembled.expiresAt, latestExpiry(run)) };
   item.source = source;
+}
+
+/**
+ * The latest an answer of `run` assembled from cells may expire: when its answer from the subgraph
+ * would (its selection's `maxAge`, or the default), now. Cells keep the TTL of the fetch that wrote
+ * them, which a root field's `maxAge` may have made longer than this fetch's own.
+ */
+function latestExpiry(run: FetchRun): number {
+  return run.caching.store.now() + (run.analysis.hints.maxAgeS ?? run.caching.defaultMaxAgeS) * 1000;
 }
 /**
  * Answers the representations among `items` that no entry answered from their entities' field
@@ -338,16 +347,14 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
  * then L2 for the rest, all at once. Only a representation that carries its type's `id` and
  * nothing else is read this way (see {@link cellRecordOf}); it waits for no other fetch's cells.
  * An answer so made expires when its first cell does, and no later than this fetch's answer from
- * the subgraph would (its selection's `maxAge`, or the default). Counted per representation in the cells metric (`entity-assembled`, `entity-incomplete`).
+ * the subgraph would ({@link latestExpiry}). Counted per representation in the cells metric (`entity-assembled`, `entity-incomplete`).
  */
 async function assembleEntities(run: FetchRun, items: Item[], plans: EntityCellPlans): Promise<void> {
   const { caching, subgraph } = run;
   const { store } = caching;
   const version = run.policy.version;
   const representations = run.variables.representations as unknown[];
-  // Cells keep the TTL of the fetch that wrote them, which a root field's `maxAge` may have made longer than this
-  // fetch's own (its selection's hints, or the default): an answer from cells is never kept longer than an answer from the subgraph would be.
-  const latest = store.now() + (run.analysis.hints.maxAgeS ?? caching.defaultMaxAgeS) * 1000;
+  const latest = latestExpiry(run);
   const fill = (item: Item, assembled: { data: Record<string, unknown>; expiresAt: number; tier: 'l1' | 'l2' }) => {
     item.value = assembled.data;
     item.entry = { value: CELLS_VALUE, expiresAt: Math.min(assembled.expiresAt, latest) };
