@@ -45,10 +45,11 @@ const REFS: CorpusShape = {
       name: 'inv',
       typeDefs: `${FEDERATION}
         type Query { allItems: [Item!]! @cacheControl(maxAge: 3600) item(id: ID!): Item }
-        type Item @key(fields: "id") { id: ID! name: String }`,
+        type Item @key(fields: "id") { id: ID! name: String code: String }`,
       resolvers: {
         Query: { allItems: () => ITEMS, item: (_: unknown, { id }: { id: string }) => ITEMS.find((i) => i.id === id) ?? null },
         Item: {
+          code: (item: Item) => `#${item.id}`,
           __resolveReference: (ref: { id: string }) => {
             const item = ITEMS.find((i) => i.id === ref.id);
             if (item?.referenceFails) throw new Error(`item ${ref.id} cannot be referenced`);
@@ -208,15 +209,16 @@ const CASES: Case[] = [
   },
   {
     shape: INTS,
-    name: 'Int ids: root cells answer representations that carry numbers (Num 1 whole, Num 2 lacks next), beside the String ids of another type',
-    warm: [{ query: '{ num(id: 1) { id name next { id name } } word(id: "2") { id name } }' }],
-    probe: { query: '{ nums { name next { name } } words { name } }' },
-    assembled: 2,
+    name: 'Int ids: root and entity cells answer representations that carry numbers, beside the String ids of another type',
+    // Root cells of the names, then an entity fetch of other fields (the subgraph resolves each by reference).
+    warm: [{ query: '{ num(id: 1) { id name next { id name } } word(id: "2") { id name } }' }, { query: '{ nums { next { id } } words { name } }' }],
+    probe: { query: '{ nums { name next { name } } words { wordName: name } }' },
+    assembled: 4,
   },
   {
     shape: IFACE,
-    name: '@interfaceObject: root cells of the interface object answer its entity fetch',
-    warm: [{ query: '{ topMedia { id stars } }' }, { query: '{ media(id: "m1") { id title } }' }],
+    name: '@interfaceObject: root cells of the interface object answer its entity fetch, once one resolved it',
+    warm: [{ query: '{ topMedia { id stars } }' }, { query: '{ media(id: "m1") { id title } }' }, { query: '{ media(id: "m1") { reviews } }' }],
     probe: { query: '{ media(id: "m1") { title ... on Book { pages } stars } }' },
     assembled: 1,
   },
@@ -278,6 +280,7 @@ describe('the TTL of an entity answer from cells', () => {
     const cells = await stack.gateway(env);
     const whole = await stack.gateway({ ...env, ENTITY_CACHE_FIELDS: 'off', REDIS_KEY_PREFIX: `${inject('redisPrefix')}breakecttlwhole:` });
     await send(cells, { query: '{ allItems { id name } }' });
+    await send(cells, { query: '{ picks(ids: ["1", "2"]) { code } }' });
     const probe = { query: '{ picks(ids: ["1", "2"]) { id name } }' };
     const before = await entityAssembled(cells);
     const expected = (await send(uncached, probe)).text;
