@@ -1,8 +1,12 @@
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CorpusStack, startCorpusStack } from './support/corpus-stack.js';
 import type { CorpusRequest, CorpusShape } from './support/federation-corpus.js';
+import { metricValue } from './support/metrics.js';
 import { REDIS_URL } from './support/services.js';
-import { tokenFor } from './support/stack.js';
+import { sql } from './support/sql.js';
+import { type Stack, startStack, tokenFor } from './support/stack.js';
+import { type TestDatabase, cloneTemplateDatabase } from './support/test-database.js';
+import { untilFresh } from './support/until-fresh.js';
 
 /**
  * Entity fetches read and keep field cells (`planEntityCells`, `assembleEntities`): adversarial
@@ -295,4 +299,78 @@ describe('the TTL of an entity answer from cells', () => {
     expect(Number(fromCells.ttl)).toBeGreaterThan(290);
     expect(Number(fromCells.ttl)).toBeLessThanOrEqual(300);
   });
+});
+
+describe('Chinook: concurrent price writes while two instances read the same tracks through root and entity fetches', () => {
+  let database: TestDatabase;
+  let uncached: Stack;
+  let first: Stack;
+  let second: Stack;
+  beforeAll(async () => {
+    database = await cloneTemplateDatabase();
+    const redis = { url: REDIS_URL, keyPrefix: `${inject('redisPrefix')}breakec-chinook:` };
+    uncached = await startStack({ databaseUrl: database.url, redis, gatewayEnv: { RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' } });
+    const env = { RESPONSE_CACHE: 'off', CACHE_DEBUG: 'true' };
+    first = await startStack({ databaseUrl: database.url, redis, subgraphs: uncached.subgraphs, gatewayEnv: env });
+    second = await startStack({ databaseUrl: database.url, redis, subgraphs: uncached.subgraphs, gatewayEnv: env });
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([first?.close(), second?.close()]);
+    await uncached?.close();
+    await database?.drop();
+  });
+
+  const ask = async (stack: Stack, query: string, variables?: Record<string, unknown>) =>
+    (await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).text();
+  const catalogCells = async (stack: Stack, outcome: string) =>
+    metricValue(await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text(), 'tributary_entity_cache_cells_total', { subgraph: 'catalog', outcome }) ?? 0;
+
+  it('after the last write is heard, no document on either instance shows an old price', async () => {
+    const ids = (JSON.parse(await ask(uncached, '{ topTracks(first: 6) { id } }')) as { data: { topTracks: Array<{ id: string }> } }).data.topTracks.map((t) => t.id);
+    expect(ids).toHaveLength(6);
+    const album = (JSON.parse(await ask(uncached, 'query($id: ID!) { track(id: $id) { album { id } } }', { id: ids[0] })) as { data: { track: { album: { id: string } } } }).data.track.album.id;
+    // Entity fetches (sales root, catalog _entities) in several selections, and catalog root fetches, over the same tracks.
+    const documents: Array<[string, Record<string, unknown>?]> = [
+      ['{ topTracks(first: 6) { id unitPrice } }'],
+      ['{ topTracks(first: 6) { unitPrice name } }'],
+      ['{ topTracks(first: 6) { name milliseconds unitPrice } }'],
+      ...ids.map((id): [string, Record<string, unknown>] => ['query($id: ID!) { track(id: $id) { unitPrice name } }', { id }]),
+      ['query($id: ID!) { album(id: $id) { tracks { id unitPrice } } }', { id: album }],
+    ];
+    const assembledBefore = (await catalogCells(first, 'entity-assembled')) + (await catalogCells(second, 'entity-assembled'));
+    let writing = true;
+    let round = 0;
+    const writer = (async () => {
+      while (writing) {
+        round++;
+        const price = (1 + round / 100).toFixed(2);
+        await sql(database.url, 'UPDATE catalog.track SET unit_price = $1 WHERE track_id = ANY($2::int[])', [price, ids.slice(round % 3).map(Number)]);
+        await new Promise((r) => setTimeout(r, 15));
+      }
+    })();
+    const readers = [first, second].map(async (stack) => {
+      const until = Date.now() + 2_500;
+      while (Date.now() < until) await Promise.all(documents.map(([query, variables]) => ask(stack, query, variables)));
+    });
+    await Promise.all(readers);
+    writing = false;
+    await writer;
+    // The last write, then one more to all six tracks that every instance must hear.
+    const last = '7.77';
+    const since = Date.now();
+    await sql(database.url, 'UPDATE catalog.track SET unit_price = $1 WHERE track_id = ANY($2::int[])', [last, ids.map(Number)]);
+    for (const stack of [first, second]) {
+      const { answer } = await untilFresh(
+        () => ask(stack, documents[0]![0]),
+        (text) => (text.match(/"7\.77"/g) ?? []).length === 6,
+        since,
+        3_000,
+      );
+      expect(answer).toBe(await ask(uncached, documents[0]![0]));
+    }
+    for (const stack of [second, first]) for (const [query, variables] of documents) expect(await ask(stack, query, variables), query).toBe(await ask(uncached, query, variables));
+    // Representations were answered from cells along the way.
+    expect((await catalogCells(first, 'entity-assembled')) + (await catalogCells(second, 'entity-assembled'))).toBeGreaterThan(assembledBefore);
+    expect(round).toBeGreaterThan(20);
+  }, 60_000);
 });
