@@ -374,3 +374,42 @@ describe('Chinook: concurrent price writes while two instances read the same tra
     expect(round).toBeGreaterThan(20);
   }, 60_000);
 });
+
+const MANY = 3_000;
+/** One entity fetch of 3,000 representations. */
+const HUGE: CorpusShape = {
+  name: 'entity cells: thousands of representations',
+  minimumStored: 0,
+  requests: [],
+  subgraphs: [
+    {
+      name: 'inv',
+      typeDefs: `${FEDERATION} type Query { x: Int } type Item @key(fields: "id") { id: ID! a: String b: String c: Int }`,
+      resolvers: { Item: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, a: `a${ref.id}`, b: `b${ref.id}`, c: Number(ref.id) }) } },
+    },
+    {
+      name: 'front',
+      typeDefs: `${FEDERATION} type Query { many: [Item!]! } type Item @key(fields: "id", resolvable: false) { id: ID! }`,
+      resolvers: { Query: { many: () => Array.from({ length: MANY }, (_, i) => ({ id: String(i) })) } },
+    },
+  ],
+};
+
+describe('an entity fetch of thousands of representations', () => {
+  it('is cached per selection only, as a root fetch past the bound: no cell written or read', async () => {
+    const stack = await stackOf(HUGE);
+    const uncached = await stack.gateway({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: `${inject('redisPrefix')}breakechuge:`, RESPONSE_CACHE: 'off' };
+    const first = await stack.gateway(env);
+    const second = await stack.gateway(env);
+    const stored = async (url: string) =>
+      metricValue(await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text(), 'tributary_entity_cache_cells_total', { subgraph: 'inv', outcome: 'stored' }) ?? 0;
+    const warm = '{ many { a b } }';
+    expect((await send(first, { query: warm })).text).toBe((await send(uncached, { query: warm })).text);
+    const probe = { query: '{ many { c a } }' };
+    const expected = (await send(uncached, probe)).text;
+    expect((await send(second, probe)).text).toBe(expected);
+    expect((await send(first, probe)).text).toBe(expected);
+    expect({ stored: (await stored(first)) + (await stored(second)), assembled: (await entityAssembled(first)) + (await entityAssembled(second)) }).toEqual({ stored: 0, assembled: 0 });
+  }, 60_000);
+});

@@ -14,7 +14,7 @@ import type { EntityCacheMetrics } from './entity-metrics.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
 import { FetchRecorder } from './fetch-recorder.js';
 import { FETCH_ID_ALIAS, type TaggedFetch, entryTags, readFetchResult, refusesAddedSelections, tagFetch } from './fetch-tagging.js';
-import { type CellPlan, type EntityCellPlans, planCells, planEntityCells, recordOf } from './root-cells.js';
+import { type CellPlan, type EntityCellPlans, MAX_CELLS_PER_FETCH, planCells, planEntityCells, recordOf } from './root-cells.js';
 
 type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
 type ResponseError = NonNullable<Response['errors']>[number];
@@ -124,7 +124,7 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
       alreadyTagged: fetch.query === options.request.query,
       variables,
       cells: analysis.shape.kind === 'root' && cellsFit ? (planCells(fetch, schema) ?? undefined) : undefined,
-      entityCells: analysis.shape.kind === 'entities' && cellsFit ? (planEntityCells(fetch, schema) ?? undefined) : undefined,
+      entityCells: analysis.shape.kind === 'entities' && cellsFit ? withinCellBound(planEntityCells(fetch, schema), representations as unknown[]) : undefined,
     };
     const base = fetchKey(policy.version, subgraph, analysis, variables);
     let items: Item[];
@@ -147,6 +147,22 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
     }
   };
   return source;
+}
+
+/**
+ * An entity fetch's cell plans, if its representations' cells (each representation's fields, at
+ * the first level) are at most {@link MAX_CELLS_PER_FETCH}, as for a root fetch: reading and writing
+ * thousands of cells (3,000 representations) costs more than the fetch, so such a fetch is cached
+ * per selection only.
+ */
+function withinCellBound(plans: EntityCellPlans | null, representations: unknown[]): EntityCellPlans | undefined {
+  if (!plans) return undefined;
+  let cells = 0;
+  for (const representation of representations) {
+    const plan = plans.get(typenameOf(representation));
+    if (plan && (cells += plan.root.fields.length) > MAX_CELLS_PER_FETCH) return undefined;
+  }
+  return plans;
 }
 
 /** Everything one fetch's run needs. */
