@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleFromCells, storeCells } from '../src/cache/entity-cells.js';
 import { createEntityStore } from '../src/cache/entity-store.js';
 import { tagFetch } from '../src/cache/fetch-tagging.js';
-import { RESOLVED_SIGNATURE, planCells, planEntityCells, readCells, recordOf, writeCells } from '../src/cache/root-cells.js';
+import { RESOLVED, planCells, planEntityCells, readCells, recordOf, writeCells } from '../src/cache/root-cells.js';
 
 /** A subgraph schema as the supergraph extraction gives it: `_Entity`, and `@key` on the entity types. */
 const schema = buildSchema(`
@@ -196,21 +196,21 @@ describe('planEntityCells', () => {
     // A root field listed it, but `_entities` never resolved it: not answered (its reference resolver might answer null).
     const unresolved: Array<{ record: string; signature: string }> = [];
     expect(readCells(track, {}, lookup, unresolved, recordOf('Track', '15'))).toBeUndefined();
-    expect(unresolved).toEqual([{ record: 'Track:"15"', signature: RESOLVED_SIGNATURE }]);
+    expect(unresolved).toEqual([{ record: 'Track:"15"', signature: RESOLVED }]);
     // An entity fetch with another selection resolved it: now its name, from the root fetch, answers.
     const other = entityPlans('... on Track { id }').plans!.get('Track')!;
     for (const cell of writeCells(other, { id: '15', _tributary_id: '15', _tributary_type: 'Track' }, {}, undefined, true)!) map.set(`${cell.record}\n${cell.signature}`, cell.body);
     expect(JSON.stringify(readCells(track, {}, lookup, [], recordOf('Track', '15')))).toBe(JSON.stringify({ name: 'Go Down', _tributary_id: '15', _tributary_type: 'Track' }));
     const missing: Array<{ record: string; signature: string }> = [];
     expect(readCells(track, {}, lookup, missing, recordOf('Track', '16'))).toBeUndefined();
-    expect(missing.map((m) => m.signature)).toEqual(['name', 'id', RESOLVED_SIGNATURE]);
+    expect(missing.map((m) => m.signature)).toEqual([RESOLVED, 'name', 'id']);
 
     // An entity's answer, kept under the id it answers with, with the field and entity tags a root fetch gives it.
     const written = writeCells(track, { name: 'Dog Eat Dog', _tributary_id: '16', _tributary_type: 'Track' }, {}, undefined, true)!;
     expect(written.map((c) => [c.record, c.signature])).toEqual([
       ['Track:"16"', 'name'],
       ['Track:"16"', 'id'],
-      ['Track:"16"', RESOLVED_SIGNATURE],
+      ['Track:"16"', RESOLVED],
     ]);
     expect(written[0]!.tags).toEqual(expect.arrayContaining(['Track:16', 'Track:16.name']));
     expect(written[2]!.tags).toEqual(['Track:16', 'type:Track']);

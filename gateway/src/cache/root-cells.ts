@@ -489,24 +489,26 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
   const record = recordOf(type, id);
   const entity = `${type}:${String(id)}`;
   if (!writeRecord(plan.root, record, entity, data)) return undefined;
-  cells.push({ record, signature: RESOLVED_SIGNATURE, body: 'true', tags: [entity, `type:${type}`] });
+  // The subgraph answered this entity by reference: what entity fetches need besides its fields' cells (see `RESOLVED`).
+  cells.push({ record, signature: RESOLVED, body: 'true', tags: [entity, `type:${type}`] });
   return cells;
 }
 
 /**
- * The signature of the cell that says `_entities` resolved a record (no field name can contain
- * `@`). Entity fetches are answered from a record's cells only when it is there: root fields may
- * list an entity that the subgraph's reference resolver would answer `null` for, and that is
- * only known from `_entities` itself. Tagged with the entity (`Track:42`): its deletion evicts it.
+ * The signature of the cell that says an entity fetch answered the record (its reference resolver
+ * found it, without an error): an entity fetch's representation is answered from its record's
+ * cells only with it. Root fetches prove no such thing: a subgraph may list, in a root field, an
+ * entity that it answers `null` (or an error) for by reference (archived, or not to be reached from
+ * other subgraphs). Not a field name (`@` is not allowed in one).
  */
-export const RESOLVED_SIGNATURE = '@resolved';
+export const RESOLVED = '@resolved';
 
 const INVALID = Symbol('invalid');
 
 /**
  * Reads a root fetch's answer from cells (or, given the `record` of an entity, that entity's
- * answer to an entity fetch, if `_entities` resolved it before: see {@link planEntityCells} and
- * {@link RESOLVED_SIGNATURE}): `lookup(record, signature)` gives a cell's JSON text or
+ * answer to an entity fetch, once an entity fetch has answered that entity: see {@link planEntityCells}
+ * and {@link RESOLVED}): `lookup(record, signature)` gives a cell's JSON text or
  * `undefined`. Returns the answer (the subgraph's shape: response names in selection order,
  * `__typename` from the type) or `undefined` when a cell is missing; `missing` collects the
  * missing cells it reached (what lies below them is unknown until they are found).
@@ -568,11 +570,11 @@ export function readCells(
     }
     return object;
   };
-  const data = readRecord(plan.root, record);
-  // An entity's answer only if `_entities` resolved that record (see RESOLVED_SIGNATURE).
-  if (record !== ROOT_RECORD && lookup(record, RESOLVED_SIGNATURE) === undefined) {
+  // An entity's answer to an entity fetch: only if an entity fetch found it (see `RESOLVED`).
+  if (record !== ROOT_RECORD && lookup(record, RESOLVED) === undefined) {
     complete = false;
-    missing.push({ record, signature: RESOLVED_SIGNATURE });
+    missing.push({ record, signature: RESOLVED });
   }
+  const data = readRecord(plan.root, record);
   return complete ? data : undefined;
 }

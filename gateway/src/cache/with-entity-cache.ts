@@ -13,8 +13,8 @@ import { copierOf } from './json-copy.js';
 import type { EntityCacheMetrics } from './entity-metrics.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
 import { FetchRecorder } from './fetch-recorder.js';
-import { type TaggedFetch, entryTags, readFetchResult, refusesAddedSelections, tagFetch } from './fetch-tagging.js';
-import { type CellPlan, type EntityCellPlans, planCells, planEntityCells, recordOf } from './root-cells.js';
+import { FETCH_ID_ALIAS, type TaggedFetch, entryTags, readFetchResult, refusesAddedSelections, tagFetch } from './fetch-tagging.js';
+import { type CellPlan, type EntityCellPlans, MAX_CELLS_PER_FETCH, planCells, planEntityCells, recordOf } from './root-cells.js';
 
 type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
 type ResponseError = NonNullable<Response['errors']>[number];
@@ -124,7 +124,7 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
       alreadyTagged: fetch.query === options.request.query,
       variables,
       cells: analysis.shape.kind === 'root' && cellsFit ? (planCells(fetch, schema) ?? undefined) : undefined,
-      entityCells: analysis.shape.kind === 'entities' && cellsFit ? (planEntityCells(fetch, schema) ?? undefined) : undefined,
+      entityCells: analysis.shape.kind === 'entities' && cellsFit ? withinCellBound(planEntityCells(fetch, schema), representations as unknown[]) : undefined,
     };
     const base = fetchKey(policy.version, subgraph, analysis, variables);
     let items: Item[];
@@ -147,6 +147,22 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
     }
   };
   return source;
+}
+
+/**
+ * An entity fetch's cell plans, if its representations' cells (each representation's fields, at
+ * the first level) are at most {@link MAX_CELLS_PER_FETCH}, as for a root fetch: reading and writing
+ * thousands of cells (3,000 representations) costs more than the fetch, so such a fetch is cached
+ * per selection only.
+ */
+function withinCellBound(plans: EntityCellPlans | null, representations: unknown[]): EntityCellPlans | undefined {
+  if (!plans) return undefined;
+  let cells = 0;
+  for (const representation of representations) {
+    const plan = plans.get(typenameOf(representation));
+    if (plan && (cells += plan.root.fields.length) > MAX_CELLS_PER_FETCH) return undefined;
+  }
+  return plans;
 }
 
 /** Everything one fetch's run needs. */
@@ -329,24 +345,35 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
   caching.metrics.cells.inc({ subgraph, outcome: assembled ? 'assembled' : 'incomplete' });
   if (!assembled) return;
   item.value = assembled.data;
-  item.entry = { value: CELLS_VALUE, expiresAt: assembled.expiresAt };
+  item.entry = { value: CELLS_VALUE, expiresAt: Math.min(assembled.expiresAt, latestExpiry(run)) };
   item.source = source;
+}
+
+/**
+ * The latest an answer of `run` assembled from cells may expire: when its answer from the subgraph
+ * would (its selection's `maxAge`, or the default), now. Cells keep the TTL of the fetch that wrote
+ * them, which a root field's `maxAge` may have made longer than this fetch's own.
+ */
+function latestExpiry(run: FetchRun): number {
+  return run.caching.store.now() + (run.analysis.hints.maxAgeS ?? run.caching.defaultMaxAgeS) * 1000;
 }
 /**
  * Answers the representations among `items` that no entry answered from their entities' field
  * cells (see `planEntityCells`), when every cell their selection needs is cached: L1 first,
  * then L2 for the rest, all at once. Only a representation that carries its type's `id` and
  * nothing else is read this way (see {@link cellRecordOf}); it waits for no other fetch's cells.
- * Counted per representation in the cells metric (`entity-assembled`, `entity-incomplete`).
+ * An answer so made expires when its first cell does, and no later than this fetch's answer from
+ * the subgraph would ({@link latestExpiry}). Counted per representation in the cells metric (`entity-assembled`, `entity-incomplete`).
  */
 async function assembleEntities(run: FetchRun, items: Item[], plans: EntityCellPlans): Promise<void> {
   const { caching, subgraph } = run;
   const { store } = caching;
   const version = run.policy.version;
   const representations = run.variables.representations as unknown[];
+  const latest = latestExpiry(run);
   const fill = (item: Item, assembled: { data: Record<string, unknown>; expiresAt: number; tier: 'l1' | 'l2' }) => {
     item.value = assembled.data;
-    item.entry = { value: CELLS_VALUE, expiresAt: assembled.expiresAt };
+    item.entry = { value: CELLS_VALUE, expiresAt: Math.min(assembled.expiresAt, latest) };
     item.source = assembled.tier;
   };
   let assembled = 0;
@@ -552,11 +579,14 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
   if (scope === 'public') {
     // A root fetch's answer, or an entity's (one that carries its id and nothing else), kept in field cells too.
     const entityPlan = run.entityCells?.get(item.type);
-    const asEntity = entityPlan !== undefined && cellRecordOf((run.variables.representations as unknown[])[item.index], item.type) !== undefined;
-    const plan = asEntity ? entityPlan : run.cells;
+    const record = entityPlan && cellRecordOf((run.variables.representations as unknown[])[item.index], item.type);
+    const asEntity = record !== undefined;
+    // Only an answer with the id its representation asked for: the subgraph's answer to `Item:"01"` that
+    // says it is item 1 may hold what was asked by way of "01" (never what `Item:"1"` answers), so it is kept whole only.
+    const plan = asEntity ? (recordOf(item.type, (value as Record<string, unknown>)[FETCH_ID_ALIAS]) === record ? entityPlan : undefined) : run.cells;
     const cells =
       plan && storeCells(caching.store, policy.version, subgraph, plan, value as Record<string, unknown>, run.variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn, asEntity });
-    if (plan) caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
+    if (plan || asEntity) caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
     if (cells?.refused) caching.metrics.cells.inc({ subgraph, outcome: 'refused' }, cells.refused);
     if (cells?.kept) caching.metrics.cells.inc({ subgraph, outcome: 'kept' }, cells.kept);
   }
