@@ -124,7 +124,7 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
       alreadyTagged: fetch.query === options.request.query,
       variables,
       cells: analysis.shape.kind === 'root' && cellsFit ? (planCells(fetch, schema) ?? undefined) : undefined,
-      entityCells: analysis.shape.kind === 'entities' && cellsFit ? withinCellBound(planEntityCells(fetch, schema), representations as unknown[]) : undefined,
+      entityCells: analysis.shape.kind === 'entities' && cellsFit ? (planEntityCells(fetch, schema) ?? undefined) : undefined,
     };
     const base = fetchKey(policy.version, subgraph, analysis, variables);
     let items: Item[];
@@ -155,8 +155,7 @@ export function withEntityCache<T extends GraphQLDataSource>(source: T, subgraph
  * thousands of cells (3,000 representations) costs more than the fetch, so such a fetch is cached
  * per selection only.
  */
-function withinCellBound(plans: EntityCellPlans | null, representations: unknown[]): EntityCellPlans | undefined {
-  if (!plans) return undefined;
+function withinCellBound(plans: EntityCellPlans, representations: unknown[]): EntityCellPlans | undefined {
   let cells = 0;
   for (const representation of representations) {
     const plan = plans.get(typenameOf(representation));
@@ -184,7 +183,10 @@ interface FetchRun {
   variables: Record<string, unknown>;
   /** A root fetch that field cells can answer and keep (see `root-cells.ts`). */
   cells?: CellPlan;
-  /** An entity fetch whose representations of these types field cells can answer and keep (see `planEntityCells`). */
+  /**
+   * An entity fetch whose representations of these types field cells can answer and keep (see
+   * `planEntityCells`); dropped when the fetch, not found whole, is past the cell bound ({@link withinCellBound}).
+   */
   entityCells?: EntityCellPlans;
   /** Ends this fetch's mark on the cells it is getting (`InflightFetches.markCells`), once it is done. */
   endCellMark?: () => void;
@@ -197,8 +199,12 @@ async function serve(run: FetchRun, items: Item[]): Promise<Response> {
   if (notLocal.length > 0 && caching.store.hasShared) await lookUpShared(run, notLocal);
   // A root fetch not cached whole: from the cells of what earlier fetches read, if all are there.
   if (run.cells && items[0]!.source === undefined) await assemble(run, items[0]!, run.cells);
-  // Representations not cached for this selection: from the cells of their entities, if all are there.
-  else if (run.entityCells && notLocal.length > 0) await assembleEntities(run, notLocal, run.entityCells);
+  else if (run.entityCells && notLocal.length > 0) {
+    // Past the cell bound, cached per selection only: checked here, once, since a fetch found whole needs no cells.
+    run.entityCells = withinCellBound(run.entityCells, run.variables.representations as unknown[]);
+    // Representations not cached for this selection: from the cells of their entities, if all are there.
+    if (run.entityCells) await assembleEntities(run, notLocal, run.entityCells);
+  }
   const missing = notLocal.filter((item) => item.source === undefined);
   if (missing.length === 0) {
     // Everything from the cache: no claim, no request.
