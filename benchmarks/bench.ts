@@ -17,6 +17,7 @@ import pg from 'pg';
 import { type BenchResult, type ResultRow, writeReport } from './lib/report.js';
 import { freePort, startProcess, type Started } from './lib/processes.js';
 import { runMixed } from './lib/mixed.js';
+import { counterGrowth, readCacheCounters } from './lib/counters.js';
 import { HOT_BODY_QUERY, SCENARIOS, type Scenario } from './lib/scenarios.js';
 
 /** Header fields of Tributary's cached answer that the bare ceiling sends too (node adds `date`, `connection`, `keep-alive`, `content-length` to both). */
@@ -82,9 +83,20 @@ const program = new Command('pnpm bench')
   .option('--mixed-long-duration <seconds>', 'seconds of mixed-long (from cold; hit rate after the first third)', (v) => Number(v), DEFAULT_MIXED_LONG_S)
   .option('--mixed-wide-warmup <seconds>', 'seconds of mixed-wide before its measured --duration (left out of its numbers)', (v) => Number(v), DEFAULT_MIXED_WIDE_WARMUP_S)
   .option('--connections <n>', 'concurrent connections', (v) => Number(v), 10)
+  .option('--cache-counters', "mixed-wide: log how much each of the entity cache's counters grew in the measured part (after the warm-up)")
   .option('--out <dir>', 'results folder (default benchmarks/results, or benchmarks/results/quick for --quick)');
 program.parse();
-const opts = program.opts<{ mixedLongDuration: number; mixedWideWarmup: number; quick?: boolean; scenario?: string; system?: string; duration?: number; connections: number; out?: string }>();
+const opts = program.opts<{
+  cacheCounters?: boolean;
+  mixedLongDuration: number;
+  mixedWideWarmup: number;
+  quick?: boolean;
+  scenario?: string;
+  system?: string;
+  duration?: number;
+  connections: number;
+  out?: string;
+}>();
 // A quick run never replaces the committed results and charts that docs/benchmarks.md shows.
 const outDir = opts.out ?? path.join(REPO_ROOT, opts.quick ? 'benchmarks/results/quick' : 'benchmarks/results');
 const durationS = opts.duration ?? (opts.quick ? 2 : 10);
@@ -157,7 +169,12 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
   const isTributary = system.startsWith('tributary');
   const hits = async () => (isTributary ? await metricSum(metricsUrl, 'tributary_cache_requests_total', { result: 'hit' }) : 0);
   // Combined: answered from the response cache, or executed with every subgraph fetch from the entity cache.
-  const combinedHits = async () => (isTributary ? (await hits()) + (await metricSum(metricsUrl, 'tributary_entity_cache_executions_total', { served: 'entities' })) : 0);
+  // With --cache-counters, the entity cache's counters when the warm-up ends (read there, as the hits are).
+  let countersWarm: Map<string, number> | undefined;
+  const combinedHits = async () => {
+    if (opts.cacheCounters && isTributary && !countersWarm) countersWarm = await readCacheCounters(metricsUrl);
+    return isTributary ? (await hits()) + (await metricSum(metricsUrl, 'tributary_entity_cache_executions_total', { served: 'entities' })) : 0;
+  };
   const hitsBefore = await hits();
   // The entity cache's share: subgraph fetches answered wholly from it, of all fetches of the plans.
   const fetches = async () =>
@@ -178,6 +195,7 @@ async function measure(system: System, gatewayUrl: string, subgraphUrls: Record<
     const warmup = scenario.name === 'mixed-long' && isTributary ? { afterS: MIXED_LONG_WARMUP_S, hits } : wideWarmupS > 0 ? { afterS: wideWarmupS, hits: combinedHits } : undefined;
     const mixed = await runMixed(gatewayUrl, databaseUrl!, opts.connections, rowDurationS + wideWarmupS, scenario.name === 'mixed-wide' ? 'wide' : 'mixed', warmup);
     ({ result, latencies, staleReads, warmHitRate } = mixed);
+    if (countersWarm) for (const line of counterGrowth(countersWarm, await readCacheCounters(metricsUrl))) log(`    ${line}`);
     if (wideWarmupS > 0 && mixed.warm) {
       latencies = mixed.warm.latencies;
       measuredResponses = mixed.warm.responses;
