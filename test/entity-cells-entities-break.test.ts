@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CorpusStack, startCorpusStack } from './support/corpus-stack.js';
-import type { CorpusRequest, CorpusShape } from './support/federation-corpus.js';
+import { CACHE_CONTROL, type CorpusRequest, type CorpusShape, type CorpusSubgraph } from './support/federation-corpus.js';
 import { metricValue } from './support/metrics.js';
 import { REDIS_URL } from './support/services.js';
 import { sql } from './support/sql.js';
@@ -15,14 +15,17 @@ import { untilFresh } from './support/until-fresh.js';
  * (L1 cells); every answer must equal, byte for byte, a gateway without caches.
  */
 
-const FEDERATION = `
-  extend schema
-    @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@provides", "@requires", "@interfaceObject", "@composeDirective"])
-    @link(url: "https://tributary.dev/cache-control/v0.1", import: ["@cacheControl"])
-    @composeDirective(name: "@cacheControl")
-  directive @cacheControl(maxAge: Int, scope: CacheControlScope) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-  enum CacheControlScope { PUBLIC PRIVATE }
-`;
+/** The federation links and `@cacheControl`, as the corpus's subgraphs declare them. */
+const FEDERATION = CACHE_CONTROL;
+
+/** A subgraph that names items by id only (`picks(ids:)`): the gateway fetches them by reference from `inv`. */
+const FRONT: CorpusSubgraph = {
+  name: 'front',
+  typeDefs: `${FEDERATION}
+    type Query { picks(ids: [ID!]!): [Item] }
+    type Item @key(fields: "id", resolvable: false) { id: ID! }`,
+  resolvers: { Query: { picks: (_: unknown, { ids }: { ids: string[] }) => ids.map((id) => ({ id })) } },
+};
 
 interface Item {
   id: string;
@@ -62,13 +65,7 @@ const REFS: CorpusShape = {
         },
       },
     },
-    {
-      name: 'front',
-      typeDefs: `${FEDERATION}
-        type Query { picks(ids: [ID!]!): [Item] }
-        type Item @key(fields: "id", resolvable: false) { id: ID! }`,
-      resolvers: { Query: { picks: (_: unknown, { ids }: { ids: string[] }) => ids.map((id) => ({ id })) } },
-    },
+    FRONT,
   ],
   requests: [],
 };
@@ -98,13 +95,7 @@ const CANONICAL: CorpusShape = {
         },
       },
     },
-    {
-      name: 'front',
-      typeDefs: `${FEDERATION}
-        type Query { picks(ids: [ID!]!): [Item] }
-        type Item @key(fields: "id", resolvable: false) { id: ID! }`,
-      resolvers: { Query: { picks: (_: unknown, { ids }: { ids: string[] }) => ids.map((id) => ({ id })) } },
-    },
+    FRONT,
   ],
   requests: [],
 };

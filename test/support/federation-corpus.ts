@@ -29,8 +29,8 @@ export interface CorpusShape {
   minimumServedByEntities?: number;
 }
 
-/** The `@cacheControl` directive as Tributary's subgraphs declare and compose it. */
-const CACHE_CONTROL = `
+/** The federation links and the `@cacheControl` directive, as Tributary's subgraphs declare and compose them. */
+export const CACHE_CONTROL = `
   extend schema
     @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@provides", "@requires", "@interfaceObject", "@composeDirective", "@override"])
     @link(url: "https://tributary.dev/cache-control/v0.1", import: ["@cacheControl"])
