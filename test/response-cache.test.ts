@@ -53,6 +53,38 @@ describe('response cache, one instance', () => {
     expect(notModified.text).toBe('');
   });
 
+  it("does not store a no-cache request's answer again when L1 holds the same one, and stores a changed one", async () => {
+    const query = '{ track(id: "5") { name composer } }';
+    const stores = async (outcome: string) => metricValue(await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text(), 'tributary_cache_stores_total', { outcome }) ?? 0;
+    const first = await ask(stack, query);
+    expect(first.headers.get('x-tributary-cache')).toBe('miss');
+    const [stored, kept] = [await stores('stored'), await stores('kept')];
+    const again = await ask(stack, query, undefined, { headers: { 'cache-control': 'no-cache' } });
+    expect(again.headers.get('x-tributary-cache')).toBe('miss');
+    expect(again.text).toBe(first.text);
+    expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+    await new Promise((r) => setTimeout(r, 50)); // the store runs after the response is sent
+    expect(await stores('kept')).toBe(kept + 1);
+    expect(await stores('stored')).toBe(stored);
+    // Changed: the no-cache answer is new, stored, and what the next request is answered with.
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query("UPDATE catalog.track SET composer = 'U. Dirkschneider' WHERE track_id = 5");
+    await client.end();
+    const { answer: changed } = await untilFresh(
+      () => ask(stack, query, undefined, { headers: { 'cache-control': 'no-cache' } }),
+      (r) => r.text.includes('U. Dirkschneider'),
+      Date.now(),
+    );
+    expect(changed.headers.get('etag')).not.toBe(first.headers.get('etag'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await stores('stored')).toBeGreaterThan(stored);
+    const hit = await ask(stack, query);
+    expect(hit.headers.get('x-tributary-cache')).toBe('hit-l1');
+    expect(hit.text).toBe(changed.text);
+    expect(hit.headers.get('etag')).toBe(changed.headers.get('etag'));
+  });
+
   it('evicts exactly the entries that read a changed field (updateTrack)', async () => {
     await ask(stack, Q2);
     expect((await ask(stack, Q2)).statements).toBe(0);

@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export interface CacheMetrics {
   /** `tributary_cache_requests_total{tier, result}`: tier `l1`/`l2`, result `hit`/`miss`. */
   lookups: Counter<'tier' | 'result'>;
-  /** `tributary_cache_stores_total{outcome}`: `stored`, `uncacheable`, `stale` (a write raced it), `replica-behind` (read from a replica that had not replayed an invalidating write: served, not stored). */
+  /** `tributary_cache_stores_total{outcome}`: `stored`, `uncacheable`, `stale` (a write raced it), `replica-behind` (read from a replica that had not replayed an invalidating write: served, not stored), `kept` (the same answer already in L1: not stored again). */
   stores: Counter<'outcome'>;
   /** `tributary_cache_evictions_total{reason}`: `size`, `expired`, `invalidated`. */
   evictions: Counter<'reason'>;

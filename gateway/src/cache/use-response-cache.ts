@@ -273,9 +273,15 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       }
       // What Yoga would send (its serialiser strips nothing from a result without errors).
       const body = JSON.stringify(single);
+      const key = scopedKey(state.base, scope === 'public' ? 'public' : state.principal);
+      // The same answer already in L1 (a `no-cache` request, or one whose lookup raced a store): it
+      // is fresh there (any change to what it read would have evicted it, and what this execution
+      // read is the same), so it is not stored again, to either tier, and its ETag is reused.
+      const held = store.peekLocal(key);
+      const kept = held !== undefined && held.body === body && held.scope === scope;
       const entry: CacheEntry = {
         body,
-        etag: etagOf(body),
+        etag: kept ? held.etag : etagOf(body),
         tags: [],
         scope,
         storedAt: Date.now(),
@@ -284,13 +290,13 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         ...(recorder.operationName ? { operationName: recorder.operationName } : {}),
         ...(readLsn === undefined ? {} : { readLsn }),
       };
-      const key = scopedKey(state.base, scope === 'public' ? 'public' : state.principal);
       const forget = settle(state, { entry, principal: state.principal }, true);
       // Off the request path: the response goes first; the tag walk and the store (L1, then L2 in
       // the background; the store decides freshness again, stricter now: events heard meanwhile
       // count) follow. Until then identical requests get this outcome as coalesced hits.
       setImmediate(() => {
         try {
+          if (kept) return void metrics.stores.inc({ outcome: 'kept' });
           tags ??= entryTags(recorder.reads);
           const outcome = current() ? store.set(key, { ...entry, tags }, { tags, ttlMs: entry.ttlMs, startedAt: entry.readAt, readLsn }) : undefined;
           metrics.stores.inc({ outcome: outcome?.stored ? 'stored' : outcome?.reason === 'replica-behind' ? 'replica-behind' : 'stale' });
