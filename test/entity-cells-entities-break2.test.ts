@@ -171,3 +171,181 @@ describe('a subgraph that answers Cache-Control: private for some entities only'
     expect(third.headers.get('x-tributary-cache')).toBe('miss');
   }, 30_000);
 });
+
+interface Product {
+  id: string;
+  sku: string;
+  weight: number;
+}
+const PRODUCTS: Product[] = [
+  { id: 'p1', sku: 'sku-1', weight: 10 },
+  { id: 'p2', sku: 'sku-2', weight: 25 },
+];
+const productBy = (ref: { id?: string; sku?: string }) => PRODUCTS.find((p) => (ref.id !== undefined ? p.id === ref.id : p.sku === ref.sku)) ?? null;
+const STOCKS = [
+  { id: 'k1', region: 'EU', qty: 3 },
+  { id: 'k1', region: 'US', qty: 7 },
+];
+
+/**
+ * One supergraph of the shapes left: `products` owns `Product` with two keys (`id`, `sku`);
+ * `shipping` `@requires` its weight (for a field with an argument); `reviews` `@provides` its
+ * name along `Review.product` (with a value of its own, so that cells mixed across paths would
+ * show); `pricing` `@override`s its price (the old owner answers another price); `legacy` is a
+ * Fed-1 subgraph (`extend type … @external id`); `skus` knows products by `sku` only; `Stock` has a
+ * compound key `id region` (two stocks share an id).
+ */
+const SHAPES: LocalSubgraph[] = [
+  {
+    name: 'products',
+    typeDefs: `${FEDERATION}
+      type Query { top: [Product!]! product(id: ID!): Product }
+      type Product @key(fields: "id") @key(fields: "sku") { id: ID! sku: String! name: String @shareable weight: Int price: Int }`,
+    resolvers: {
+      Query: { top: () => PRODUCTS, product: (_: unknown, { id }: { id: string }) => productBy({ id }) },
+      Product: { __resolveReference: productBy, name: (p: Product) => `P-name-${p.id}`, price: () => 1 },
+    },
+  },
+  {
+    name: 'shipping',
+    typeDefs: `${FEDERATION}
+      type Query { stockCount: Int }
+      type Product @key(fields: "id") { id: ID! weight: Int @external est(zone: String): Int @requires(fields: "weight") inStock: Boolean carrier: String }
+      type Stock @key(fields: "id region") { id: ID! region: String! eta: String }`,
+    resolvers: {
+      Product: {
+        __resolveReference: (ref: { id: string; weight?: number }) => ({ ...ref }),
+        est: (p: { weight?: number }, { zone }: { zone?: string }) => (p.weight ?? -1) * (zone === 'EU' ? 2 : 3),
+        inStock: (p: { id: string }) => p.id === 'p1',
+        carrier: (p: { id: string }) => `carrier-${p.id}`,
+      },
+      Stock: { __resolveReference: (ref: { id: string; region: string }) => ref, eta: (s: { id: string; region: string }) => `${s.id} in ${s.region === 'EU' ? 2 : 9} days` },
+    },
+  },
+  {
+    name: 'reviews',
+    typeDefs: `${FEDERATION}
+      type Query { reviews: [Review!]! }
+      type Review { id: ID! body: String product: Product @provides(fields: "name") }
+      type Product @key(fields: "id") { id: ID! name: String @external reviewCount: Int stars: Int }`,
+    resolvers: {
+      Query: { reviews: () => [{ id: 'r1', body: 'good', product: { id: 'p1', name: 'R-name-p1' } }] },
+      Product: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }), reviewCount: (p: { id: string }) => (p.id === 'p1' ? 1 : 0), stars: (p: { id: string }) => (p.id === 'p1' ? 5 : 2) },
+    },
+  },
+  {
+    name: 'pricing',
+    typeDefs: `${FEDERATION}
+      type Query { currency: String }
+      type Product @key(fields: "id") { id: ID! price: Int @override(from: "products") discount: Int }`,
+    resolvers: { Product: { __resolveReference: (ref: { id: string }) => ref, price: (p: { id: string }) => (p.id === 'p1' ? 100 : 200), discount: (p: { id: string }) => (p.id === 'p1' ? 5 : 0) } },
+  },
+  {
+    name: 'legacy',
+    typeDefs: `
+      extend type Query { legacyCount: Int }
+      extend type Product @key(fields: "id") { id: ID! @external legacyCode: String legacyName: String }`,
+    resolvers: { Product: { __resolveReference: (ref: { id: string }) => ref, legacyCode: (p: { id: string }) => `L-${p.id}`, legacyName: (p: { id: string }) => `legacy ${p.id}` } },
+  },
+  {
+    name: 'skus',
+    typeDefs: `${FEDERATION}
+      type Query { bySku: [Product!]! stocks: [Stock!]! }
+      type Product @key(fields: "sku") { sku: String! rating: Int }
+      type Stock @key(fields: "id region") { id: ID! region: String! qty: Int }`,
+    resolvers: {
+      Query: { bySku: () => [{ sku: 'sku-2' }, { sku: 'sku-1' }], stocks: () => STOCKS },
+      Product: { __resolveReference: (ref: { sku: string }) => ref, rating: (p: { sku: string }) => (p.sku === 'sku-1' ? 4 : 3) },
+      Stock: { __resolveReference: (ref: { id: string; region: string }) => STOCKS.find((s) => s.id === ref.id && s.region === ref.region) ?? null },
+    },
+  },
+];
+
+interface ShapeCase {
+  name: string;
+  warm: CorpusRequest[];
+  /** Each probe, with the representations its entity fetches must take from cells (summed over subgraphs), if known. */
+  probes: Array<{ request: CorpusRequest; assembled?: number }>;
+}
+
+const SHAPE_CASES: ShapeCase[] = [
+  {
+    name: '@requires (on a field with an argument): representations that carry the required field never read or keep cells; the others do',
+    warm: [{ query: '{ top { inStock } }' }, { query: '{ top { carrier } }' }],
+    probes: [
+      { request: { query: '{ top { est(zone: "EU") inStock carrier } }' }, assembled: 0 },
+      { request: { query: '{ top { est(zone: "US") } }' }, assembled: 0 },
+      { request: { query: '{ top { carrier inStock } }' }, assembled: 2 },
+    ],
+  },
+  {
+    name: '@provides: the provided name (its own value) along the path, the entity cells of the same subgraph beside it',
+    warm: [{ query: '{ top { stars } }' }, { query: '{ top { reviewCount } }' }, { query: '{ reviews { product { id reviewCount } } }' }],
+    probes: [
+      { request: { query: '{ reviews { body product { name reviewCount stars } } }' } },
+      { request: { query: '{ top { name reviewCount stars } }' }, assembled: 2 },
+      { request: { query: '{ reviews { product { id name } } top { name stars } }' } },
+    ],
+  },
+  {
+    name: "@override: the new owner's price, never the old owner's, from cells too",
+    warm: [{ query: '{ top { price } }' }, { query: '{ top { discount } }' }, { query: '{ product(id: "p2") { name weight } }' }],
+    probes: [
+      { request: { query: '{ top { discount price } }' }, assembled: 2 },
+      { request: { query: '{ product(id: "p2") { price name weight } }' } },
+    ],
+  },
+  {
+    name: 'a Fed-1 subgraph (extend type, @external id) keeps and reads cells like any other',
+    warm: [{ query: '{ top { legacyCode } }' }, { query: '{ top { legacyName } }' }],
+    probes: [{ request: { query: '{ top { legacyName legacyCode } }' }, assembled: 2 }],
+  },
+  {
+    name: 'two keys: plans by sku carry no id (cached per selection only), plans by id beside them read cells',
+    warm: [{ query: '{ bySku { name } }' }, { query: '{ top { inStock } }' }, { query: '{ top { carrier } }' }],
+    probes: [
+      { request: { query: '{ bySku { sku rating name weight } }' }, assembled: 0 },
+      { request: { query: '{ bySku { rating carrier inStock } }' }, assembled: 2 },
+      { request: { query: '{ product(id: "p1") { rating sku } }' }, assembled: 0 },
+    ],
+  },
+  {
+    name: 'a compound key (id region) with two stocks of one id: never one record',
+    warm: [{ query: '{ stocks { id region eta } }' }],
+    probes: [
+      { request: { query: '{ stocks { qty eta } }' }, assembled: 0 },
+      { request: { query: '{ stocks { eta region } }' }, assembled: 0 },
+    ],
+  },
+];
+
+describe('entity fetches over field cells: federation shapes', () => {
+  let stack: LocalStack | undefined;
+  let uncached: string;
+  it.each(SHAPE_CASES)(
+    '$name',
+    async ({ warm, probes }) => {
+      if (!stack) {
+        stack = await serve(SHAPES);
+        stacks.push(stack);
+        uncached = await stack.gateway({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
+      }
+      const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix(), CACHE_DEBUG: 'true', RESPONSE_CACHE: 'off' };
+      const first = await stack.gateway(env);
+      const second = await stack.gateway(env);
+      const names = SHAPES.map((s) => s.name);
+      const assembledOn = async (url: string) => (await Promise.all(names.map((name) => cellsMetric(url, name, 'entity-assembled')))).reduce((a, b) => a + b, 0);
+      for (const request of warm) expect((await send(first, request)).text, request.query).toBe((await send(uncached, request)).text);
+      for (const { request, assembled } of probes) {
+        const expected = (await send(uncached, request)).text;
+        expect(expected).not.toContain('"errors"');
+        const before = { l2: await assembledOn(second), l1: await assembledOn(first) };
+        const fromL2 = await send(second, request);
+        const fromL1 = await send(first, request);
+        expect({ l2: fromL2.text, l1: fromL1.text }, request.query).toEqual({ l2: expected, l1: expected });
+        if (assembled !== undefined) expect({ l2: (await assembledOn(second)) - before.l2, l1: (await assembledOn(first)) - before.l1 }, request.query).toEqual({ l2: assembled, l1: assembled });
+      }
+    },
+    60_000,
+  );
+});
