@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { createBusFromEnv } from '@tributary/cache';
 import { type TributaryGateway, createGateway, readGatewayConfig } from '@tributary/gateway';
 import { closeGracefully, listen } from '@tributary/runtime';
 import { parse } from 'graphql';
@@ -348,4 +349,134 @@ describe('entity fetches over field cells: federation shapes', () => {
     },
     60_000,
   );
+});
+
+interface Shelved {
+  id: string;
+  name: string;
+}
+/** `inv`'s items: a test deletes one (and publishes the `delete` event its change feed would). */
+const SHELF: Shelved[] = [
+  { id: 'a', name: 'apple' },
+  { id: 'd', name: 'doomed' },
+];
+/**
+ * `inv` owns `Item` (its `vault` is of a `PRIVATE` type, naming the principal asking); `front`
+ * lists items by id. `Item` is reached only through entity fetches.
+ */
+const DELETES: LocalSubgraph[] = [
+  {
+    name: 'inv',
+    typeDefs: `${FEDERATION}
+      type Query { count: Int }
+      type Item @key(fields: "id") { id: ID! name: String code: String vault: Vault }
+      type Vault @cacheControl(scope: PRIVATE) { owner: String }`,
+    resolvers: {
+      Item: {
+        __resolveReference: (ref: { id: string }) => SHELF.find((i) => i.id === ref.id) ?? null,
+        code: (item: Shelved) => `#${item.id}`,
+        vault: (_: Shelved, __: unknown, context: { request: Request }) => ({ owner: subjectOf(context.request) }),
+      },
+    },
+  },
+  {
+    name: 'front',
+    typeDefs: `${FEDERATION}
+      type Query { picks(ids: [ID!]!): [Item] }
+      type Item @key(fields: "id", resolvable: false) { id: ID! }`,
+    resolvers: { Query: { picks: (_: unknown, { ids }: { ids: string[] }) => ids.map((id) => ({ id })) } },
+  },
+];
+
+describe('entity fetches over field cells: deletes, private types, the response cache on top', () => {
+  let stack: LocalStack;
+  let uncached: string;
+  const setUp = async () => {
+    if (!stack) {
+      stack = await serve(DELETES);
+      stacks.push(stack);
+      uncached = await stack.gateway({ RESPONSE_CACHE: 'off', ENTITY_CACHE: 'off' });
+    }
+  };
+
+  it('an entity deleted after an entity fetch resolved it is no longer answered from its cells, on either instance', async () => {
+    await setUp();
+    const keyPrefix = prefix();
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: keyPrefix, CACHE_DEBUG: 'true', RESPONSE_CACHE: 'off' };
+    const first = await stack.gateway(env);
+    const second = await stack.gateway(env);
+    await send(first, { query: '{ picks(ids: ["a", "d"]) { name } }' });
+    await send(first, { query: '{ picks(ids: ["a", "d"]) { code } }' });
+    const probe = { query: '{ picks(ids: ["a", "d"]) { code name } }' };
+    const before = await cellsMetric(second, 'inv', 'entity-assembled');
+    expect((await send(second, probe)).text).toBe((await send(uncached, probe)).text);
+    expect((await cellsMetric(second, 'inv', 'entity-assembled')) - before).toBe(2);
+    // Deleted: the row goes, and its change feed's event.
+    const doomed = SHELF.splice(1, 1);
+    const bus = createBusFromEnv({ REDIS_URL, REDIS_KEY_PREFIX: keyPrefix });
+    try {
+      let heard = 0;
+      const stop = bus.subscribe((event) => void (event.kind === 'delete' && heard++));
+      await bus.publish({ kind: 'delete', type: 'Item', id: 'd' });
+      for (let i = 0; i < 100 && heard === 0; i++) await sleep(10);
+      stop();
+      await sleep(100);
+      const other = { query: '{ picks(ids: ["d", "a"]) { name code } }' };
+      for (const request of [probe, other]) {
+        const expected = (await send(uncached, request)).text;
+        expect(expected).toContain('null');
+        expect({ second: (await send(second, request)).text, first: (await send(first, request)).text }, request.query).toEqual({ second: expected, first: expected });
+      }
+    } finally {
+      SHELF.splice(1, 0, ...doomed);
+      await bus.close();
+    }
+  });
+
+  it('a PRIVATE type reached only through entity fetches: each principal its own, beside public cells', async () => {
+    await setUp();
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix(), CACHE_DEBUG: 'true' };
+    const first = await stack.gateway(env);
+    const second = await stack.gateway(env);
+    await send(first, { query: '{ picks(ids: ["a"]) { name } }', as: 'customer:1' });
+    await send(first, { query: '{ picks(ids: ["a"]) { code vault { owner } } }', as: 'customer:1' });
+    await send(first, { query: '{ picks(ids: ["a"]) { name vault { owner } } }', as: 'customer:1' });
+    for (const url of [second, first])
+      for (const as of ['customer:2', 'customer:1']) {
+        const request = { query: '{ picks(ids: ["a"]) { name code vault { owner } } }', as };
+        expect((await send(url, request)).text, `${as} on ${url}`).toBe((await send(uncached, request)).text);
+      }
+  });
+
+  it('a response built from cells: the same bytes, ETag and 304, and a TTL no longer, as one built from the subgraph', async () => {
+    await setUp();
+    const env = { REDIS_URL, CACHE_DEBUG: 'true' };
+    const cells = await stack.gateway({ ...env, REDIS_KEY_PREFIX: prefix() });
+    const whole = await stack.gateway({ ...env, REDIS_KEY_PREFIX: prefix(), ENTITY_CACHE_FIELDS: 'off' });
+    for (const url of [cells, whole]) {
+      await send(url, { query: '{ picks(ids: ["a", "d"]) { name } }' });
+      await send(url, { query: '{ picks(ids: ["a", "d"]) { code } }' });
+    }
+    const probe = { query: '{ picks(ids: ["d", "a"]) { name code } }' };
+    const expected = (await send(uncached, probe)).text;
+    const before = await cellsMetric(cells, 'inv', 'entity-assembled');
+    const fromCells = await send(cells, probe);
+    const fromSubgraph = await send(whole, probe);
+    expect((await cellsMetric(cells, 'inv', 'entity-assembled')) - before).toBe(2);
+    expect({ cells: fromCells.text, subgraph: fromSubgraph.text }).toEqual({ cells: expected, subgraph: expected });
+    expect({ cells: fromCells.headers.get('x-tributary-entity-cache'), subgraph: fromSubgraph.headers.get('x-tributary-entity-cache') }).toEqual({
+      cells: 'fetches=1/2, representations=2/2',
+      subgraph: 'fetches=0/2, representations=0/2',
+    });
+    expect(fromCells.headers.get('etag')).toBe(fromSubgraph.headers.get('etag'));
+    const ttl = { cells: Number(fromCells.headers.get('x-tributary-cache-ttl')), subgraph: Number(fromSubgraph.headers.get('x-tributary-cache-ttl')) };
+    expect(ttl.cells).toBeGreaterThan(290);
+    expect(ttl.cells).toBeLessThanOrEqual(ttl.subgraph);
+    expect(fromCells.headers.get('cache-control')?.replace(/\d+/, 'N')).toBe(fromSubgraph.headers.get('cache-control')?.replace(/\d+/, 'N'));
+    // The stored response: a hit with the same ETag, and 304 for it.
+    const hit = await send(cells, probe);
+    expect({ text: hit.text, etag: hit.headers.get('etag'), cache: hit.headers.get('x-tributary-cache') }).toEqual({ text: expected, etag: fromCells.headers.get('etag'), cache: 'hit-l1' });
+    const notModified = await fetch(cells, { method: 'POST', headers: { 'content-type': 'application/json', 'if-none-match': hit.headers.get('etag')! }, body: JSON.stringify(probe) });
+    expect(notModified.status).toBe(304);
+  });
 });
