@@ -138,7 +138,7 @@ describe('a subgraph that answers Cache-Control: private for some entities only'
             }
             return { id: ref.id, name: `item ${ref.id}` };
           },
-          note: (item: { id: string }, _: unknown, context: { request: Request }) => (item.id === 's' ? `secret for ${subjectOf(context.request)}` : 'public'),
+          note: (item: { id: string }, _: unknown, context: unknown) => (item.id === 's' ? `secret for ${subjectOf((context as { request: Request }).request)}` : 'public'),
         },
       },
       plugins: [{ onResponse: ({ request, response }) => void (secretRequests.has(request) && response.headers.set('cache-control', 'private')) }],
@@ -291,10 +291,7 @@ const SHAPE_CASES: ShapeCase[] = [
   {
     name: "@override: the new owner's price, never the old owner's, from cells too",
     warm: [{ query: '{ top { price } }' }, { query: '{ top { discount } }' }, { query: '{ product(id: "p2") { name weight } }' }],
-    probes: [
-      { request: { query: '{ top { discount price } }' }, assembled: 2 },
-      { request: { query: '{ product(id: "p2") { price name weight } }' } },
-    ],
+    probes: [{ request: { query: '{ top { discount price } }' }, assembled: 2 }, { request: { query: '{ product(id: "p2") { price name weight } }' } }],
   },
   {
     name: 'a Fed-1 subgraph (extend type, @external id) keeps and reads cells like any other',
@@ -375,7 +372,7 @@ const DELETES: LocalSubgraph[] = [
       Item: {
         __resolveReference: (ref: { id: string }) => SHELF.find((i) => i.id === ref.id) ?? null,
         code: (item: Shelved) => `#${item.id}`,
-        vault: (_: Shelved, __: unknown, context: { request: Request }) => ({ owner: subjectOf(context.request) }),
+        vault: (_: Shelved, __: unknown, context: unknown) => ({ owner: subjectOf((context as { request: Request }).request) }),
       },
     },
   },
