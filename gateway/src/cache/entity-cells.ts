@@ -1,7 +1,7 @@
 import { sha256Hex } from '../persisted/sha256.js';
 import { scopedKey } from './cache-key.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
-import { type CellPlan, ROOT_RECORD, effectiveVariables, readCells, writeCells } from './root-cells.js';
+import { type CellPlan, RESOLVED, ROOT_RECORD, effectiveVariables, readCells, writeCells } from './root-cells.js';
 
 /** Rounds of L2 reads one assembly may take (each reaches one level deeper: root, entities, their entities…). */
 export const MAX_CELL_ROUNDS = 6;
@@ -97,6 +97,18 @@ export async function assembleFromShared(
   const base = cellBase(version, subgraph);
   const absent = new Set<string>();
   let lacking = missing;
+  // An entity's cells are read only with its `@resolved` cell: while L1 lacks that, it alone is read
+  // first. A representation that no entity fetch resolved yet (every one of a cold fetch) then costs
+  // one L2 read, not one per cell of its selection, for one more round trip when it is there.
+  const resolved = record === ROOT_RECORD ? undefined : cellKey(base, record, RESOLVED);
+  if (resolved !== undefined && lacking.includes(resolved)) {
+    if ((await store.getShared(resolved)) === undefined) return undefined;
+    // Now in L1, unless L1 refused it there (then missing still, and absent from here on).
+    const read = readLocal(store, base, plan, vars, record);
+    if (read.data) return { data: read.data, expiresAt: read.expiresAt, tier: 'l2' };
+    absent.add(resolved);
+    lacking = read.missing;
+  }
   for (let round = 0; round < MAX_CELL_ROUNDS; round++) {
     const keys = lacking.filter((key) => !absent.has(key));
     if (keys.length === 0) return undefined;

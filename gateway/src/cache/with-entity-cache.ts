@@ -253,7 +253,7 @@ function answer(run: FetchRun, items: Item[], results: SentResult[]): Response {
   materialise(items);
   if (run.analysis.shape.kind !== 'entities') {
     const [item] = items;
-    if (item?.source && item.source !== 'subgraph') return { data: item.value as Record<string, unknown>, http: cachedHttp(items, undefined, []) } as Response;
+    if (item?.source && item.source !== 'subgraph') return { data: item.value as Record<string, unknown>, http: cachedHttp(items, [], []) } as Response;
     return results[results.length - 1]!.response;
   }
   const errors: ResponseError[] = [];
@@ -263,7 +263,8 @@ function answer(run: FetchRun, items: Item[], results: SentResult[]): Response {
     ...(errors.length > 0 ? { errors } : {}),
     http: cachedHttp(
       items,
-      results[0]?.response.http?.headers.get('cache-control'),
+      // Every request's: a second one (representations another principal's private fetch stored nothing for) may be the one that said `private`.
+      results.map((r) => r.response.http?.headers.get('cache-control') ?? undefined),
       results.map((r) => r.response.http?.headers.get(READ_LSN_HEADER) ?? undefined),
     ),
   } as Response;
@@ -629,13 +630,14 @@ function countRequest(caching: EntityCaching, options: GraphQLDataSourceProcessO
 }
 
 /**
- * The `Cache-Control` of an answer that cached entries went into: the subgraph's (for what it
- * sent), `private` if any entry was, and `max-age` the least remaining TTL of the entries used,
+ * The `Cache-Control` of an answer that cached entries went into: the directives of every answer
+ * the subgraph gave for what it sent (so `private`, `no-store` or a shorter `max-age` of any of
+ * them holds for the whole), `private` if any entry was, and `max-age` the least remaining TTL of the entries used,
  * so that a response cached above never outlives what it was built from; and the lowest replica
  * position of the subgraph answers in it (`x-tributary-read-lsn`): entries from the cache were
  * checked against every invalidation when stored, so they lower nothing.
  */
-function cachedHttp(items: Item[], header: string | null | undefined, readLsns: Array<string | undefined>): Response['http'] {
+function cachedHttp(items: Item[], answered: Array<string | undefined>, readLsns: Array<string | undefined>): Response['http'] {
   // One pass over the items (a fetch can have hundreds): no intermediate arrays, no spread into Math.min.
   let earliest = Number.POSITIVE_INFINITY;
   let anyPrivate = false;
@@ -644,7 +646,7 @@ function cachedHttp(items: Item[], header: string | null | undefined, readLsns: 
     if (item.entry.expiresAt < earliest) earliest = item.entry.expiresAt;
     if (item.entry.value.scope === 'private') anyPrivate = true;
   }
-  const directives = header ? [header] : [];
+  const directives = answered.filter((header): header is string => !!header);
   if (anyPrivate) directives.push('private');
   if (earliest !== Number.POSITIVE_INFINITY) directives.push(`max-age=${Math.max(0, Math.floor((earliest - Date.now()) / 1000))}`);
   const headers = new Headers();
