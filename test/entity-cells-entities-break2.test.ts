@@ -1,19 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { composeServices } from '@apollo/composition';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createBusFromEnv } from '@tributary/cache';
-import { type TributaryGateway, createGateway, readGatewayConfig } from '@tributary/gateway';
-import { closeGracefully, listen } from '@tributary/runtime';
-import { parse } from 'graphql';
-import { type Plugin, createYoga } from 'graphql-yoga';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { CorpusRequest, CorpusSubgraph } from './support/federation-corpus.js';
+import { CACHE_CONTROL, type CorpusRequest, type CorpusSubgraph } from './support/federation-corpus.js';
+import { type CorpusStack, startCorpusStack } from './support/corpus-stack.js';
 import { metricValue } from './support/metrics.js';
 import { REDIS_URL } from './support/services.js';
-import { silentLogger, tokenFor } from './support/stack.js';
+import { tokenFor } from './support/stack.js';
 
 /**
  * Entity fetches over field cells, second adversarial pass: federation shapes the first pass
@@ -22,65 +13,12 @@ import { silentLogger, tokenFor } from './support/stack.js';
  * a gateway without caches.
  */
 
-const FEDERATION = `
-  extend schema
-    @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@provides", "@requires", "@override", "@composeDirective"])
-    @link(url: "https://tributary.dev/cache-control/v0.1", import: ["@cacheControl"])
-    @composeDirective(name: "@cacheControl")
-  directive @cacheControl(maxAge: Int, scope: CacheControlScope) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-  enum CacheControlScope { PUBLIC PRIVATE }
-`;
+/** The federation links and `@cacheControl`, as the corpus's subgraphs declare them. */
+const FEDERATION = CACHE_CONTROL;
 
-/** A subgraph of a test-local shape: a corpus subgraph, plus Yoga plugins of its own (response headers per request). */
-interface LocalSubgraph extends CorpusSubgraph {
-  plugins?: Plugin[];
-}
-
-interface LocalStack {
-  gateway(env: NodeJS.ProcessEnv): Promise<string>;
-  /** Requests each subgraph received, by name. */
-  requests: Map<string, number>;
-  close(): Promise<void>;
-}
-
-/** Serves `subgraphs` (as `startCorpusStack` does, with their own plugins) and gateways over their supergraph. */
-async function serve(subgraphs: LocalSubgraph[]): Promise<LocalStack> {
-  const requests = new Map<string, number>();
-  const servers = await Promise.all(
-    subgraphs.map(async (subgraph) => {
-      const schema = buildSubgraphSchema({ typeDefs: parse(subgraph.typeDefs), resolvers: subgraph.resolvers });
-      const counting: Plugin = { onRequest: () => void requests.set(subgraph.name, (requests.get(subgraph.name) ?? 0) + 1) };
-      const header = subgraph.cacheControl;
-      const fixed: Plugin[] = header ? [{ onResponse: ({ response }) => void response.headers.set('cache-control', header) }] : [];
-      const yoga = createYoga({ schema, logging: false, maskedErrors: false, graphiql: false, plugins: [counting, ...fixed, ...(subgraph.plugins ?? [])] });
-      const server = createServer(yoga);
-      const port = await listen(server, 0, '127.0.0.1');
-      return { name: subgraph.name, server, url: `http://127.0.0.1:${port}/graphql` };
-    }),
-  );
-  const composed = composeServices(subgraphs.map((s, i) => ({ name: s.name, url: servers[i]!.url, typeDefs: parse(s.typeDefs) })));
-  if (composed.errors) {
-    await Promise.all(servers.map((s) => closeGracefully(s.server)));
-    throw new Error(`does not compose:\n${composed.errors.map((e) => e.message).join('\n')}`);
-  }
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-break2-'));
-  const supergraphPath = path.join(dir, 'supergraph.graphql');
-  writeFileSync(supergraphPath, composed.supergraphSdl);
-  const gateways: TributaryGateway[] = [];
-  return {
-    requests,
-    async gateway(env) {
-      const config = readGatewayConfig({ ...env, SUPERGRAPH_PATH: supergraphPath });
-      const gateway = await createGateway({ config: { ...config, subgraphUrls: Object.fromEntries(servers.map((s) => [s.name, s.url])) }, logger: silentLogger });
-      gateways.push(gateway);
-      return `http://127.0.0.1:${await gateway.listen(0, '127.0.0.1')}/graphql`;
-    },
-    async close() {
-      await Promise.all(gateways.map((g) => g.stop()));
-      await Promise.all(servers.map((s) => closeGracefully(s.server)));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** Serves `subgraphs` as a corpus shape of its own (their plugins and request counts included). */
+function serve(subgraphs: CorpusSubgraph[]): Promise<CorpusStack> {
+  return startCorpusStack({ name: 'entity cells, second pass', subgraphs, requests: [], minimumStored: 0 });
 }
 
 interface Answer {
@@ -109,7 +47,7 @@ function subjectOf(request: Request): string {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const stacks: LocalStack[] = [];
+const stacks: CorpusStack[] = [];
 afterAll(async () => {
   await Promise.all(stacks.map((s) => s.close()));
 });
@@ -123,7 +61,7 @@ describe('a subgraph that answers Cache-Control: private for some entities only'
    * needs `s` waits for the first one's (coalescing).
    */
   const secretRequests = new WeakSet<Request>();
-  const SUBGRAPHS: LocalSubgraph[] = [
+  const SUBGRAPHS: CorpusSubgraph[] = [
     {
       name: 'inv',
       typeDefs: `${FEDERATION}
@@ -196,7 +134,7 @@ const STOCKS = [
  * Fed-1 subgraph (`extend type … @external id`); `skus` knows products by `sku` only; `Stock` has a
  * compound key `id region` (two stocks share an id).
  */
-const SHAPES: LocalSubgraph[] = [
+const SHAPES: CorpusSubgraph[] = [
   {
     name: 'products',
     typeDefs: `${FEDERATION}
@@ -318,7 +256,7 @@ const SHAPE_CASES: ShapeCase[] = [
 ];
 
 describe('entity fetches over field cells: federation shapes', () => {
-  let stack: LocalStack | undefined;
+  let stack: CorpusStack | undefined;
   let uncached: string;
   it.each(SHAPE_CASES)(
     '$name',
@@ -361,7 +299,7 @@ const SHELF: Shelved[] = [
  * `inv` owns `Item` (its `vault` is of a `PRIVATE` type, naming the principal asking); `front`
  * lists items by id. `Item` is reached only through entity fetches.
  */
-const DELETES: LocalSubgraph[] = [
+const DELETES: CorpusSubgraph[] = [
   {
     name: 'inv',
     typeDefs: `${FEDERATION}
@@ -386,7 +324,7 @@ const DELETES: LocalSubgraph[] = [
 ];
 
 describe('entity fetches over field cells: deletes, private types, the response cache on top', () => {
-  let stack: LocalStack;
+  let stack: CorpusStack;
   let uncached: string;
   const setUp = async () => {
     if (!stack) {

@@ -7,7 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { type TributaryGateway, createGateway, readGatewayConfig } from '@tributary/gateway';
 import { closeGracefully, listen } from '@tributary/runtime';
 import { parse } from 'graphql';
-import { createYoga } from 'graphql-yoga';
+import { type Plugin, createYoga } from 'graphql-yoga';
 import type { CorpusShape } from './federation-corpus.js';
 import { silentLogger } from './stack.js';
 
@@ -15,6 +15,8 @@ import { silentLogger } from './stack.js';
 export interface CorpusStack {
   /** Starts a gateway over this shape's supergraph with `env` (`RESPONSE_CACHE`, `REDIS_URL`…); returns its `/graphql` URL. */
   gateway(env: NodeJS.ProcessEnv): Promise<string>;
+  /** HTTP requests each subgraph received so far, by subgraph name. */
+  requests: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -26,12 +28,14 @@ export interface CorpusStack {
  * @throws when the shape does not compose (with the composition errors).
  */
 export async function startCorpusStack(shape: CorpusShape): Promise<CorpusStack> {
+  const requests = new Map<string, number>();
   const servers = await Promise.all(
     shape.subgraphs.map(async (subgraph) => {
       const schema = buildSubgraphSchema({ typeDefs: parse(subgraph.typeDefs), resolvers: subgraph.resolvers });
+      const counting: Plugin = { onRequest: () => void requests.set(subgraph.name, (requests.get(subgraph.name) ?? 0) + 1) };
       const header = subgraph.cacheControl;
-      const plugins = header ? [{ onResponse: ({ response }: { response: Response }) => void response.headers.set('cache-control', header) }] : [];
-      const yoga = createYoga({ schema, logging: false, maskedErrors: false, graphiql: false, plugins });
+      const fixed: Plugin[] = header ? [{ onResponse: ({ response }) => void response.headers.set('cache-control', header) }] : [];
+      const yoga = createYoga({ schema, logging: false, maskedErrors: false, graphiql: false, plugins: [counting, ...fixed, ...(subgraph.plugins ?? [])] });
       const server = createServer(yoga);
       const port = await listen(server, 0, '127.0.0.1');
       return { name: subgraph.name, server, url: `http://127.0.0.1:${port}/graphql` };
@@ -47,6 +51,7 @@ export async function startCorpusStack(shape: CorpusShape): Promise<CorpusStack>
   writeFileSync(supergraphPath, composed.supergraphSdl);
   const gateways: TributaryGateway[] = [];
   return {
+    requests,
     async gateway(env) {
       const config = readGatewayConfig({ ...env, SUPERGRAPH_PATH: supergraphPath });
       const gateway = await createGateway({ config: { ...config, subgraphUrls: Object.fromEntries(servers.map((s) => [s.name, s.url])) }, logger: silentLogger });

@@ -1,4 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { Plugin } from 'graphql-yoga';
 
 /** One subgraph of a corpus supergraph: its SDL and resolvers (served by `buildSubgraphSchema`). */
 export interface CorpusSubgraph {
@@ -7,6 +8,8 @@ export interface CorpusSubgraph {
   resolvers: GraphQLResolverMap<unknown>;
   /** A `Cache-Control` header the subgraph sends with every answer. */
   cacheControl?: string;
+  /** Yoga plugins of its own (headers per request, delays). */
+  plugins?: Plugin[];
 }
 
 /** A request of the corpus; `as` is a subject (`customer:5`) or anonymous. */
