@@ -199,14 +199,14 @@ describe('planEntityCells', () => {
     expect(unresolved).toEqual([{ record: 'Track:"15"', signature: RESOLVED }]);
     // An entity fetch with another selection resolved it: now its name, from the root fetch, answers.
     const other = entityPlans('... on Track { id }').plans!.get('Track')!;
-    for (const cell of writeCells(other, { id: '15', _tributary_id: '15', _tributary_type: 'Track' }, {}, undefined, true)!) map.set(`${cell.record}\n${cell.signature}`, cell.body);
+    for (const cell of writeCells(other, { id: '15', _tributary_id: '15', _tributary_type: 'Track' }, {}, undefined, recordOf('Track', '15'))!) map.set(`${cell.record}\n${cell.signature}`, cell.body);
     expect(JSON.stringify(readCells(track, {}, lookup, [], recordOf('Track', '15')))).toBe(JSON.stringify({ name: 'Go Down', _tributary_id: '15', _tributary_type: 'Track' }));
     const missing: Array<{ record: string; signature: string }> = [];
     expect(readCells(track, {}, lookup, missing, recordOf('Track', '16'))).toBeUndefined();
     expect(missing.map((m) => m.signature)).toEqual([RESOLVED, 'name', 'id']);
 
     // An entity's answer, kept under the id it answers with, with the field and entity tags a root fetch gives it.
-    const written = writeCells(track, { name: 'Dog Eat Dog', _tributary_id: '16', _tributary_type: 'Track' }, {}, undefined, true)!;
+    const written = writeCells(track, { name: 'Dog Eat Dog', _tributary_id: '16', _tributary_type: 'Track' }, {}, undefined, recordOf('Track', '16'))!;
     expect(written.map((c) => [c.record, c.signature])).toEqual([
       ['Track:"16"', 'name'],
       ['Track:"16"', 'id'],
@@ -217,6 +217,6 @@ describe('planEntityCells', () => {
     for (const cell of written) map.set(`${cell.record}\n${cell.signature}`, cell.body);
     expect(readCells(track, {}, lookup, [], recordOf('Track', '16'))).toEqual({ name: 'Dog Eat Dog', _tributary_id: '16', _tributary_type: 'Track' });
     // Without its id, an entity's answer is not kept.
-    expect(writeCells(track, { name: 'x', _tributary_type: 'Track' }, {}, undefined, true)).toBeUndefined();
+    expect(writeCells(track, { name: 'x', _tributary_type: 'Track' }, {}, undefined, recordOf('Track', 'x'))).toBeUndefined();
   });
 });

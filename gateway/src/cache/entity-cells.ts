@@ -97,27 +97,22 @@ export async function assembleFromShared(
   const base = cellBase(version, subgraph);
   const absent = new Set<string>();
   let lacking = missing;
-  // An entity's cells are read only with its `@resolved` cell: while L1 lacks that, it alone is read
-  // first. A representation that no entity fetch resolved yet (every one of a cold fetch) then costs
-  // one L2 read, not one per cell of its selection, for one more round trip when it is there.
+  // An entity's cells are read only with its `@resolved` cell: while L1 lacks that, it alone is read,
+  // in a round of its own. A representation that no entity fetch resolved yet (every one of a cold
+  // fetch) then costs one L2 read, not one per cell of its selection.
   const resolved = record === ROOT_RECORD ? undefined : cellKey(base, record, RESOLVED);
-  if (resolved !== undefined && lacking.includes(resolved)) {
-    if ((await store.getShared(resolved)) === undefined) return undefined;
-    // Now in L1, unless L1 refused it there (then missing still, and absent from here on).
-    const read = readLocal(store, base, plan, vars, record);
-    if (read.data) return { data: read.data, expiresAt: read.expiresAt, tier: 'l2' };
-    absent.add(resolved);
-    lacking = read.missing;
-  }
-  for (let round = 0; round < MAX_CELL_ROUNDS; round++) {
-    const keys = lacking.filter((key) => !absent.has(key));
+  const rounds = resolved === undefined ? MAX_CELL_ROUNDS : MAX_CELL_ROUNDS + 1;
+  for (let round = 0; round < rounds; round++) {
+    const keys = resolved !== undefined && !absent.has(resolved) && lacking.includes(resolved) ? [resolved] : lacking.filter((key) => !absent.has(key));
     if (keys.length === 0) return undefined;
     // A hit from L2 fills L1 (checked against the ledger there), so the next read finds it locally.
     const found = await Promise.all(keys.map((key) => store.getShared(key)));
-    for (const [i, key] of keys.entries()) if (found[i] === undefined) absent.add(key);
     if (found.every((f) => f === undefined)) return undefined;
     const read = readLocal(store, base, plan, vars, record);
     if (read.data) return { data: read.data, expiresAt: read.expiresAt, tier: 'l2' };
+    // Not in L2, or found there and refused by L1 (invalidated since): not read again.
+    const still = new Set(read.missing);
+    for (const key of keys) if (still.has(key)) absent.add(key);
     lacking = read.missing;
   }
   return undefined;
@@ -132,7 +127,7 @@ export interface CellsStored {
 
 /**
  * Keeps a root fetch's answer (the tagged fetch's `data`, read from public data), or with
- * `asEntity` one entity's answer to an entity fetch (in its type's plan, see `planEntityCells`), in field cells,
+ * `entityRecord` one entity's answer to an entity fetch (in its type's plan, see `planEntityCells` and `writeCells`), in field cells,
  * each with its own tags, under the same store-time freshness rule as a whole fetch
  * (`startedAt`, `readLsn`). A cell whose value L1 already holds is not written again (most of a
  * page's cells, when one field or the root was what was missing). `undefined` when the answer does
@@ -145,9 +140,9 @@ export function storeCells(
   plan: CellPlan,
   data: Record<string, unknown>,
   variables: Record<string, unknown>,
-  { asEntity = false, ...options }: { ttlMs: number; startedAt: number; readLsn?: string; asEntity?: boolean },
+  { entityRecord, ...options }: { ttlMs: number; startedAt: number; readLsn?: string; entityRecord?: string },
 ): CellsStored | undefined {
-  const cells = writeCells(plan, data, effectiveVariables(plan, variables), undefined, asEntity);
+  const cells = writeCells(plan, data, effectiveVariables(plan, variables), undefined, entityRecord);
   if (!cells) return undefined;
   const outcome: CellsStored = { stored: 0, refused: 0, kept: 0 };
   const base = cellBase(version, subgraph);

@@ -402,9 +402,10 @@ export function recordOf(type: string, id: unknown): string {
 }
 
 /**
- * The cells of a root fetch's answer (`data` of the tagged fetch), or with `asEntity` of one
- * entity's answer to an entity fetch (the plan's `root` is then its type's selection, see
- * {@link planEntityCells}, and the record is the entity's, by the `id` in the answer), with their tags: for a cell of
+ * The cells of a root fetch's answer (`data` of the tagged fetch), or, given the `entityRecord` a
+ * representation asked for (`Track:"42"`), of that entity's answer to an entity fetch (the plan's
+ * `root` is then its type's selection, see {@link planEntityCells}; an answer with another `id`
+ * is not kept: it may hold what was asked by way of the other id), with their tags: for a cell of
  * entity `Track:42`, `Track:42`, `type:Track` and `Track:42.<field>`; for a root cell,
  * `Query.<field>`; plus, for what a cell holds, the tags `readFetchResult` gives it: each entity
  * it names (`Album:3`, `type:Album`), and each inline object with an `id` and its fields.
@@ -412,7 +413,7 @@ export function recordOf(type: string, id: unknown): string {
  * than `maxCells` cells (a list of thousands: kept whole only, since writing and reading that
  * many cells costs more than the fetch): nothing is kept.
  */
-export function writeCells(plan: CellPlan, data: Record<string, unknown>, variables: Record<string, unknown>, maxCells = MAX_CELLS_PER_FETCH, asEntity = false): CellWrite[] | undefined {
+export function writeCells(plan: CellPlan, data: Record<string, unknown>, variables: Record<string, unknown>, maxCells = MAX_CELLS_PER_FETCH, entityRecord?: string): CellWrite[] | undefined {
   const cells: CellWrite[] = [];
   const seen = new Set<string>();
   const writeRecord = (set: CellSet, record: string, tagPrefix: string | undefined, object: Record<string, unknown>): boolean => {
@@ -482,15 +483,14 @@ export function writeCells(plan: CellPlan, data: Record<string, unknown>, variab
     }
     return inline;
   };
-  if (!asEntity) return writeRecord(plan.root, ROOT_RECORD, undefined, data) ? cells : undefined;
+  if (entityRecord === undefined) return writeRecord(plan.root, ROOT_RECORD, undefined, data) ? cells : undefined;
   const id = data[FETCH_ID_ALIAS];
-  if (id === null || id === undefined) return undefined;
   const type = plan.root.type.name;
-  const record = recordOf(type, id);
+  if (id === null || id === undefined || recordOf(type, id) !== entityRecord) return undefined;
   const entity = `${type}:${String(id)}`;
-  if (!writeRecord(plan.root, record, entity, data)) return undefined;
+  if (!writeRecord(plan.root, entityRecord, entity, data)) return undefined;
   // The subgraph answered this entity by reference: what entity fetches need besides its fields' cells (see `RESOLVED`).
-  cells.push({ record, signature: RESOLVED, body: 'true', tags: [entity, `type:${type}`] });
+  cells.push({ record: entityRecord, signature: RESOLVED, body: 'true', tags: [entity, `type:${type}`] });
   return cells;
 }
 

@@ -6,14 +6,14 @@ import type { CacheInvalidator } from './cache-invalidator.js';
 import { scopedKey } from './cache-key.js';
 import type { CachePolicy } from './cache-policy.js';
 import type { InflightFetches, SharedEntry } from './entity-coalescer.js';
-import { assembleFromShared, assembleLocal, storeCells } from './entity-cells.js';
+import { type Assembled, assembleFromShared, assembleLocal, storeCells } from './entity-cells.js';
 import { type FetchAnalysis, analyseFetch } from './entity-fetch.js';
 import { fetchKey, representationKeys } from './entity-key.js';
 import { copierOf } from './json-copy.js';
 import type { EntityCacheMetrics } from './entity-metrics.js';
 import type { EntityStore, EntityValue } from './entity-store.js';
 import { FetchRecorder } from './fetch-recorder.js';
-import { FETCH_ID_ALIAS, type TaggedFetch, entryTags, readFetchResult, refusesAddedSelections, tagFetch } from './fetch-tagging.js';
+import { type TaggedFetch, entryTags, readFetchResult, refusesAddedSelections, tagFetch } from './fetch-tagging.js';
 import { type CellPlan, type EntityCellPlans, MAX_CELLS_PER_FETCH, planCells, planEntityCells, recordOf } from './root-cells.js';
 
 type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -350,9 +350,13 @@ async function assemble(run: FetchRun, item: Item, plan: CellPlan): Promise<void
     }
   }
   caching.metrics.cells.inc({ subgraph, outcome: assembled ? 'assembled' : 'incomplete' });
-  if (!assembled) return;
+  if (assembled) useAssembled(item, assembled, source!, latestExpiry(run));
+}
+
+/** Gives an item the answer assembled from cells: it expires when its first cell does, and no later than `latest` ({@link latestExpiry}). */
+function useAssembled(item: Item, assembled: Assembled, source: NonNullable<Item['source']>, latest: number): void {
   item.value = assembled.data;
-  item.entry = { value: CELLS_VALUE, expiresAt: Math.min(assembled.expiresAt, latestExpiry(run)) };
+  item.entry = { value: CELLS_VALUE, expiresAt: Math.min(assembled.expiresAt, latest) };
   item.source = source;
 }
 
@@ -378,11 +382,7 @@ async function assembleEntities(run: FetchRun, items: Item[], plans: EntityCellP
   const version = run.policy.version;
   const representations = run.variables.representations as unknown[];
   const latest = latestExpiry(run);
-  const fill = (item: Item, assembled: { data: Record<string, unknown>; expiresAt: number; tier: 'l1' | 'l2' }) => {
-    item.value = assembled.data;
-    item.entry = { value: CELLS_VALUE, expiresAt: Math.min(assembled.expiresAt, latest) };
-    item.source = assembled.tier;
-  };
+  const fill = (item: Item, assembled: Assembled) => useAssembled(item, assembled, assembled.tier, latest);
   let assembled = 0;
   let incomplete = 0;
   const shared: Array<Promise<void>> = [];
@@ -584,16 +584,13 @@ async function store(run: FetchRun, item: Item, value: unknown, readable: Record
   if (!result.stored) return void outcome(result.reason === 'expired' ? 'uncacheable' : result.reason);
   outcome('stored');
   if (scope === 'public') {
-    // A root fetch's answer, or an entity's (one that carries its id and nothing else), kept in field cells too.
+    // A root fetch's answer, or an entity's (one that carries its id and nothing else, and is answered under it), kept in field cells too.
     const entityPlan = run.entityCells?.get(item.type);
-    const record = entityPlan && cellRecordOf((run.variables.representations as unknown[])[item.index], item.type);
-    const asEntity = record !== undefined;
-    // Only an answer with the id its representation asked for: the subgraph's answer to `Item:"01"` that
-    // says it is item 1 may hold what was asked by way of "01" (never what `Item:"1"` answers), so it is kept whole only.
-    const plan = asEntity ? (recordOf(item.type, (value as Record<string, unknown>)[FETCH_ID_ALIAS]) === record ? entityPlan : undefined) : run.cells;
+    const entityRecord = entityPlan && cellRecordOf((run.variables.representations as unknown[])[item.index], item.type);
+    const plan = entityRecord ? entityPlan : run.cells;
     const cells =
-      plan && storeCells(caching.store, policy.version, subgraph, plan, value as Record<string, unknown>, run.variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn, asEntity });
-    if (plan || asEntity) caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
+      plan && storeCells(caching.store, policy.version, subgraph, plan, value as Record<string, unknown>, run.variables, { ttlMs, startedAt: run.startedAt, readLsn: recorder.readLsn, entityRecord });
+    if (plan) caching.metrics.cells.inc({ subgraph, outcome: cells ? 'stored' : 'unfit' }, cells ? cells.stored : 1);
     if (cells?.refused) caching.metrics.cells.inc({ subgraph, outcome: 'refused' }, cells.refused);
     if (cells?.kept) caching.metrics.cells.inc({ subgraph, outcome: 'kept' }, cells.kept);
   }
